@@ -1,0 +1,131 @@
+"""Ingest orchestration: leases, due schedules and run records.
+
+Sources plug in through `SOURCES`: a callable `(tenant, schedule, run) -> dict` that
+does the work and returns counts. It raises `PermanentIngestError` when the remote
+side refuses (recorded as "failed", not retried) and anything else when something
+broke (recorded as "errored", retried by the task).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from readiness.ingestion.choices import RunStatus
+from readiness.ingestion.models import IngestRun, IngestSchedule
+from readiness.tenancy.models import Tenant
+
+logger = logging.getLogger(__name__)
+LEASE_DURATION = timedelta(minutes=15)
+
+
+class PermanentIngestError(Exception):
+    """The remote side said no (bad credentials, no licence, no permission)."""
+
+    def __init__(self, message: str, *, status: str = RunStatus.FAILED):
+        super().__init__(message)
+        self.status = status
+
+
+SourceFn = Callable[[Tenant, IngestSchedule, IngestRun], dict]
+SOURCES: dict[str, SourceFn] = {}
+
+
+def register_source(name: str) -> Callable[[SourceFn], SourceFn]:
+    def decorator(fn: SourceFn) -> SourceFn:
+        SOURCES[name] = fn
+        return fn
+
+    return decorator
+
+
+def schedule_ensure(*, tenant: Tenant, source: str) -> IngestSchedule:
+    schedule, _ = IngestSchedule.objects.get_or_create(
+        tenant=tenant, source=source, defaults={"next_run_at": timezone.now()}
+    )
+    return schedule
+
+
+def schedules_due(*, now=None) -> list[IngestSchedule]:
+    now = now or timezone.now()
+    due = Q(next_run_at__lte=now) | Q(next_run_at__isnull=True)
+    free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+    return list(
+        IngestSchedule.objects.filter(due & free, enabled=True).select_related("tenant")[:500]
+    )
+
+
+def lease_claim(*, schedule_id: int, owner: str, now=None) -> bool:
+    """Claim the lease with a conditional UPDATE that must change exactly one row."""
+    now = now or timezone.now()
+    free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+    claimed = IngestSchedule.objects.filter(free, pk=schedule_id).update(
+        lease_owner=owner, lease_expires_at=now + LEASE_DURATION
+    )
+    return claimed == 1
+
+
+def lease_release(*, schedule_id: int, owner: str) -> None:
+    IngestSchedule.objects.filter(pk=schedule_id, lease_owner=owner).update(
+        lease_owner="", lease_expires_at=None
+    )
+
+
+def ingest_run(*, tenant: Tenant, source: str, triggered_by: str = "schedule") -> IngestRun:
+    """Run one source for one tenant under its lease; always returns the run record."""
+    schedule = schedule_ensure(tenant=tenant, source=source)
+    owner = uuid.uuid4().hex
+    if not lease_claim(schedule_id=schedule.pk, owner=owner):
+        return IngestRun.objects.create(
+            tenant=tenant, source=source, status=RunStatus.SKIPPED,
+            finished_at=timezone.now(), triggered_by=triggered_by,
+            error="Another ingest of this tenant and source is running.",
+        )
+    try:
+        schedule.refresh_from_db()
+        return _execute(tenant, schedule, triggered_by)
+    finally:
+        lease_release(schedule_id=schedule.pk, owner=owner)
+
+
+def _execute(tenant: Tenant, schedule: IngestSchedule, triggered_by: str) -> IngestRun:
+    run = IngestRun.objects.create(tenant=tenant, source=schedule.source,
+                                   triggered_by=triggered_by)
+    fn = SOURCES.get(schedule.source)
+    try:
+        if fn is None:
+            raise PermanentIngestError(f"No ingest source named {schedule.source!r}")
+        counts = fn(tenant, schedule, run) or {}
+        status = RunStatus.PARTIAL if counts.get("possibly_truncated") else RunStatus.OK
+        _finish(run, schedule, status, counts=counts)
+    except PermanentIngestError as exc:
+        _finish(run, schedule, exc.status, error=str(exc))
+    except Exception as exc:
+        logger.exception("Ingest %s for %s errored", schedule.source, tenant.slug)
+        _finish(run, schedule, RunStatus.ERRORED, error=f"{type(exc).__name__}: {exc}")
+        raise
+    return run
+
+
+def _finish(run: IngestRun, schedule: IngestSchedule, status: str, *, counts=None,
+            error: str = "") -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        run.status, run.finished_at, run.error = status, now, error
+        run.counts = counts or run.counts
+        run.save(update_fields=["status", "finished_at", "error", "counts"])
+        schedule.last_status = status
+        schedule.last_message = error
+        schedule.next_run_at = now + settings.READINESS_INGEST_INTERVAL
+        fields = ["last_status", "last_message", "next_run_at"]
+        if status in (RunStatus.OK, RunStatus.PARTIAL):
+            schedule.last_success_at = now
+            fields.append("last_success_at")
+        schedule.save(update_fields=fields)

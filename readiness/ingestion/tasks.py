@@ -1,0 +1,40 @@
+"""Celery adapters: fetch by id, call a service. Tasks own retries; services own logic."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+from readiness.ingestion import services
+from readiness.tenancy.models import Tenant
+
+logger = logging.getLogger(__name__)
+BEAT_TICK_KEY = "readiness:beat:last_tick"
+
+
+@shared_task(name="ingestion.dispatch", acks_late=True, soft_time_limit=50, time_limit=60,
+             ignore_result=True)
+def dispatch() -> int:
+    """Beat runs this every minute: enqueue one ingest per due tenant and source."""
+    cache.set(BEAT_TICK_KEY, timezone.now().isoformat(), timeout=None)
+    due = services.schedules_due()
+    for schedule in due:
+        ingest_tenant.delay(schedule.tenant_id, schedule.source)
+    return len(due)
+
+
+@shared_task(
+    bind=True, name="ingestion.ingest_tenant", acks_late=True,
+    soft_time_limit=600, time_limit=660, max_retries=3,
+    autoretry_for=(Exception,), retry_backoff=30, retry_backoff_max=600, retry_jitter=True,
+    ignore_result=True,
+)
+def ingest_tenant(self, tenant_id: int, source: str) -> str:
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    if tenant is None:
+        return "tenant gone"
+    run = services.ingest_run(tenant=tenant, source=source, triggered_by="schedule")
+    return run.status

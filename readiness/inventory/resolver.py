@@ -1,0 +1,134 @@
+"""Whether Basic SMTP AUTH can still work for one mailbox, and why.
+
+A pure function of the four gates (microsoft-365.md §2), evaluated in order:
+  1. the SMTP AUTH protocol switch (mailbox tri-state, else the organisation's);
+  2. Entra security defaults;
+  3. the Exchange authentication policy (the user's own, else the org default);
+  4. enabled Conditional Access policies that block legacy clients.
+Gate 1 closed -> smtp_auth_off. Otherwise any of 2-4 blocking -> oauth_only. An input
+we could not collect makes the answer unknown, never "not blocked". `extra_gates` keeps
+room for the switch Microsoft will add at the end of December 2026.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from readiness.inventory.choices import EffectiveState, SmtpAuthSwitch
+
+UNKNOWN = None  # an input that was not collected
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    distinguished_name: str = ""
+    allow_basic_auth_smtp: bool = False
+
+
+@dataclass(frozen=True)
+class Inputs:
+    mailbox_switch: str  # SmtpAuthSwitch value
+    org_smtp_disabled: bool | None
+    security_defaults: bool | None
+    user_policy: str | None  # Get-User AuthenticationPolicy: name, DN or None
+    default_policy: str | None  # Get-OrganizationConfig DefaultAuthenticationPolicy
+    policies: Sequence[Policy] | None  # None: Get-AuthenticationPolicy not read
+    ca_blocking_policies: Sequence[str] | None  # names of enabled blocks; None: unknown
+    extra_gates: Sequence[Callable[[Inputs], tuple[str, str] | None]] = field(default=())
+
+
+@dataclass(frozen=True)
+class Verdict:
+    state: str
+    reason: str
+
+
+def resolve(inputs: Inputs) -> Verdict:
+    gate1 = _protocol_gate(inputs)
+    if gate1.state != "open":
+        return gate1
+    blockers, unknowns, allowances = [], [], [gate1.reason]
+    for gate in (_security_defaults_gate, _policy_gate, _conditional_access_gate,
+                 *inputs.extra_gates):
+        outcome = gate(inputs)
+        if outcome is None:
+            continue
+        kind, text = outcome
+        {"block": blockers, "unknown": unknowns, "allow": allowances}[kind].append(text)
+    if blockers:
+        return Verdict(EffectiveState.OAUTH_ONLY, "OAuth only: " + "; ".join(blockers))
+    if unknowns:
+        return Verdict(EffectiveState.UNKNOWN, "Unknown: " + "; ".join(unknowns))
+    return Verdict(EffectiveState.BASIC_POSSIBLE, "Basic possible: " + "; ".join(allowances))
+
+
+def _protocol_gate(inputs: Inputs) -> Verdict:
+    switch = inputs.mailbox_switch
+    if switch == SmtpAuthSwitch.DISABLED:
+        return Verdict(EffectiveState.SMTP_AUTH_OFF,
+                       "SMTP AUTH off: disabled on the mailbox (overrides the organisation)")
+    if switch == SmtpAuthSwitch.ENABLED:
+        return Verdict("open", "mailbox enables SMTP AUTH explicitly (overrides the organisation)")
+    if inputs.org_smtp_disabled is None:
+        return Verdict(EffectiveState.UNKNOWN,
+                       "Unknown: mailbox inherits the organisation setting, which was not read "
+                       "(Get-TransportConfig)")
+    if inputs.org_smtp_disabled:
+        return Verdict(EffectiveState.SMTP_AUTH_OFF,
+                       "SMTP AUTH off: mailbox inherits the organisation setting (SMTP AUTH off)")
+    return Verdict("open", "mailbox inherits the organisation setting (SMTP AUTH on)")
+
+
+def _security_defaults_gate(inputs: Inputs):
+    if inputs.security_defaults is None:
+        return ("unknown", "security defaults not readable (needs Policy.Read.All)")
+    if inputs.security_defaults:
+        return ("block", "Entra security defaults block legacy authentication")
+    return None
+
+
+def _policy_gate(inputs: Inputs):
+    reference, origin = (inputs.user_policy, "user policy") if inputs.user_policy else (
+        inputs.default_policy, "default policy")
+    if not reference:
+        return ("allow", "no authentication policy applies")
+    if inputs.policies is None:
+        return ("unknown", f"{origin} '{reference}' could not be read")
+    policy = find_policy(reference, inputs.policies)
+    if policy is None:
+        return ("unknown", f"{origin} '{reference}' not found among the tenant's policies")
+    if policy.allow_basic_auth_smtp:
+        return ("allow", f"{origin} '{policy.name}' allows Basic SMTP")
+    return ("block", f"{origin} '{policy.name}' blocks Basic SMTP (AllowBasicAuthSmtp false)")
+
+
+def find_policy(reference: str, policies: Sequence[Policy]) -> Policy | None:
+    """Get-User may return the policy's name or its distinguished name: match both."""
+    wanted = reference.strip().casefold()
+    for policy in policies:
+        if wanted in (policy.name.casefold(), policy.distinguished_name.casefold()):
+            return policy
+    return None
+
+
+def _conditional_access_gate(inputs: Inputs):
+    if inputs.ca_blocking_policies is None:
+        return ("unknown", "Conditional Access not readable (needs Policy.Read.All)")
+    if inputs.ca_blocking_policies:
+        names = ", ".join(f"'{name}'" for name in inputs.ca_blocking_policies)
+        return ("block", f"Conditional Access {names} blocks legacy clients")
+    return None
+
+
+def ca_blocking_policy_names(policies: Sequence[dict]) -> list[str]:
+    """Enabled CA policies that block legacy clients; report-only ones block nothing."""
+    names = []
+    for policy in policies:
+        apps = (policy.get("conditions") or {}).get("clientAppTypes") or []
+        controls = (policy.get("grantControls") or {}).get("builtInControls") or []
+        legacy = "exchangeActiveSync" in apps or "other" in apps
+        if policy.get("state") == "enabled" and legacy and "block" in controls:
+            names.append(policy.get("displayName") or policy.get("id") or "unnamed policy")
+    return names

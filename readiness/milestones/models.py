@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from readiness.milestones.choices import Kind, Precision, Status
+from readiness.tenancy.models import Tenant
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def for_tenant(self, tenant: Tenant | None) -> MilestoneQuerySet:
+        """Microsoft's milestones plus, when given, that tenant's own targets."""
+        if tenant is None:
+            return self.filter(tenant__isnull=True)
+        return self.filter(Q(tenant__isnull=True) | Q(tenant=tenant))
+
+    def upcoming(self, today) -> MilestoneQuerySet:
+        return self.filter(date__gte=today).exclude(status=Status.SUPERSEDED)
+
+
+class Milestone(models.Model):
+    """A dated step of the retirement. Dates are data: they moved several times.
+
+    `tenant` is empty for Microsoft's milestones and set for a tenant's internal target.
+    """
+
+    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="milestones")
+    key = models.SlugField(max_length=80)
+    date = models.DateField()
+    precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.DAY)
+    kind = models.CharField(max_length=15, choices=Kind.choices, default=Kind.DEADLINE)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.EXPECTED)
+    title = models.CharField(max_length=300)
+    source = models.URLField(max_length=500, blank=True)
+    as_of = models.DateField(null=True, blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=Q(tenant__isnull=True),
+                                    name="milestone_unique_global_key"),
+            models.UniqueConstraint(fields=["tenant", "key"], name="milestone_unique_tenant_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.status == Status.SUPERSEDED

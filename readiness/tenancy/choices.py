@@ -1,0 +1,22 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Viewer"
+    HELPDESK = "helpdesk", "Helpdesk"
+    MANAGER = "manager", "Tenant manager"
+
+
+class Capability(models.TextChoices):
+    """What a request wants to do; each role grants a set of capabilities."""
+
+    VIEW = "view", "Read the tenant's data"
+    WORK = "work", "Work tickets, ownership and status"
+    MANAGE = "manage", "Manage credentials, imports, settings and the workflow"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.VIEWER: frozenset({Capability.VIEW}),
+    Role.HELPDESK: frozenset({Capability.VIEW, Capability.WORK}),
+    Role.MANAGER: frozenset({Capability.VIEW, Capability.WORK, Capability.MANAGE}),
+}
