@@ -1,0 +1,90 @@
+"""factory_boy factories shared by every test module."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+
+from readiness.inventory.models import Mailbox, TenantSettings
+from readiness.senders.models import Sender, Ticket
+from readiness.tenancy.models import Membership, Tenant
+from reports.usage.models import DailyUsage
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class TenantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tenant
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Tenant {n}")
+    slug = factory.Sequence(lambda n: f"tenant-{n}")
+    primary_domain = factory.LazyAttribute(lambda t: f"{t.slug}.example")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    tenant = factory.SubFactory(TenantFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "viewer"
+
+
+class TenantSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TenantSettings
+
+    tenant = factory.SubFactory(TenantFactory)
+    smtp_client_auth_disabled = False
+    security_defaults_enabled = False
+    conditional_access_blocks = factory.LazyFunction(list)
+
+
+class MailboxFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mailbox
+
+    tenant = factory.SubFactory(TenantFactory)
+    address = factory.Sequence(lambda n: f"mailbox{n}@example.test")
+    display_name = factory.Sequence(lambda n: f"Mailbox {n}")
+
+
+class SenderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sender
+
+    tenant = factory.SubFactory(TenantFactory)
+    address = factory.Sequence(lambda n: f"sender{n}@example.test")
+    display_name = factory.Sequence(lambda n: f"Sender {n}")
+
+
+class DailyUsageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DailyUsage
+
+    sender = factory.SubFactory(SenderFactory)
+    tenant = factory.LazyAttribute(lambda u: u.sender.tenant)
+    day = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=1))
+    auth_method = "basic"
+    source = "detailed_report"
+    messages = 10
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ticket
+
+    tenant = factory.SubFactory(TenantFactory)
+    title = factory.Sequence(lambda n: f"Ticket {n}")
