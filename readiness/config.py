@@ -110,6 +110,8 @@ def _sqlite(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        # A file, not :memory:, so a real worker process can share the test database.
+        "TEST": {"NAME": str(path.with_name(f"test_{path.name}"))},
         "OPTIONS": {
             "timeout": 30,
             "transaction_mode": "IMMEDIATE",

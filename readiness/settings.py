@@ -99,6 +99,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 # Plotly's JavaScript is served from the installed plotly package itself, so the
 # browser never reaches a CDN (users run this on closed networks) and the JS always
 # matches the Python library that built the figures.

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from readiness.ingestion import views
+
+app_name = "ingestion"
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+]
