@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "readiness.ingestion",
     "readiness.connectors",
     "readiness.demo",
+    "readiness.notifications",
     "reports.usage",
     "reports.imports",
     "reports.dashboards",

@@ -3,8 +3,8 @@ from datetime import timedelta
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
+from readiness.core.exports import SafeExportMixin
 from readiness.senders.models import Sender
 from readiness.tenancy import scoping
 from readiness.tenancy.mixins import PortfolioMixin, TenantScopedMixin
@@ -14,10 +14,9 @@ from reports.dashboards.filtersets import SenderFilterSet
 from reports.dashboards.tables import PortfolioTable, SenderTable
 
 
-class PortfolioView(PortfolioMixin, ExportMixin, SingleTableMixin, TemplateView):
+class PortfolioView(PortfolioMixin, SafeExportMixin, SingleTableMixin, TemplateView):
     template_name = "dashboards/portfolio.html"
     table_class = PortfolioTable
-    export_formats = ("csv", "xlsx")
 
     def get_table_data(self):
         return selectors.portfolio_queryset(scoping.visible_tenants(self.request.user))
@@ -40,12 +39,11 @@ class TenantOverviewView(TenantScopedMixin, TemplateView):
         return context
 
 
-class SenderListView(TenantScopedMixin, ExportMixin, SingleTableMixin, FilterView):
+class SenderListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, FilterView):
     template_name = "dashboards/senders.html"
     model = Sender
     table_class = SenderTable
     filterset_class = SenderFilterSet
-    export_formats = ("csv", "xlsx")
     paginate_by = 50
 
     def get_queryset(self):
