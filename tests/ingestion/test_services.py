@@ -1,0 +1,92 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from readiness.ingestion import services
+from readiness.ingestion.choices import RunStatus
+from readiness.ingestion.models import IngestRun, IngestSchedule
+from readiness.ingestion.tasks import dispatch
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def flaky_sources():
+    """Registers throwaway sources for the duration of a test."""
+    added = []
+
+    def add(name, fn):
+        services.SOURCES[name] = fn
+        added.append(name)
+
+    yield add
+    for name in added:
+        services.SOURCES.pop(name, None)
+
+
+def test_a_held_lease_makes_the_second_ingest_skip(tenant_a, flaky_sources):
+    schedule = services.schedule_ensure(tenant=tenant_a, source="demo")
+    assert services.lease_claim(schedule_id=schedule.pk, owner="other-worker")
+    run = services.ingest_run(tenant=tenant_a, source="demo")
+    assert run.status == RunStatus.SKIPPED
+
+
+def test_an_expired_lease_can_be_claimed_again(tenant_a):
+    schedule = services.schedule_ensure(tenant=tenant_a, source="demo")
+    past = timezone.now() - timedelta(hours=1)
+    assert services.lease_claim(schedule_id=schedule.pk, owner="a", now=past)
+    assert services.lease_claim(schedule_id=schedule.pk, owner="b")
+    assert not services.lease_claim(schedule_id=schedule.pk, owner="c")
+
+
+def test_a_refusal_is_failed_and_not_raised(tenant_a, flaky_sources):
+    def refuse(tenant, schedule, run):
+        raise services.PermanentIngestError("Sign-in logs need Entra ID P1")
+
+    flaky_sources("refusing", refuse)
+    run = services.ingest_run(tenant=tenant_a, source="refusing")
+    assert run.status == RunStatus.FAILED
+    assert "Entra ID P1" in run.error
+    schedule = IngestSchedule.objects.get(tenant=tenant_a, source="refusing")
+    assert schedule.lease_owner == "" and schedule.last_success_at is None
+
+
+def test_a_crash_is_errored_re_raised_and_releases_the_lease(tenant_a, flaky_sources):
+    def crash(tenant, schedule, run):
+        raise RuntimeError("boom")
+
+    flaky_sources("crashing", crash)
+    with pytest.raises(RuntimeError):
+        services.ingest_run(tenant=tenant_a, source="crashing")
+    assert IngestRun.objects.get(source="crashing").status == RunStatus.ERRORED
+    assert IngestSchedule.objects.get(source="crashing").lease_owner == ""
+
+
+def test_success_moves_next_run_forward_and_records_counts(tenant_a, flaky_sources):
+    flaky_sources("fine", lambda tenant, schedule, run: {"rows": 3})
+    run = services.ingest_run(tenant=tenant_a, source="fine")
+    schedule = IngestSchedule.objects.get(source="fine")
+    assert run.status == RunStatus.OK and run.counts == {"rows": 3}
+    assert schedule.next_run_at > timezone.now()
+    assert schedule.last_success_at is not None
+
+
+def test_dispatch_only_picks_due_unleased_schedules(tenant_a, tenant_b, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    due = services.schedule_ensure(tenant=tenant_a, source="demo")
+    later = services.schedule_ensure(tenant=tenant_b, source="demo")
+    IngestSchedule.objects.filter(pk=later.pk).update(
+        next_run_at=timezone.now() + timedelta(hours=1))
+    picked = services.schedules_due()
+    assert [s.pk for s in picked] == [due.pk]
+
+
+def test_dispatch_records_the_beat_tick_even_when_nothing_is_due(db):
+    from django.core.cache import cache
+
+    from readiness.ingestion.tasks import BEAT_TICK_KEY
+
+    cache.delete(BEAT_TICK_KEY)
+    assert dispatch() == 0
+    assert cache.get(BEAT_TICK_KEY)
