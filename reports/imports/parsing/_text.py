@@ -25,6 +25,8 @@ def open_binary(source: Source) -> Iterator[BinaryIO]:
         with open(source, "rb") as f:
             yield f
         return
+    if isinstance(source, io.TextIOBase):
+        raise TypeError("open the file in binary mode ('rb'); the parser detects the encoding")
     if not (hasattr(source, "read") and hasattr(source, "seek")):
         raise TypeError("expected a path or a seekable binary file")
     start = source.tell()
@@ -36,8 +38,11 @@ def open_binary(source: Source) -> Iterator[BinaryIO]:
 
 def sniff_encoding(f: BinaryIO) -> tuple[str, str]:
     """Return (label, codec) from the BOM; the stream is left just past the BOM."""
+    # The size comes from seeking, not reading: it proves UTF-16 truncation cheaply.
+    # tell() rather than seek()'s return value, which some file wrappers drop.
     start = f.tell()
-    size = f.seek(0, io.SEEK_END) - start
+    f.seek(0, io.SEEK_END)
+    size = f.tell() - start
     f.seek(start)
     head = f.read(HEAD)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import os
 import random
 import shutil
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -530,7 +531,22 @@ def test_slash_dates_follow_file_evidence(days: list[datetime], order: str) -> N
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=400) | st.builds(lambda b: make_csv([detailed()])[:60] + b, st.binary()))
 def test_arbitrary_bytes_never_raise_anything_else(data: bytes) -> None:
-    try:
+    with contextlib.suppress(ReportFormatError):
         parse(data)
-    except ReportFormatError:
-        pass
+
+
+def test_text_mode_file_is_a_programming_error(sample_dir: Path) -> None:
+    with (
+        open(sample_dir / "smtp-auth-clients-export_sample.csv", encoding="utf-8") as f,
+        pytest.raises(TypeError, match="binary mode"),
+    ):
+        inspect_report(f)
+
+
+def test_file_object_positioned_after_a_prefix() -> None:
+    data = b"JUNK" + make_csv([detailed()], encoding="utf-16-le")
+    stream = io.BytesIO(data)
+    stream.seek(4)
+    info = inspect_report(stream)
+    assert stream.tell() == 4
+    assert [r.sender for r in iter_report_rows(stream, info)] == ["skener2@contoso.cz"]
