@@ -550,3 +550,9 @@ def test_file_object_positioned_after_a_prefix() -> None:
     info = inspect_report(stream)
     assert stream.tell() == 4
     assert [r.sender for r in iter_report_rows(stream, info)] == ["skener2@contoso.cz"]
+
+
+def test_unicode_line_separators_inside_fields_are_not_line_breaks() -> None:
+    rows = [detailed(message_id="<a\u2028b\x85c\x0bd>", tls_cipher="x\x1cy")]
+    _, [row] = parse(make_csv(rows, encoding="utf-16-be"))
+    assert (row.message_id, row.tls_cipher, row.line) == ("<a\u2028b\x85c\x0bd>", "x\x1cy", 2)
