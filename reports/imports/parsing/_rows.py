@@ -1,0 +1,116 @@
+"""The second pass: turn csv records into row objects, all or nothing."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from datetime import date
+
+from ._csvfile import DETAILED, EXPORT, EXPORT_PROTOCOL, Header, csv_error, is_blank
+from ._model import BadValue, DetailedRow, ExportRow, ReportFormatError
+from ._values import auth_method, percent, sender_address, whole_number
+
+
+def parse_rows(
+    reader: Iterator[list[str]],
+    header: Header,
+    build: Callable[[list[str], int], DetailedRow | ExportRow],
+) -> Iterator[DetailedRow | ExportRow]:
+    width, blank_at, count = len(header.names), 0, 0
+    try:
+        for line, row in enumerate(reader, 2):
+            if len(row) == width:
+                try:
+                    item = build(row, line)
+                except BadValue as exc:
+                    if not is_blank(row):
+                        raise _cell_error(line, header, row, exc) from None
+                    blank_at = blank_at or line
+                    continue
+            elif is_blank(row):
+                blank_at = blank_at or line
+                continue
+            else:
+                raise ReportFormatError(
+                    f"Line {line} has {len(row)} fields but the header has {width}.", line=line
+                )
+            if blank_at:  # blank lines are tolerated only as trailing ones
+                raise ReportFormatError(
+                    f"Line {blank_at} is empty; blank lines are allowed only at the end.",
+                    line=blank_at,
+                )
+            count += 1
+            yield item
+    except csv.Error as exc:
+        raise csv_error(reader, exc) from None
+    if not count:
+        raise ReportFormatError("The file has a header but no data rows.")
+
+
+def _cell_error(line: int, header: Header, row: list[str], exc: BadValue) -> ReportFormatError:
+    index = exc.index if exc.index is not None else 0
+    column, value = header.names[index], row[index]
+    shown = value if len(value) <= 80 else value[:77] + "..."
+    return ReportFormatError(
+        f'Line {line}, column "{column}": "{shown}" {exc.problem}.',
+        line=line,
+        column=column,
+        value=value,
+    )
+
+
+def detailed_builder(
+    index: dict[str, int], parse_day: Callable[[str], date]
+) -> Callable[[list[str], int], DetailedRow]:
+    i_date, i_name, i_domain, i_auth, i_ip, i_ver, i_cipher, i_count, i_id = (
+        index[n] for n in DETAILED
+    )
+
+    def build(row: list[str], line: int) -> DetailedRow:
+        k = i_date  # which cell is being parsed, for the error message
+        try:
+            day = parse_day(row[k])
+            k = i_auth
+            auth = auth_method(row[k])
+            k = i_count
+            count = whole_number(row[k])
+            k = i_id
+            message_id = row[k].strip()
+            if not message_id:
+                raise BadValue("is empty; every message needs an ID")
+            k = i_name
+            sender = sender_address(row[k], row[i_domain], i_domain)
+        except BadValue as exc:
+            exc.index = k if exc.index is None else exc.index
+            raise
+        ip, version, cipher = row[i_ip].strip(), row[i_ver].strip(), row[i_cipher].strip()
+        return DetailedRow(line, day, sender, auth, ip, version, cipher, count, message_id)
+
+    return build
+
+
+def export_builder(index: dict[str, int]) -> Callable[[list[str], int], ExportRow]:
+    i_sender, i_domain, i_10, i_11, i_12, i_sent = (index[n] for n in EXPORT)
+    i_proto = index.get(EXPORT_PROTOCOL)
+
+    def build(row: list[str], line: int) -> ExportRow:
+        k = i_sender
+        try:
+            sender = sender_address(row[k], row[i_domain], i_domain)
+            k = i_10
+            tls10 = percent(row[k])
+            k = i_11
+            tls11 = percent(row[k])
+            k = i_12
+            tls12 = percent(row[k])
+            k = i_sent
+            messages = whole_number(row[k])
+            k = i_proto if i_proto is not None else k
+            auth = "unknown" if i_proto is None else auth_method(row[k])
+        except BadValue as exc:
+            exc.index = k if exc.index is None else exc.index
+            raise
+        domain = row[i_domain].strip().lower() or sender.partition("@")[2]
+        return ExportRow(line, sender, domain, auth, tls10, tls11, tls12, messages)
+
+    return build

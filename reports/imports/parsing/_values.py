@@ -1,0 +1,84 @@
+"""Parsers for single cells; they raise BadValue and the row loop adds line and column."""
+
+from __future__ import annotations
+
+import re
+
+from ._csvfile import normalize
+from ._model import BadValue
+
+_AUTH_METHODS = {
+    "basic": "basic",
+    "basicauth": "basic",
+    "basic authentication": "basic",
+    "oauth": "oauth",
+    "oauth2": "oauth",
+    "xoauth2": "oauth",
+    "modern": "oauth",
+    "modern authentication": "oauth",
+}
+
+
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+", re.ASCII)
+
+
+def sender_address(name: str, domain: str, domain_index: int) -> str:
+    # senderName is either the local part or already the whole address.
+    name = name.strip()
+    if not name:
+        raise BadValue("is empty; expected a sender")
+    if "@" not in name:
+        domain = domain.strip()
+        if not domain:
+            raise BadValue("is empty; needed to complete the sender address", domain_index)
+        name = f"{name}@{domain}"
+    if not _ADDRESS.fullmatch(name):
+        raise BadValue("is not an e-mail address")
+    return name.lower()
+
+
+def auth_method(value: str) -> str:
+    method = _AUTH_METHODS.get(value) or _AUTH_METHODS.get(normalize(value))
+    if method is None:
+        raise BadValue("is not a known authentication method (expected Basic or OAuth)")
+    return method
+
+
+_GROUPED = re.compile(r"\d{1,3}(?P<sep>[ \u00a0\u202f',.])\d{3}(?:(?P=sep)\d{3})*", re.ASCII)
+
+
+def whole_number(value: str) -> int:
+    if value.isdigit() and value.isascii():
+        return int(value)  # the common case, kept cheap
+    text = value.strip()
+    if text.isdigit() and text.isascii():
+        return int(text)
+    if text.startswith("-") and _grouped_number(text[1:]) is not None:
+        raise BadValue("is negative; expected a count of 0 or more")
+    number = _grouped_number(text)
+    if number is None:
+        raise BadValue("is not a whole number")
+    return number
+
+
+def _grouped_number(text: str) -> int | None:
+    # One separator kind in strict groups of three is a thousands separator
+    # ("1 280", "1,280", "1.280"); counts have no fraction, so that reading is the
+    # only one. Anything else ("1,28", "1.280,5", "1,280.000") is refused.
+    if text.isdigit() and text.isascii():
+        return int(text)
+    match = _GROUPED.fullmatch(text)
+    return int(text.replace(match["sep"], "")) if match else None
+
+
+_PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%?", re.ASCII)
+
+
+def percent(value: str) -> float:
+    match = _PERCENT.fullmatch(value.strip())
+    if not match:
+        raise BadValue("is not a percentage (expected e.g. 100% or 99.5)")
+    number = float(match[1].replace(",", "."))
+    if number > 100:
+        raise BadValue("is not a percentage between 0 and 100")
+    return number
