@@ -38,7 +38,8 @@ def stop(children: dict[str, subprocess.Popen]) -> None:
     for name, proc in children.items():
         if proc.poll() is None:
             print(f"[run] stopping {name}", flush=True)
-            os.killpg(proc.pid, signal.SIGTERM)
+            # The main process only: a Celery worker then shuts its pool down cleanly.
+            proc.terminate()
     deadline = time.monotonic() + 10
     for proc in children.values():
         try:
@@ -55,7 +56,9 @@ def main() -> int:
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
     children = {name: start(name, argv, env) for name, argv in commands(env)}
-    signal.signal(signal.SIGTERM, _interrupt)
+    # Explicit handlers: a shell may start us with SIGINT ignored (background jobs).
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
     print("[run] dashboard at http://127.0.0.1:8000 — press Ctrl-C to stop everything",
           flush=True)
     try:
