@@ -31,6 +31,9 @@ class TenantConnection(models.Model):
     last_token_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
+    # Per ingest source, why its last run failed: {"signins": {"kind": ..., "message": ...}}.
+    # The kind ("missing_permission", "no_premium_license", ...) drives the status shown.
+    source_errors = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TenantOwnedQuerySet.as_manager()
