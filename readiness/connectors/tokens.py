@@ -14,6 +14,7 @@ from django.utils import timezone
 from readiness.connectors.endpoints import ca_bundle, endpoints_for
 from readiness.connectors.errors import Kind, TokenError, TransientError
 from readiness.connectors.models import TenantConnection
+from readiness.connectors.transport import session_new
 from readiness.core import crypto
 
 TOKEN_CACHE = msal.SerializableTokenCache()
@@ -69,7 +70,7 @@ def _app_build(connection, authority, credential, endpoints):
     try:
         return msal.ConfidentialClientApplication(
             connection.client_id, client_credential=credential, authority=authority,
-            token_cache=TOKEN_CACHE, verify=ca_bundle(), timeout=30,
+            token_cache=TOKEN_CACHE, http_client=session_new(),
             instance_discovery=None if endpoints.login_is_microsoft else False,
         )
     except ValueError as exc:
@@ -135,5 +136,5 @@ def apps_forget() -> None:
     """Drop cached apps and tokens (tests, and after a credential rotation)."""
     with _LOCK:
         _APPS.clear()
-    for token in TOKEN_CACHE.search(TOKEN_CACHE.CredentialType.ACCESS_TOKEN):
+    for token in list(TOKEN_CACHE.search(TOKEN_CACHE.CredentialType.ACCESS_TOKEN)):
         TOKEN_CACHE.remove_at(token)

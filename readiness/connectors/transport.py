@@ -35,8 +35,19 @@ class RetryPolicy:
 DEFAULT_RETRY = RetryPolicy()
 
 
+class PinnedSession(requests.Session):
+    """A session whose `verify` and timeout really apply: plain requests lets the
+    REQUESTS_CA_BUNDLE environment variable override `session.verify` (psf/requests
+    #3829), which would make settings.M365_CA_BUNDLE silently lose."""
+
+    def request(self, method, url, **kwargs):
+        kwargs.setdefault("verify", self.verify)
+        kwargs.setdefault("timeout", TIMEOUT)
+        return super().request(method, url, **kwargs)
+
+
 def session_new() -> requests.Session:
-    session = requests.Session()
+    session = PinnedSession()
     session.verify = ca_bundle()
     session.headers["User-Agent"] = "smtp-auth-readiness/1"
     return session
@@ -66,7 +77,7 @@ def send(session: requests.Session, method: str, url: str, *, retry: RetryPolicy
         if limiter is not None and rules:
             ratelimit.acquire(limiter, rules, sleep=retry.sleep)
         try:
-            response = session.request(method, url, timeout=TIMEOUT, **kwargs)
+            response = session.request(method, url, **kwargs)
         except (requests.ConnectionError, requests.Timeout) as exc:
             wait, problem = retry.backoff(attempt), f"{type(exc).__name__}: {exc}"
         else:

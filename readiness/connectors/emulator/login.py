@@ -194,7 +194,7 @@ def _assertion_certificate(app: App, header: dict) -> x509.Certificate | None:
               ("x5t#S256", hashlib.sha256): header.get("x5t#S256")}
     for (_, algorithm), value in wanted.items():
         for cert in app.certificates:
-            if value and thumbprint(cert, algorithm) == value:
+            if value and thumbprint(cert, algorithm) == value.rstrip("="):
                 return cert
     if app.certificates or not header.get("x5c"):
         return None
