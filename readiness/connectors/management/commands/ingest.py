@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from readiness.connectors.errors import TransientError
 from readiness.ingestion.choices import RunStatus
 from readiness.ingestion.services import ingest_run
 from readiness.tenancy.models import Tenant
@@ -28,7 +27,7 @@ class Command(BaseCommand):
     def _run(self, tenant: Tenant, source: str) -> str:
         try:
             run = ingest_run(tenant=tenant, source=source, triggered_by="cli")
-        except (TransientError, Exception) as exc:  # recorded as "errored" on the run
+        except Exception as exc:  # recorded as "errored" on the run, then re-raised to us
             self.stderr.write(f"{source}: errored: {exc}")
             return RunStatus.ERRORED
         counts = ", ".join(f"{k}={v}" for k, v in run.counts.items() if k != "warnings")
