@@ -26,11 +26,15 @@ class TenantConnection(models.Model):
     certificate_pem = models.TextField(blank=True)
     certificate_thumbprint = models.CharField(max_length=64, blank=True)
     health = models.CharField(max_length=10, choices=Health.choices, default=Health.NEVER)
-    has_entra_p1 = models.BooleanField(null=True, help_text="None until a sign-in read tells.")
+    has_entra_p1 = models.BooleanField(null=True, blank=True,
+                                       help_text="None until a sign-in read tells.")
     permissions = models.JSONField(default=dict, blank=True)
     last_token_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
+    # Per ingest source, why its last run failed: {"signins": {"kind": ..., "message": ...}}.
+    # The kind ("missing_permission", "no_premium_license", ...) drives the status shown.
+    source_errors = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TenantOwnedQuerySet.as_manager()

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from readiness.connectors.views import ConnectionView
+
+app_name = "connectors"
+urlpatterns = [
+    path("tenants/<slug:slug>/connection/", ConnectionView.as_view(), name="connection"),
+]

@@ -1,7 +1,7 @@
-"""The demo source: loads the demo generator's "today" for a tenant.
+"""Ingest sources, registered by name: `(tenant, schedule, run) -> counts`.
 
-Real sources (Graph sign-ins, Exchange settings) live in readiness.connectors and
-register themselves the same way.
+"demo" loads the demo generator's "today"; "signins" and "exchange" read the real
+Microsoft 365 APIs through readiness.connectors.
 """
 
 from __future__ import annotations
@@ -14,3 +14,32 @@ def demo_source(tenant, schedule, run) -> dict:
     from readiness.demo.services import demo_ingest_today
 
     return demo_ingest_today(tenant=tenant)
+
+
+def _connector_run(tenant, source: str, work) -> dict:
+    """Run a connector ingest and record on the connection why it failed, if it did."""
+    from readiness.connectors.errors import ConnectorError
+    from readiness.connectors.services import source_outcome_record
+
+    try:
+        counts = work()
+    except ConnectorError as exc:
+        source_outcome_record(tenant=tenant, source=source, error=exc)
+        raise
+    source_outcome_record(tenant=tenant, source=source, error=None)
+    return counts
+
+
+@register_source("signins")
+def signins_source(tenant, schedule, run) -> dict:
+    from readiness.connectors.services import signins_ingest
+
+    return _connector_run(tenant, "signins",
+                          lambda: signins_ingest(tenant=tenant, schedule=schedule))
+
+
+@register_source("exchange")
+def exchange_source(tenant, schedule, run) -> dict:
+    from readiness.connectors.services import exchange_ingest
+
+    return _connector_run(tenant, "exchange", lambda: exchange_ingest(tenant=tenant))

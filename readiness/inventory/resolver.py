@@ -5,8 +5,9 @@ A pure function of the four gates (microsoft-365.md §2), evaluated in order:
   2. Entra security defaults;
   3. the Exchange authentication policy (the user's own, else the org default);
   4. enabled Conditional Access policies that block legacy clients.
-Gate 1 closed -> smtp_auth_off. Otherwise any of 2-4 blocking -> oauth_only. An input
-we could not collect makes the answer unknown, never "not blocked". `extra_gates` keeps
+Gate 1 closed -> smtp_auth_off. Otherwise any of 2-4 blocking -> oauth_only (even when
+gate 1 itself is unknown: Basic cannot work either way). Otherwise an input we could
+not collect makes the answer unknown, never "not blocked". `extra_gates` keeps
 room for the switch Microsoft will add at the end of December 2026.
 """
 
@@ -46,10 +47,12 @@ class Verdict:
 
 
 def resolve(inputs: Inputs) -> Verdict:
-    gate1 = _protocol_gate(inputs)
-    if gate1.state != "open":
-        return gate1
-    blockers, unknowns, allowances = [], [], [gate1.reason]
+    kind, protocol = _protocol_gate(inputs)
+    if kind == "closed":
+        return Verdict(EffectiveState.SMTP_AUTH_OFF, "SMTP AUTH off: " + protocol)
+    blockers: list[str] = []
+    unknowns: list[str] = [protocol] if kind == "unknown" else []
+    allowances: list[str] = [protocol] if kind == "open" else []
     for gate in (_security_defaults_gate, _policy_gate, _conditional_access_gate,
                  *inputs.extra_gates):
         outcome = gate(inputs)
@@ -58,27 +61,26 @@ def resolve(inputs: Inputs) -> Verdict:
         kind, text = outcome
         {"block": blockers, "unknown": unknowns, "allow": allowances}[kind].append(text)
     if blockers:
+        # A block settles it even when the protocol switch is unknown: Basic cannot work.
         return Verdict(EffectiveState.OAUTH_ONLY, "OAuth only: " + "; ".join(blockers))
     if unknowns:
         return Verdict(EffectiveState.UNKNOWN, "Unknown: " + "; ".join(unknowns))
     return Verdict(EffectiveState.BASIC_POSSIBLE, "Basic possible: " + "; ".join(allowances))
 
 
-def _protocol_gate(inputs: Inputs) -> Verdict:
+def _protocol_gate(inputs: Inputs) -> tuple[str, str]:
+    """Gate 1: ("closed" | "open" | "unknown", why). The mailbox value wins over the org."""
     switch = inputs.mailbox_switch
     if switch == SmtpAuthSwitch.DISABLED:
-        return Verdict(EffectiveState.SMTP_AUTH_OFF,
-                       "SMTP AUTH off: disabled on the mailbox (overrides the organisation)")
+        return "closed", "disabled on the mailbox (overrides the organisation)"
     if switch == SmtpAuthSwitch.ENABLED:
-        return Verdict("open", "mailbox enables SMTP AUTH explicitly (overrides the organisation)")
+        return "open", "mailbox enables SMTP AUTH explicitly (overrides the organisation)"
     if inputs.org_smtp_disabled is None:
-        return Verdict(EffectiveState.UNKNOWN,
-                       "Unknown: mailbox inherits the organisation setting, which was not read "
-                       "(Get-TransportConfig)")
+        return "unknown", ("mailbox inherits the organisation setting, which was not read "
+                           "(Get-TransportConfig)")
     if inputs.org_smtp_disabled:
-        return Verdict(EffectiveState.SMTP_AUTH_OFF,
-                       "SMTP AUTH off: mailbox inherits the organisation setting (SMTP AUTH off)")
-    return Verdict("open", "mailbox inherits the organisation setting (SMTP AUTH on)")
+        return "closed", "mailbox inherits the organisation setting (SMTP AUTH off)"
+    return "open", "mailbox inherits the organisation setting (SMTP AUTH on)"
 
 
 def _security_defaults_gate(inputs: Inputs):
@@ -128,7 +130,8 @@ def ca_blocking_policy_names(policies: Sequence[dict]) -> list[str]:
     for policy in policies:
         apps = (policy.get("conditions") or {}).get("clientAppTypes") or []
         controls = (policy.get("grantControls") or {}).get("builtInControls") or []
-        legacy = "exchangeActiveSync" in apps or "other" in apps
+        # "other" is where SMTP AUTH falls; "all" covers it too.
+        legacy = bool({"exchangeActiveSync", "other", "all"} & set(apps))
         if policy.get("state") == "enabled" and legacy and "block" in controls:
             names.append(policy.get("displayName") or policy.get("id") or "unnamed policy")
     return names

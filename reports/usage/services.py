@@ -7,7 +7,7 @@ to them, so re-reading a source or re-importing a file cannot double-count.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -112,3 +112,70 @@ def usage_delete(*, tenant: Tenant, source: str, days: tuple[date, date] | None 
         qs = qs.filter(day__range=days)
     deleted, _ = qs.delete()
     return deleted
+
+
+# --- Entra sign-in logs (written by readiness.connectors) -------------------------------
+
+
+def signin_events_store(*, tenant: Tenant, records: list[dict]) -> set[date]:
+    """Insert raw Basic SMTP sign-ins, deduplicated on the record id; returns the UTC
+    days the records fall on (re-read records count too, so their days get recomputed).
+
+    records: record_id, created_at (aware), user_principal_name, and optionally
+    user_display_name, user_id, ip_address, client_app, error_code, failure_reason.
+    """
+    from reports.usage.models import SignInEvent
+
+    unique = {r["record_id"]: r for r in records}
+    names = {r["user_principal_name"].lower(): r.get("user_display_name", "")
+             for r in unique.values() if r.get("error_code", 0) == 0}
+    with transaction.atomic():
+        ids = senders_ensure(tenant=tenant, display_names=names,
+                             addresses=[r["user_principal_name"] for r in unique.values()])
+        events = [SignInEvent(tenant=tenant, sender_id=ids[r["user_principal_name"].lower()],
+                              **{k: v for k, v in r.items() if k in _SIGNIN_FIELDS})
+                  for r in unique.values()]
+        SignInEvent.objects.bulk_create(events, batch_size=CHUNK, ignore_conflicts=True)
+    return {r["created_at"].astimezone(UTC).date() for r in unique.values()}
+
+
+_SIGNIN_FIELDS = frozenset({"record_id", "created_at", "user_principal_name",
+                            "user_display_name", "user_id", "ip_address", "client_app",
+                            "error_code", "failure_reason"})
+
+
+def signin_usage_recompute(*, tenant: Tenant, days: Iterable[date]) -> int:
+    """Set the "signins" DailyUsage of these days from the stored events: successes are
+    Basic sign-ins, failures are failed_signins. Recomputing (never adding) keeps
+    overlapping re-reads idempotent."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import TruncDate
+
+    from reports.usage.models import SignInEvent
+
+    days = sorted(set(days))
+    if not days:
+        return 0
+    start = datetime.combine(days[0], time.min, tzinfo=UTC)
+    end = datetime.combine(days[-1] + timedelta(days=1), time.min, tzinfo=UTC)
+    stats = (SignInEvent.objects.for_tenant(tenant)
+             .filter(created_at__gte=start, created_at__lt=end)
+             .annotate(day=TruncDate("created_at", tzinfo=UTC)).filter(day__in=days)
+             .values("sender_id", "day")
+             .annotate(ok=Count("pk", filter=Q(error_code=0)),
+                       failed=Count("pk", filter=~Q(error_code=0))))
+    facts = [DailyUsage(tenant=tenant, sender_id=s["sender_id"], day=s["day"],
+                        auth_method="basic", source="signins", messages=0, signins=s["ok"],
+                        failed_signins=s["failed"]) for s in stats]
+    with transaction.atomic():
+        keep = {(f.sender_id, f.day) for f in facts}
+        existing = DailyUsage.objects.for_tenant(tenant).filter(source="signins", day__in=days)
+        stale = [pk for pk, sender_id, day in existing.values_list("pk", "sender_id", "day")
+                 if (sender_id, day) not in keep]
+        DailyUsage.objects.filter(pk__in=stale).delete()
+        DailyUsage.objects.bulk_create(
+            facts, batch_size=CHUNK, update_conflicts=True,
+            unique_fields=["tenant", "sender", "day", "auth_method", "source"],
+            update_fields=["messages", "signins", "failed_signins"])
+        senders_touch(tenant=tenant, sender_ids={f.sender_id for f in facts})
+    return len(facts)

@@ -1,0 +1,46 @@
+from django import forms
+
+from readiness.connectors.choices import Cloud
+
+
+class WriteOnlyTextarea(forms.Textarea):
+    """A textarea that never renders its value: a pasted private key is not sent back."""
+
+    def format_value(self, value):
+        return None
+
+
+class ConnectionForm(forms.Form):
+    """App registration and credential. Credential fields are write-only: leave them
+    empty to keep the stored credential."""
+
+    directory_id = forms.CharField(label="Directory (tenant) ID", max_length=64)
+    client_id = forms.CharField(label="Application (client) ID", max_length=64)
+    cloud = forms.ChoiceField(choices=Cloud.choices, initial=Cloud.GLOBAL)
+    client_secret = forms.CharField(
+        required=False, strip=True, label="Client secret (value)",
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
+    certificate_key = forms.CharField(
+        required=False, label="Certificate private key (PEM)", widget=WriteOnlyTextarea(
+            attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}))
+    certificate = forms.CharField(required=False, label="Certificate (PEM)",
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    thumbprint = forms.CharField(required=False, max_length=64,
+                                 label="Certificate thumbprint (SHA-1)")
+
+    def __init__(self, *args, has_credential: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_credential = has_credential
+
+    def clean(self):
+        data = super().clean()
+        if data.get("client_secret") and data.get("certificate_key"):
+            raise forms.ValidationError("Enter a client secret or a certificate, not both.")
+        if data.get("certificate_key") and not (data.get("certificate") or
+                                                data.get("thumbprint")):
+            raise forms.ValidationError("A certificate key needs the certificate or its "
+                                        "thumbprint.")
+        if not self.has_credential and not (data.get("client_secret") or
+                                            data.get("certificate_key")):
+            raise forms.ValidationError("Enter a client secret or a certificate.")
+        return data

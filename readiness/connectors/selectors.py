@@ -1,0 +1,51 @@
+"""Read side of connections: the list for the CLI and the page's overview."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from readiness.connectors.endpoints import admin_consent_url
+from readiness.connectors.models import TenantConnection
+from readiness.ingestion.models import IngestSchedule
+from readiness.inventory.models import TenantSettings
+from readiness.inventory.selectors import SOURCES, source_status
+from readiness.tenancy.models import Tenant
+
+
+def connection_rows() -> list[dict]:
+    """Every tenant with its connection's public facts (never a credential)."""
+    connections = {c.tenant_id: c for c in TenantConnection.objects.all()}
+    rows = []
+    for tenant in Tenant.objects.order_by("slug"):
+        connection = connections.get(tenant.pk)
+        rows.append({
+            "slug": tenant.slug, "name": tenant.name, "domain": tenant.primary_domain,
+            "directory_id": connection.directory_id if connection else "",
+            "client_id": connection.client_id if connection else "",
+            "cloud": connection.cloud if connection else "",
+            "credential": connection.credential_kind if connection else "none",
+            "health": connection.health if connection else "never",
+            "last_token_at": connection.last_token_at.isoformat()
+            if connection and connection.last_token_at else None,
+        })
+    return rows
+
+
+def connection_overview(*, tenant: Tenant) -> dict:
+    """What the connection page shows: the facts, the probe, the sources, the fix links."""
+    connection = TenantConnection.objects.filter(tenant=tenant).first()
+    schedules = {s.source: s for s in IngestSchedule.objects.for_tenant(tenant)
+                 .filter(source__in=SOURCES)}
+    org = TenantSettings.objects.for_tenant(tenant).first()
+    now = timezone.now()
+    sources = [{"name": name, **source_status(
+        schedule=schedules.get(name), connection=connection, now=now,
+        settings_stale=bool(org and org.is_stale and name == "exchange"))}
+        for name in SOURCES]
+    consent = admin_consent_url(cloud=connection.cloud, directory_id=connection.directory_id,
+                                client_id=connection.client_id) if (
+        connection and connection.directory_id and connection.client_id) else ""
+    return {"connection": connection, "sources": sources, "consent_url": consent,
+            "checks": (connection.permissions or {}).get("checks", []) if connection else [],
+            "checked_at": (connection.permissions or {}).get("checked_at") if connection
+            else None}

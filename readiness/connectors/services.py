@@ -1,0 +1,248 @@
+"""Connector services: onboarding, connection tests, and the two ingests
+(sign-in logs -> usage facts; Exchange + Graph settings -> inventory snapshot)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from readiness.connectors.choices import Cloud, Health
+from readiness.connectors.errors import ConnectorError, Kind, NoPremiumLicense
+from readiness.connectors.exchange import ExchangeClient
+from readiness.connectors.graph import GraphClient
+from readiness.connectors.models import TenantConnection
+from readiness.connectors.transport import DEFAULT_RETRY, RetryPolicy
+from readiness.ingestion.models import IngestSchedule
+from readiness.ingestion.services import schedule_ensure
+from readiness.inventory.choices import SmtpAuthSwitch
+from readiness.inventory.resolver import Policy, ca_blocking_policy_names
+from readiness.inventory.services import (
+    InventorySnapshot,
+    MailboxRecord,
+    inventory_mark_stale,
+    inventory_snapshot_apply,
+)
+from readiness.tenancy.models import Tenant
+from reports.usage.services import signin_events_store, signin_usage_recompute
+
+SIGNIN_RETENTION = timedelta(days=30)
+SIGNIN_OVERLAP = timedelta(hours=2)  # records arrive up to ~2 h late
+REAL_SOURCES = ("signins", "exchange")
+
+
+# --- Onboarding ---------------------------------------------------------------------
+
+
+def _guid(value: str, label: str) -> str:
+    try:
+        return str(uuid.UUID(value.strip()))
+    except (ValueError, AttributeError):
+        raise ValidationError({label: f"{label} must be a GUID, got {value!r}"}) from None
+
+
+def connection_save(*, tenant: Tenant, directory_id: str, client_id: str,
+                    cloud: str = Cloud.GLOBAL, client_secret: str = "",
+                    certificate_key: str = "", certificate: str = "",
+                    thumbprint: str = "") -> TenantConnection:
+    """Create or update the tenant's connection. Empty credential fields keep the stored
+    credential; a new one replaces it (and forgets cached tokens for the old one)."""
+    if cloud not in Cloud.values:
+        raise ValidationError({"cloud": f"cloud must be one of {', '.join(Cloud.values)}"})
+    if certificate_key and not (certificate or thumbprint):
+        raise ValidationError({"certificate": "A certificate key needs the certificate "
+                                              "(PEM) or its thumbprint."})
+    connection, _ = TenantConnection.objects.get_or_create(tenant=tenant)
+    connection.directory_id = _guid(directory_id, "directory_id")
+    connection.client_id = _guid(client_id, "client_id")
+    connection.cloud = cloud
+    if client_secret:
+        connection.set_client_secret(client_secret.strip())
+    elif certificate_key:
+        connection.set_certificate(private_key_pem=certificate_key, certificate_pem=certificate,
+                                   thumbprint=thumbprint.replace(":", "").strip())
+    connection.full_clean()
+    connection.save()
+    return connection
+
+
+@transaction.atomic
+def tenant_onboard(*, slug: str, name: str, directory_id: str, client_id: str,
+                   domain: str = "", cloud: str = Cloud.GLOBAL, client_secret: str = "",
+                   certificate_key: str = "", certificate: str = "",
+                   thumbprint: str = "") -> Tenant:
+    """Create (or update) a tenant with its connection and ingest schedules."""
+    if not (client_secret or certificate_key):
+        raise ValidationError("A client secret or a certificate key is required.")
+    tenant = Tenant.objects.filter(slug=slug).first() or Tenant(slug=slug)
+    tenant.name, tenant.tenant_guid = name, _guid(directory_id, "directory_id")
+    tenant.primary_domain = domain or tenant.primary_domain
+    tenant.full_clean(validate_unique=True)
+    tenant.save()
+    connection_save(tenant=tenant, directory_id=directory_id, client_id=client_id,
+                    cloud=cloud, client_secret=client_secret,
+                    certificate_key=certificate_key, certificate=certificate,
+                    thumbprint=thumbprint)
+    for source in REAL_SOURCES:
+        schedule_ensure(tenant=tenant, source=source)
+    return tenant
+
+
+def connection_for(*, tenant: Tenant) -> TenantConnection:
+    connection = TenantConnection.objects.filter(tenant=tenant).first()
+    if connection is None or not connection.is_configured:
+        raise ConnectorError("This tenant has no Microsoft 365 connection yet: enter the "
+                             "app registration on the connection page.",
+                             kind=Kind.NOT_CONFIGURED)
+    return connection
+
+
+def source_outcome_record(*, tenant: Tenant, source: str,
+                          error: ConnectorError | None) -> None:
+    """Remember why a source failed (or that it no longer does) for the status shown."""
+    connection = TenantConnection.objects.filter(tenant=tenant).first()
+    if connection is None:
+        return
+    errors = dict(connection.source_errors)
+    if error is None:
+        errors.pop(source, None)
+    else:
+        errors[source] = {"kind": error.kind, "message": str(error),
+                          "at": timezone.now().isoformat()}
+    fields = {"source_errors": errors}
+    if error is not None and error.kind in (Kind.CREDENTIALS, Kind.CONSENT, Kind.NOT_FOUND):
+        fields["health"] = Health.ERROR
+    TenantConnection.objects.filter(pk=connection.pk).update(**fields)
+
+
+# --- Sign-in logs -------------------------------------------------------------------
+
+
+def signin_window_start(*, watermark: datetime | None, now: datetime) -> datetime:
+    """The whole retention window the first time; later, the watermark minus an overlap."""
+    oldest = now - SIGNIN_RETENTION
+    return oldest if watermark is None else max(oldest, watermark - SIGNIN_OVERLAP)
+
+
+def signin_parse(record: dict) -> dict:
+    status = record.get("status") or {}
+    return {
+        "record_id": record["id"],
+        "created_at": datetime.fromisoformat(record["createdDateTime"].replace("Z", "+00:00")),
+        "user_principal_name": (record.get("userPrincipalName") or "").strip().lower(),
+        "user_display_name": (record.get("userDisplayName") or "")[:256],
+        "user_id": record.get("userId") or "", "ip_address": record.get("ipAddress") or "",
+        "client_app": record.get("clientAppUsed") or "",
+        "error_code": int(status.get("errorCode") or 0),
+        "failure_reason": (status.get("failureReason") or "")[:500],
+    }
+
+
+def signins_ingest(*, tenant: Tenant, schedule: IngestSchedule,
+                   retry: RetryPolicy = DEFAULT_RETRY, limiter=None,
+                   now: datetime | None = None) -> dict:
+    """Read Basic SMTP sign-ins since the watermark, store them, recompute their days.
+
+    Pages are stored as they arrive (deduplicated, so a broken run loses nothing); the
+    watermark moves only when every page was read, in the transaction that recomputes."""
+    connection = connection_for(tenant=tenant)
+    now = now or timezone.now()
+    start = signin_window_start(watermark=schedule.watermark, now=now)
+    client = GraphClient(connection=connection, retry=retry, limiter=limiter)
+    days: set = set()
+    read = 0
+    try:
+        for page in client.signin_pages(start=start, end=now):
+            records = [signin_parse(r) for r in page if r.get("id")]
+            days |= signin_events_store(tenant=tenant,
+                                        records=[r for r in records if r["user_principal_name"]])
+            read += len(records)
+    except NoPremiumLicense:
+        TenantConnection.objects.filter(pk=connection.pk).update(has_entra_p1=False)
+        raise
+    with transaction.atomic():
+        rows = signin_usage_recompute(tenant=tenant, days=days)
+        IngestSchedule.objects.filter(pk=schedule.pk).update(watermark=now)
+    TenantConnection.objects.filter(pk=connection.pk).update(has_entra_p1=True)
+    return {"signins_read": read, "days_recomputed": len(days), "usage_rows": rows,
+            "window_start": start.astimezone(UTC).isoformat()}
+
+
+# --- Exchange settings --------------------------------------------------------------
+
+
+def switch_of(value) -> str:
+    """Get-CASMailbox SmtpClientAuthenticationDisabled (tri-state) -> our switch."""
+    if value is None:
+        return SmtpAuthSwitch.INHERIT
+    return SmtpAuthSwitch.DISABLED if value else SmtpAuthSwitch.ENABLED
+
+
+def exchange_snapshot_read(*, connection: TenantConnection,
+                           retry: RetryPolicy = DEFAULT_RETRY) -> InventorySnapshot:
+    exo = ExchangeClient(connection=connection, retry=retry)
+    graph = GraphClient(connection=connection, retry=retry)
+    every = {"ResultSize": "Unlimited"}
+    results = {name: exo.invoke(name, params) for name, params in (
+        ("Get-CASMailbox", every), ("Get-Mailbox", every), ("Get-User", every),
+        ("Get-TransportConfig", {}), ("Get-OrganizationConfig", {}),
+        ("Get-AuthenticationPolicy", {}))}
+    ca_policies = graph.conditional_access_policies()
+    transport = (results["Get-TransportConfig"].rows or [{}])[0]
+    org = (results["Get-OrganizationConfig"].rows or [{}])[0]
+    return InventorySnapshot(
+        smtp_client_auth_disabled=transport.get("SmtpClientAuthenticationDisabled"),
+        default_authentication_policy=org.get("DefaultAuthenticationPolicy") or "",
+        security_defaults_enabled=graph.security_defaults_enabled(),
+        conditional_access_blocks=None if ca_policies is None else ca_blocking_policy_names(
+            ca_policies),
+        policies=[Policy(p.get("Name") or "", p.get("DistinguishedName") or "",
+                         p.get("AllowBasicAuthSmtp") is True)
+                  for p in results["Get-AuthenticationPolicy"].rows if p.get("Name")],
+        mailboxes=mailbox_records(results["Get-CASMailbox"].rows, results["Get-Mailbox"].rows,
+                                  results["Get-User"].rows),
+        warnings=[w for result in results.values() for w in result.warnings],
+    )
+
+
+def mailbox_records(cas: list[dict], mailboxes: list[dict],
+                    users: list[dict]) -> list[MailboxRecord]:
+    """Join Get-CASMailbox with Get-Mailbox (type) and Get-User (policy) on the
+    directory object id, falling back to the address."""
+    def index(rows, address_key):
+        by = {}
+        for row in rows:
+            for key in (row.get("ExternalDirectoryObjectId"), row.get(address_key)):
+                if key:
+                    by[str(key).lower()] = row
+        return by
+
+    types, policies = index(mailboxes, "PrimarySmtpAddress"), index(users, "UserPrincipalName")
+    records = []
+    for row in cas:
+        address = (row.get("PrimarySmtpAddress") or "").lower()
+        keys = [str(k).lower() for k in (row.get("ExternalDirectoryObjectId"), address) if k]
+        mailbox = next((types[k] for k in keys if k in types), {})
+        user = next((policies[k] for k in keys if k in policies), {})
+        records.append(MailboxRecord(
+            address=address, display_name=row.get("DisplayName") or "",
+            object_id=row.get("ExternalDirectoryObjectId") or "",
+            recipient_type=mailbox.get("RecipientTypeDetails") or "",
+            smtp_auth=switch_of(row.get("SmtpClientAuthenticationDisabled")),
+            authentication_policy=user.get("AuthenticationPolicy") or ""))
+    return records
+
+
+def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
+                    now: datetime | None = None) -> dict:
+    """Read the settings snapshot and apply it; a failed read marks the old one stale."""
+    connection = connection_for(tenant=tenant)
+    try:
+        snapshot = exchange_snapshot_read(connection=connection, retry=retry)
+    except Exception as exc:
+        inventory_mark_stale(tenant=tenant, warnings=[f"Last read failed: {exc}"])
+        raise
+    return inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)

@@ -1,0 +1,140 @@
+"""App-only tokens with msal: one ConfidentialClientApplication per customer tenant,
+one token cache shared by all of them (its keys include tenant and client)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+
+import msal
+import requests
+from django.utils import timezone
+
+from readiness.connectors.endpoints import ca_bundle, endpoints_for
+from readiness.connectors.errors import Kind, TokenError, TransientError
+from readiness.connectors.models import TenantConnection
+from readiness.connectors.transport import session_new
+from readiness.core import crypto
+
+TOKEN_CACHE = msal.SerializableTokenCache()
+_APPS: dict[tuple, msal.ConfidentialClientApplication] = {}
+_LOCK = threading.Lock()
+
+# AADSTS code -> (kind, what the operator should do). {directory}/{client} are filled in.
+AADSTS_MESSAGES: dict[int, tuple[str, str]] = {
+    7000215: (Kind.CREDENTIALS, "The client secret is wrong (AADSTS7000215). Create a new "
+              "secret on the app registration and enter its value (not its ID) again."),
+    7000222: (Kind.CREDENTIALS, "The client secret has expired (AADSTS7000222). Create a new "
+              "secret on the app registration and enter it here."),
+    700016: (Kind.CONSENT, "Application {client} was not found in directory {directory} "
+             "(AADSTS700016): check the client ID, and have an administrator of that tenant "
+             "grant admin consent with the admin-consent link."),
+    65001: (Kind.CONSENT, "Admin consent is missing (AADSTS65001): an administrator of the "
+            "tenant must grant consent with the admin-consent link."),
+    90002: (Kind.NOT_FOUND, "Tenant {directory} was not found (AADSTS90002): check the "
+            "directory (tenant) ID and the cloud."),
+    700027: (Kind.CREDENTIALS, "The certificate is not registered on the app (AADSTS700027): "
+             "upload the certificate to the app registration or check the thumbprint."),
+    7000112: (Kind.CONSENT, "The application is disabled in this tenant (AADSTS7000112)."),
+}
+
+
+def credential_of(connection: TenantConnection) -> str | dict:
+    if connection.credential_kind == "secret":
+        return crypto.decrypt(connection.client_secret_encrypted)
+    if connection.credential_kind == "certificate":
+        key = crypto.decrypt(connection.certificate_key_encrypted)
+        if connection.certificate_pem:
+            return {"private_key": key, "public_certificate": connection.certificate_pem}
+        return {"private_key": key, "thumbprint": connection.certificate_thumbprint}
+    raise TokenError("No credential is stored for this tenant: enter a client secret or "
+                     "a certificate on the connection page.", kind=Kind.NOT_CONFIGURED)
+
+
+def _app_for(connection: TenantConnection) -> msal.ConfidentialClientApplication:
+    """The cached app; a changed credential, cloud or URL makes a new one."""
+    endpoints = endpoints_for(cloud=connection.cloud)
+    authority = f"{endpoints.login}/{connection.directory_id}"
+    credential = credential_of(connection)
+    fingerprint = hashlib.sha256(repr(sorted(credential.items()) if isinstance(
+        credential, dict) else credential).encode()).hexdigest()
+    key = (authority, connection.client_id, fingerprint, str(ca_bundle()))
+    with _LOCK:
+        if key not in _APPS:
+            _APPS[key] = _app_build(connection, authority, credential, endpoints)
+        return _APPS[key]
+
+
+def _app_build(connection, authority, credential, endpoints):
+    try:
+        return msal.ConfidentialClientApplication(
+            connection.client_id, client_credential=credential, authority=authority,
+            token_cache=TOKEN_CACHE, http_client=session_new(),
+            instance_discovery=None if endpoints.login_is_microsoft else False,
+        )
+    except ValueError as exc:
+        # msal reads the tenant's OpenID configuration while constructing the app; an
+        # unknown tenant fails right here, before any token request.
+        if "authority" in str(exc).lower() or "discovery" in str(exc).lower():
+            raise _error(90002, connection) from exc
+        raise TokenError(f"The credential could not be used: {exc}",
+                         kind=Kind.CREDENTIALS) from exc
+    except requests.RequestException as exc:
+        raise TransientError(f"The login service at {endpoints.login} is unreachable: "
+                             f"{exc}") from exc
+
+
+def token_acquire(*, connection: TenantConnection, resource: str) -> str:
+    """An access token for `resource` ("graph" or "exchange"); records success/failure."""
+    if not connection.is_configured:
+        raise TokenError("The connection is not configured: directory ID, client ID and a "
+                         "credential are needed.", kind=Kind.NOT_CONFIGURED)
+    base = getattr(endpoints_for(cloud=connection.cloud), resource)
+    try:
+        result = _app_for(connection).acquire_token_for_client(scopes=[f"{base}/.default"])
+    except TokenError as exc:
+        connection_error_record(connection=connection, message=str(exc))
+        raise
+    except requests.RequestException as exc:
+        # Not the tenant's answer but the network's: worth retrying later.
+        raise TransientError(f"The login service is unreachable: {exc}") from exc
+    if "access_token" in result:
+        TenantConnection.objects.filter(pk=connection.pk).update(last_token_at=timezone.now())
+        return result["access_token"]
+    error = token_error_from(result, connection)
+    connection_error_record(connection=connection, message=str(error))
+    raise error
+
+
+def token_error_from(result: dict, connection: TenantConnection) -> TokenError:
+    """Map msal's error dict to an actionable TokenError."""
+    codes = list(result.get("error_codes") or [])
+    codes += [int(c) for c in re.findall(r"AADSTS(\d+)", result.get("error_description", ""))]
+    for code in codes:
+        if code in AADSTS_MESSAGES:
+            return _error(code, connection)
+    description = (result.get("error_description") or "").split("\r\n")[0]
+    return TokenError(f"Token request failed: {result.get('error', 'unknown error')}: "
+                      f"{description}".strip(), kind=Kind.REMOTE)
+
+
+def _error(code: int, connection: TenantConnection) -> TokenError:
+    kind, text = AADSTS_MESSAGES[code]
+    return TokenError(text.format(directory=connection.directory_id,
+                                  client=connection.client_id), kind=kind)
+
+
+def connection_error_record(*, connection: TenantConnection, message: str) -> None:
+    now = timezone.now()
+    TenantConnection.objects.filter(pk=connection.pk).update(last_error=message,
+                                                             last_error_at=now)
+    connection.last_error, connection.last_error_at = message, now
+
+
+def apps_forget() -> None:
+    """Drop cached apps and tokens (tests, and after a credential rotation)."""
+    with _LOCK:
+        _APPS.clear()
+    for token in list(TOKEN_CACHE.search(TOKEN_CACHE.CredentialType.ACCESS_TOKEN)):
+        TOKEN_CACHE.remove_at(token)

@@ -1,0 +1,142 @@
+"""The resolver's full truth table (microsoft-365.md §2) and its precedence properties."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from readiness.inventory.resolver import Inputs, Policy, ca_blocking_policy_names, resolve
+
+DN = "CN={},CN=Auth Policies,CN=Configuration,CN=contoso.onmicrosoft.com"
+POLICIES = [Policy("Allow SMTP", DN.format("Allow SMTP"), True),
+            Policy("Block Basic", DN.format("Block Basic"), False)]
+POLICY_CASES = {  # name -> (user policy reference, the tenant's policies)
+    "none": (None, POLICIES),
+    "name_allow": ("Allow SMTP", POLICIES),
+    "name_block": ("Block Basic", POLICIES),
+    "dn_allow": (DN.format("Allow SMTP"), POLICIES),
+    "dn_block": (DN.format("Block Basic"), POLICIES),
+    "unknown_reference": ("Deleted policy", POLICIES),
+    "unreadable": ("Block Basic", None),
+}
+LEGACY_BLOCK = {"displayName": "Block legacy", "conditions": {"clientAppTypes": ["other"]},
+                "grantControls": {"builtInControls": ["block"]}}
+CA_CASES = {
+    "none": [],
+    "enabled_block": [{**LEGACY_BLOCK, "state": "enabled"}],
+    "report_only": [{**LEGACY_BLOCK, "state": "enabledForReportingButNotEnforced"}],
+    "unreadable": None,
+}
+SWITCHES, TRISTATE = ["enabled", "disabled", "inherit"], [True, False, None]
+
+
+def _inputs(switch, org, secdef, policy, ca) -> Inputs:
+    reference, policies = POLICY_CASES[policy]
+    raw_ca = CA_CASES[ca]
+    return Inputs(mailbox_switch=switch, org_smtp_disabled=org, security_defaults=secdef,
+                  user_policy=reference, default_policy=None, policies=policies,
+                  ca_blocking_policies=None if raw_ca is None else ca_blocking_policy_names(
+                      raw_ca))
+
+
+def _expected(switch, org, secdef, policy, ca) -> str:
+    """The specification, written as plainly as possible."""
+    closed = switch == "disabled" or (switch == "inherit" and org is True)
+    if closed:
+        return "smtp_auth_off"
+    blocked = secdef is True or policy in ("name_block", "dn_block") or ca == "enabled_block"
+    if blocked:
+        return "oauth_only"
+    unknown = (switch == "inherit" and org is None) or secdef is None or policy in (
+        "unknown_reference", "unreadable") or ca == "unreadable"
+    return "unknown" if unknown else "basic_possible"
+
+
+TABLE = list(itertools.product(SWITCHES, TRISTATE, TRISTATE, POLICY_CASES, CA_CASES))
+
+
+def test_the_truth_table_has_every_combination():
+    assert len(TABLE) == 3 * 3 * 3 * 7 * 4
+
+
+@pytest.mark.parametrize(("switch", "org", "secdef", "policy", "ca"), TABLE)
+def test_it_resolves_every_combination(switch, org, secdef, policy, ca):
+    verdict = resolve(_inputs(switch, org, secdef, policy, ca))
+    assert verdict.state == _expected(switch, org, secdef, policy, ca)
+    assert verdict.reason
+
+
+def test_it_says_which_input_is_missing():
+    verdict = resolve(_inputs("enabled", False, None, "none", "none"))
+    assert "security defaults not readable" in verdict.reason
+    verdict = resolve(_inputs("inherit", None, False, "none", "none"))
+    assert "Get-TransportConfig" in verdict.reason
+
+
+def test_it_matches_a_policy_given_by_distinguished_name():
+    verdict = resolve(_inputs("enabled", False, False, "dn_block", "none"))
+    assert verdict.reason == ("OAuth only: user policy 'Block Basic' blocks Basic SMTP "
+                              "(AllowBasicAuthSmtp false)")
+
+
+def test_the_org_default_policy_applies_when_the_user_has_none():
+    inputs = Inputs(mailbox_switch="enabled", org_smtp_disabled=False, security_defaults=False,
+                    user_policy=None, default_policy="Block Basic", policies=POLICIES,
+                    ca_blocking_policies=[])
+    assert resolve(inputs).state == "oauth_only"
+
+
+def test_a_fifth_gate_can_be_added():
+    inputs = Inputs(mailbox_switch="enabled", org_smtp_disabled=False, security_defaults=False,
+                    user_policy=None, default_policy=None, policies=POLICIES,
+                    ca_blocking_policies=[],
+                    extra_gates=[lambda _: ("block", "Basic retired by Microsoft")])
+    assert resolve(inputs).state == "oauth_only"
+
+
+def test_a_block_on_all_client_apps_covers_smtp():
+    policy = {**LEGACY_BLOCK, "state": "enabled", "conditions": {"clientAppTypes": ["all"]}}
+    assert ca_blocking_policy_names([policy]) == ["Block legacy"]
+
+
+cases = st.tuples(st.sampled_from(SWITCHES), st.sampled_from(TRISTATE),
+                  st.sampled_from(TRISTATE), st.sampled_from(list(POLICY_CASES)),
+                  st.sampled_from(list(CA_CASES)))
+
+
+@given(cases)
+def test_gate_one_closed_always_wins(case):
+    _switch, org, *rest = case
+    assert resolve(_inputs("disabled", org, *rest)).state == "smtp_auth_off"
+    assert resolve(_inputs("inherit", True, *rest)).state == "smtp_auth_off"
+
+
+@given(cases, st.sampled_from(["secdef", "policy", "ca"]))
+def test_any_block_means_oauth_only_when_gate_one_is_not_closed(case, which):
+    switch, org, secdef, policy, ca = case
+    if switch == "disabled" or (switch == "inherit" and org is True):
+        switch, org = "enabled", org
+    secdef = True if which == "secdef" else secdef
+    policy = "name_block" if which == "policy" else policy
+    ca = "enabled_block" if which == "ca" else ca
+    assert resolve(_inputs(switch, org, secdef, policy, ca)).state == "oauth_only"
+
+
+@given(cases)
+def test_unknown_never_becomes_basic_possible(case):
+    switch, org, secdef, policy, ca = case
+    verdict = resolve(_inputs(switch, org, secdef, policy, ca))
+    any_unknown = (switch == "inherit" and org is None) or secdef is None or policy in (
+        "unknown_reference", "unreadable") or ca == "unreadable"
+    if any_unknown:
+        assert verdict.state != "basic_possible"
+
+
+@given(cases)
+def test_report_only_conditional_access_blocks_nothing(case):
+    switch, org, secdef, policy, _ = case
+    assert resolve(_inputs(switch, org, secdef, policy, "report_only")) == resolve(
+        _inputs(switch, org, secdef, policy, "none"))
