@@ -1,5 +1,6 @@
-"""Runs the whole product in the foreground: web, Celery worker, beat, and the local
-Microsoft 365 emulator when it is available. Ctrl-C stops them all.
+"""Runs the whole product in the foreground: the local Microsoft 365 emulator, then web,
+Celery worker and beat pointed at it (READINESS_EMULATOR=0 skips the emulator and uses
+the configured Microsoft endpoints). Ctrl-C stops them all.
 
 Used by `make run`; each child inherits this environment.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,7 +20,35 @@ PY = sys.executable
 CELERY = str(Path(PY).with_name("celery"))
 
 
-def commands(extra_env: dict) -> list[tuple[str, list[str]]]:
+EMULATOR_PORT = int(os.environ.get("READINESS_EMULATOR_PORT", "8443"))
+
+
+def emulator_env(data_dir: Path) -> dict:
+    """Point the product at the local emulator: configuration only, no code path differs."""
+    base = f"https://127.0.0.1:{EMULATOR_PORT}"
+    return {"M365_LOGIN_URL": base, "M365_GRAPH_URL": f"{base}/graph",
+            "M365_EXCHANGE_URL": f"{base}/exchange",
+            "REQUESTS_CA_BUNDLE": str(data_dir / "emulator" / "ca.pem")}
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"[run] the emulator exited with {proc.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.3)
+    raise SystemExit(f"[run] the emulator did not open port {port} within {timeout:.0f}s")
+
+
+def data_dir() -> Path:
+    raw = os.environ.get("READINESS_DATA_DIR")
+    return Path(raw).resolve() if raw else ROOT / "var"
+
+
+def commands() -> list[tuple[str, list[str]]]:
     procs = [
         ("web", [PY, "manage.py", "runserver", "127.0.0.1:8000", "--noreload"]),
         ("worker", [CELERY, "-A", "readiness", "worker", "--loglevel=INFO",
@@ -55,7 +85,14 @@ def _interrupt(*_args) -> None:
 def main() -> int:
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
-    children = {name: start(name, argv, env) for name, argv in commands(env)}
+    children = {}
+    if os.environ.get("READINESS_EMULATOR", "1") != "0":
+        emulator = start("emulator", [PY, "manage.py", "m365_emulator",
+                                      "--port", str(EMULATOR_PORT)], env)
+        children["emulator"] = emulator
+        wait_for_port(EMULATOR_PORT, emulator)
+        env.update(emulator_env(data_dir()))
+    children.update({name: start(name, argv, env) for name, argv in commands()})
     # Explicit handlers: a shell may start us with SIGINT ignored (background jobs).
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)

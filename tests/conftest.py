@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from readiness.connectors.emulator.ca import ca_ensure
+from readiness.connectors.emulator.server import EmulatorServer, emulator_state_build
 from tests.factories import MembershipFactory, TenantFactory, UserFactory
 
 
@@ -69,3 +71,19 @@ def client_for(client):
         return client
 
     return login
+
+
+# Five tenants so the universe includes contoso-retail (no Entra ID P1) and adatum
+# (no Exchange directory role, security defaults on).
+UNIVERSE = {"seed": 42, "tenants": 5, "mailboxes": 40, "days": 90}
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory):
+    """The local Microsoft 365 emulator, for real: HTTPS on a free port with its own CA."""
+    ca, cert, key = ca_ensure(tmp_path_factory.mktemp("emulator"))
+    state = emulator_state_build(**UNIVERSE)
+    server = EmulatorServer(state, certfile=cert, keyfile=key, port=0).start()
+    server.ca = ca
+    yield server
+    server.stop()

@@ -6,26 +6,10 @@ from __future__ import annotations
 import pytest
 
 from readiness.connectors import ratelimit, tokens
-from readiness.connectors.emulator.ca import ca_ensure
 from readiness.connectors.emulator.faults import Faults
-from readiness.connectors.emulator.server import EmulatorServer, emulator_state_build
 from readiness.connectors.emulator.state import ALL_ROLES
 from readiness.connectors.services import tenant_onboard
 from readiness.connectors.transport import RetryPolicy
-
-# Five tenants so the universe includes contoso-retail (no Entra ID P1) and adatum
-# (no Exchange directory role, security defaults on).
-UNIVERSE = {"seed": 42, "tenants": 5, "mailboxes": 40, "days": 90}
-
-
-@pytest.fixture(scope="session")
-def emulator(tmp_path_factory):
-    ca, cert, key = ca_ensure(tmp_path_factory.mktemp("emulator"))
-    state = emulator_state_build(**UNIVERSE)
-    server = EmulatorServer(state, certfile=cert, keyfile=key, port=0).start()
-    server.ca = ca
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The real path: dispatch -> broker -> a real Celery worker process -> the database.
+"""The real path: dispatch -> broker -> a real Celery worker process -> msal and HTTPS
+to the Microsoft 365 emulator -> the database.
 
 In CI the broker is Redis and the database PostgreSQL (see .ci/run); with no
 variables set it is kombu's filesystem transport and a SQLite file.
@@ -16,11 +17,12 @@ from django.conf import settings
 from django.db import connection
 
 from readiness.celery import app as celery_app
-from readiness.demo.services import demo_seed
+from readiness.connectors.services import tenant_onboard
 from readiness.ingestion.choices import RunStatus
 from readiness.ingestion.models import IngestRun
 from readiness.ingestion.tasks import dispatch
-from reports.usage.models import DailyUsage
+from readiness.inventory.models import Mailbox
+from reports.usage.models import DailyUsage, SignInEvent
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -45,9 +47,12 @@ def worker_queue():
 
 
 @pytest.fixture
-def worker(worker_queue):
+def worker(worker_queue, emulator):
+    base = emulator.base_url
     env = {**os.environ, "DATABASE_URL": database_url(), "READINESS_DATA_DIR": str(
-        settings.DATA_DIR), "PYTHONUNBUFFERED": "1"}
+        settings.DATA_DIR), "PYTHONUNBUFFERED": "1", "M365_LOGIN_URL": base,
+        "M365_GRAPH_URL": f"{base}/graph", "M365_EXCHANGE_URL": f"{base}/exchange",
+        "REQUESTS_CA_BUNDLE": str(emulator.ca)}
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
     celery = str(Path(sys.executable).with_name("celery"))
@@ -73,16 +78,27 @@ def wait_for(predicate, timeout=90):
     return False
 
 
-def test_a_dispatched_ingest_lands_in_the_database(worker):
-    tenant = demo_seed(tenants=1, mailboxes=5, days=3, with_usage=False)[0]
-    assert not DailyUsage.objects.filter(tenant=tenant).exists()
+def onboard(emulator, slug):
+    universe = next(t for t in emulator.state.tenants.values() if t.slug == slug)
+    return tenant_onboard(slug=slug, name=universe.name, directory_id=universe.tenant_id,
+                          client_id=universe.client_id, domain=universe.domain,
+                          client_secret=universe.client_secret)
 
-    assert dispatch() >= 1  # enqueues through the real broker
 
-    landed = wait_for(lambda: IngestRun.objects.filter(
-        tenant=tenant, status=RunStatus.OK).exists())
-    if not landed:
+def test_a_dispatched_ingest_lands_in_the_database(worker, emulator):
+    tenant = onboard(emulator, "kovar-tisk")
+    assert not Mailbox.objects.for_tenant(tenant).exists()
+
+    assert dispatch() == 2  # sign-ins and Exchange, enqueued through the real broker
+
+    def both_sources_ok():
+        runs = IngestRun.objects.filter(tenant=tenant, status=RunStatus.OK)
+        return set(runs.values_list("source", flat=True)) == {"signins", "exchange"}
+
+    if not wait_for(both_sources_ok):
         worker.terminate()
         pytest.fail("no ingest landed; worker said:\n" + worker.communicate(timeout=20)[0])
-    assert DailyUsage.objects.filter(tenant=tenant).exists()
+    assert Mailbox.objects.for_tenant(tenant).count() == 40
+    assert SignInEvent.objects.for_tenant(tenant).exists()
+    assert DailyUsage.objects.for_tenant(tenant).filter(source="signins").exists()
     assert connection.vendor == ("postgresql" if "postgres" in database_url() else "sqlite")
