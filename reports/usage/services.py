@@ -96,10 +96,12 @@ def senders_touch(*, tenant: Tenant, sender_ids: set[int]) -> None:
     """Refresh first/last seen and last Basic day from the facts (all sources)."""
     from django.db.models import Max, Min, Q
 
+    # Failed sign-ins (password spray) are attempts, not use: they never set last_basic_day.
+    basic_use = Q(auth_method="basic") & (Q(messages__gt=0) | Q(signins__gt=0))
     stats = (DailyUsage.objects.for_tenant(tenant).filter(sender_id__in=sender_ids)
              .values("sender_id")
              .annotate(first=Min("day"), last=Max("day"),
-                       last_basic=Max("day", filter=Q(auth_method="basic"))))
+                       last_basic=Max("day", filter=basic_use)))
     updates = [Sender(pk=s["sender_id"], first_seen=s["first"], last_seen=s["last"],
                       last_basic_day=s["last_basic"]) for s in stats]
     Sender.objects.bulk_update(updates, ["first_seen", "last_seen", "last_basic_day"],
