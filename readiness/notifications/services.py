@@ -227,3 +227,35 @@ def exception_expired(*, exception_id: int) -> None:
     webhooks_emit(tenant=tenant, event=Event.EXCEPTION_EXPIRED,
                   data={"sender": sender.pk, "address": sender.address,
                         "kind": exception.kind})
+
+
+# --- management ----------------------------------------------------------------------
+
+def webhook_create(*, tenant: Tenant, name: str, url: str, events: list[str],
+                   secret: str = "", actor=None, ip: str = "",
+                   source: str = "web") -> tuple[Webhook, str]:
+    """Returns the webhook and its secret (generated when empty; stored encrypted)."""
+    import secrets
+
+    from readiness.tenancy.audit import audit_record
+
+    secret = secret or secrets.token_urlsafe(32)
+    webhook = Webhook(tenant=tenant, name=name, url=url, events=sorted(set(events)))
+    webhook.set_secret(secret)
+    webhook.full_clean()
+    webhook.save()
+    audit_record(actor=actor, tenant=tenant, action="webhook.create", obj=webhook,
+                 after={"url": url, "events": webhook.events, "secret": "set"}, ip=ip,
+                 source=source)
+    return webhook, secret
+
+
+def webhook_set_active(*, tenant: Tenant, webhook: Webhook, active: bool, actor=None,
+                       ip: str = "") -> Webhook:
+    from readiness.tenancy.audit import audit_record
+
+    Webhook.objects.for_tenant(tenant).filter(pk=webhook.pk).update(active=active)
+    webhook.active = active
+    audit_record(actor=actor, tenant=tenant, action="webhook.active", obj=webhook,
+                 after={"active": active}, ip=ip)
+    return webhook

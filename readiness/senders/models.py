@@ -131,6 +131,11 @@ class Ticket(TenantOwned):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("senders:ticket", args=[self.tenant.slug, self.pk])
+
     @property
     def is_open(self) -> bool:
         return self.status not in (TicketStatus.DONE, TicketStatus.CANCELLED)

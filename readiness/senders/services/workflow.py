@@ -136,3 +136,18 @@ def _notify_change(change: SenderStatusChange) -> None:
     from readiness.notifications import services as notify
 
     transaction.on_commit(lambda: notify.sender_status_changed(change_id=change.pk))
+
+
+@transaction.atomic
+def sender_exceptions_track(*, tenant: Tenant, senders: list[Sender], kind: str, reason: str,
+                            actor, expires_on: date, source: str = "web",
+                            ip: str = "") -> list[SenderException]:
+    """Turn what-if exceptions into tracked, expiring ones (approved by `actor`).
+    Re-tracking the same sender and kind moves its expiry instead of duplicating it."""
+    terms = ExceptionTerms(approver=actor, reason=reason, expires_on=expires_on)
+    tracked = [sender_exception_grant(tenant=tenant, sender=s, kind=kind, terms=terms)
+               for s in senders if s.tenant_id == tenant.pk]
+    audit_record(actor=actor, tenant=tenant, action="sender.exceptions_track",
+                 after={"kind": kind, "senders": [e.sender_id for e in tracked],
+                        "expires_on": expires_on.isoformat()}, ip=ip, source=source)
+    return tracked
