@@ -93,6 +93,8 @@ class BulkForm(forms.Form):
 
 class TicketForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    external_url = forms.URLField(label="ITSM ticket URL", required=False, max_length=200,
+                                  assume_scheme="https")
 
     class Meta:
         model = Ticket

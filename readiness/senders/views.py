@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -70,8 +71,11 @@ class SenderOwnershipView(SenderMixin, FormView):
     template_name = "senders/ownership_form.html"
     form_class = OwnershipForm
 
+    @cached_property
+    def sender(self) -> Sender:
+        return self.get_sender()
+
     def get_form_kwargs(self):
-        self.sender = self.get_sender()
         return {**super().get_form_kwargs(), "instance": self.sender, "tenant": self.tenant}
 
     def get_context_data(self, **kwargs):
