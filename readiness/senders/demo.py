@@ -35,7 +35,7 @@ WALKS = {
 # Senders still using Basic cycle through the open statuses; the ones that stopped
 # cycle through the finished ones, so the demo never contradicts its own usage data.
 STILL_BASIC = [S.NEW, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.EXCEPTION, S.WONT_FIX]
-OFF_BASIC = [S.MIGRATED, S.VERIFIED]
+OFF_BASIC = [S.MIGRATED, S.VERIFIED, S.WONT_FIX]  # won't fix: e.g. decommissioned
 PATHS = [MigrationPath.OAUTH_SMTP, MigrationPath.CONNECTOR_RELAY, MigrationPath.HVE,
          MigrationPath.GRAPH_SENDMAIL, MigrationPath.ACS_EMAIL, MigrationPath.RETIRE]
 TEAMS = ["Facilities", "Finance IT", "Operations", "Service desk"]
@@ -119,7 +119,7 @@ def _regression(tenant: Tenant, sender: Sender, manager) -> None:
     _walk(tenant, sender, WALKS[S.MIGRATED], manager)
     when = timezone.now() - timedelta(days=(timezone.localdate() - sender.last_basic_day).days + 3)
     Sender.objects.filter(pk=sender.pk).update(status_changed_at=when)
-    SenderStatusChange.objects.filter(sender=sender, to_status=S.MIGRATED).update(created_at=when)
+    SenderStatusChange.objects.filter(sender=sender).update(created_at=when)
     senders_regress(tenant=tenant, today=timezone.localdate())
 
 
