@@ -88,3 +88,33 @@ class TicketFactory(factory.django.DjangoModelFactory):
 
     tenant = factory.SubFactory(TenantFactory)
     title = factory.Sequence(lambda n: f"Ticket {n}")
+
+
+class SenderExceptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "senders.SenderException"
+
+    sender = factory.SubFactory(SenderFactory)
+    tenant = factory.LazyAttribute(lambda e: e.sender.tenant)
+    kind = "status"
+    reason = "Vendor firmware due next quarter"
+    approver = factory.SubFactory(UserFactory)
+    expires_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=30))
+
+
+class WebhookFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notifications.Webhook"
+
+    tenant = factory.SubFactory(TenantFactory)
+    name = factory.Sequence(lambda n: f"Hook {n}")
+    url = "http://127.0.0.1:9/hook"
+    events = factory.LazyFunction(lambda: ["sender.regressed", "ticket.assigned",
+                                           "sender.status_changed"])
+    secret_encrypted = factory.LazyFunction(lambda: _encrypt("s3cret-hook-key"))
+
+
+def _encrypt(value: str) -> str:
+    from readiness.core.crypto import encrypt
+
+    return encrypt(value)

@@ -15,6 +15,7 @@ from readiness.inventory.choices import SmtpAuthSwitch
 from readiness.inventory.models import AuthenticationPolicy, Mailbox, TenantSettings
 from readiness.inventory.resolver import ca_blocking_policy_names
 from readiness.inventory.services import mailbox_states_recompute
+from readiness.senders.demo import workflow_demo_seed
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
 from reports.usage.services import usage_upsert
@@ -52,6 +53,7 @@ def _seed_tenant(demo: DemoTenant, *, with_usage: bool) -> Tenant:
     if with_usage:
         usage_upsert(tenant=tenant, source="detailed_report", rows=_usage_rows(demo, demo.days))
     schedule_ensure(tenant=tenant, source="demo")
+    workflow_demo_seed(tenant=tenant)
     return tenant
 
 

@@ -61,3 +61,50 @@ class TicketStatus(models.TextChoices):
     WAITING = "waiting", "Waiting"
     DONE = "done", "Done"
     CANCELLED = "cancelled", "Cancelled"
+
+
+class ExceptionKind(models.TextChoices):
+    """What an exception keeps alive; every kind carries an approver, a reason and an expiry."""
+
+    STATUS = "status", "Sender accepted as an exception"
+    KEEP_SMTP_AUTH = "keep_smtp_auth", "Mailbox keeps SMTP AUTH on"
+    KEEP_BASIC = "keep_basic", "Mailbox keeps Basic SMTP via an authentication policy"
+
+
+class TicketEventKind(models.TextChoices):
+    CREATED = "created", "Created"
+    CHANGED = "changed", "Changed"
+    ASSIGNED = "assigned", "Assigned"
+    COMMENTED = "commented", "Commented"
+
+
+class BulkAction(models.TextChoices):
+    SET_OWNER = "set_owner", "Set owner"
+    SET_TEAM = "set_team", "Set team"
+    SET_DEVICE_TYPE = "set_device_type", "Set device type"
+    SET_MIGRATION_PATH = "set_migration_path", "Set migration path"
+    TRANSITION = "transition", "Change status"
+    CREATE_TICKET = "create_ticket", "Create ticket / assign to user"
+
+
+_S = SenderStatus
+# The status machine. A pair not listed here is refused with a reason. VERIFIED and
+# REGRESSED are reached only by workflow_evaluate (SYSTEM_ONLY): a person cannot
+# declare a sender verified, because "no data is not proof".
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    _S.NEW: frozenset({_S.TRIAGED, _S.ASSIGNED, _S.IN_PROGRESS, _S.EXCEPTION, _S.WONT_FIX}),
+    _S.TRIAGED: frozenset({_S.ASSIGNED, _S.IN_PROGRESS, _S.EXCEPTION, _S.WONT_FIX}),
+    _S.ASSIGNED: frozenset({_S.TRIAGED, _S.IN_PROGRESS, _S.MIGRATED, _S.EXCEPTION,
+                            _S.WONT_FIX}),
+    _S.IN_PROGRESS: frozenset({_S.ASSIGNED, _S.MIGRATED, _S.EXCEPTION, _S.WONT_FIX}),
+    _S.MIGRATED: frozenset({_S.IN_PROGRESS, _S.VERIFIED, _S.REGRESSED}),
+    _S.VERIFIED: frozenset({_S.REGRESSED}),
+    _S.REGRESSED: frozenset({_S.TRIAGED, _S.ASSIGNED, _S.IN_PROGRESS, _S.MIGRATED,
+                             _S.EXCEPTION, _S.WONT_FIX}),
+    _S.EXCEPTION: frozenset({_S.TRIAGED, _S.IN_PROGRESS, _S.MIGRATED}),
+    _S.WONT_FIX: frozenset({_S.TRIAGED}),
+}
+SYSTEM_ONLY_STATUSES = frozenset({_S.VERIFIED, _S.REGRESSED})
+# Where a sender counts as "off Basic" and Basic usage after the change re-opens it.
+WATCHED_STATUSES = frozenset({_S.MIGRATED, _S.VERIFIED})
+OPEN_TICKET_STATUSES = ("open", "in_progress", "waiting")

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from readiness.senders.choices import (
     DeviceType,
+    ExceptionKind,
     MigrationPath,
     OAuthSupport,
     SenderStatus,
+    TicketEventKind,
     TicketPriority,
     TicketStatus,
 )
@@ -85,6 +88,11 @@ class Sender(TenantOwned):
             return user.get_full_name() or user.get_username()
         return self.owner_name or self.owner_email
 
+    @property
+    def needs_relay(self) -> bool:
+        """True when the linked catalogue device cannot do OAuth at all (see selectors)."""
+        return bool(self.device_model_id and self.device_model.oauth_support == OAuthSupport.NO)
+
 
 class Ticket(TenantOwned):
     """A remediation ticket covering one sender or a group of senders."""
@@ -109,6 +117,10 @@ class Ticket(TenantOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -118,3 +130,94 @@ class Ticket(TenantOwned):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("senders:ticket", args=[self.tenant.slug, self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (TicketStatus.DONE, TicketStatus.CANCELLED)
+
+
+class SenderStatusChange(TenantOwned):
+    """One step of a sender through the status machine: who, when, from, to and why."""
+
+    sender = models.ForeignKey(Sender, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=SenderStatus.choices)
+    to_status = models.CharField(max_length=20, choices=SenderStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(max_length=20, default="web")
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["sender", "-created_at"], name="statuschange_sender_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.sender} {self.from_status} → {self.to_status}"
+
+    @property
+    def actor_label(self) -> str:
+        return str(self.actor) if self.actor_id else f"workflow ({self.source})"
+
+
+class SenderException(TenantOwned):
+    """An approved, expiring decision to keep Basic (or SMTP AUTH) alive for a sender."""
+
+    sender = models.ForeignKey(Sender, on_delete=models.CASCADE, related_name="exceptions")
+    kind = models.CharField(max_length=20, choices=ExceptionKind.choices,
+                            default=ExceptionKind.STATUS)
+    reason = models.TextField()
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    expires_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_reason = models.CharField(max_length=20, blank=True)  # expired / withdrawn
+
+    class Meta:
+        ordering = ["expires_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["sender", "kind"], condition=Q(ended_at__isnull=True),
+                                    name="senderexception_one_active_per_kind"),
+        ]
+        indexes = [models.Index(fields=["tenant", "expires_on"], name="exception_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.sender} · {self.get_kind_display()} until {self.expires_on}"
+
+
+class TicketComment(TenantOwned):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.ticket_id} by {self.author}"
+
+
+class TicketEvent(TenantOwned):
+    """The ticket's history: every field change, assignment and comment."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=TicketEventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    changes = models.JSONField(default=dict, blank=True)  # field -> [before, after]
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind} v{self.version}"

@@ -1,0 +1,29 @@
+import django_filters
+from django.db.models import Q
+
+from readiness.notifications.choices import DeliveryStatus
+from readiness.notifications.models import Webhook, WebhookDelivery
+
+
+class WebhookFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+
+    class Meta:
+        model = Webhook
+        fields = ["q", "active"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(url__icontains=value))
+
+
+class WebhookDeliveryFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    status = django_filters.MultipleChoiceFilter(choices=DeliveryStatus.choices)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["q", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(event__icontains=value) | Q(webhook__name__icontains=value)
+                               | Q(error__icontains=value))

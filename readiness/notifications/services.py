@@ -1,0 +1,261 @@
+"""Notifications: e-mail through Django's e-mail backend and signed outbound webhooks.
+
+Callers enqueue these with transaction.on_commit, so a rolled-back change never
+notifies. `Notification` rows key each piece of news so it is sent once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from datetime import date
+
+import requests
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from readiness.notifications.choices import DeliveryStatus, Event
+from readiness.notifications.models import Notification, Webhook, WebhookDelivery
+from readiness.senders.models import Sender, SenderException, SenderStatusChange, Ticket
+from readiness.senders.selectors import overdue_tickets
+from readiness.tenancy.choices import Role
+from readiness.tenancy.models import Membership, Tenant
+
+SIGNATURE_HEADER = "X-Readiness-Signature"
+TIMESTAMP_HEADER = "X-Readiness-Timestamp"
+MAX_ATTEMPTS = 6
+TIMEOUT_SECONDS = 10
+
+
+# --- signing -------------------------------------------------------------------------
+
+def sign(*, secret: str, timestamp: str, body: bytes) -> str:
+    """sha256=<hex HMAC-SHA256 of "<timestamp>." + raw body>."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def verify(*, secret: str, timestamp: str, body: bytes, signature: str,
+           tolerance: int = 300, now: float | None = None) -> bool:
+    """What a receiver does: recompute, compare in constant time, reject stale stamps."""
+    try:
+        age = abs((now or time.time()) - int(timestamp))
+    except ValueError:
+        return False
+    expected = sign(secret=secret, timestamp=timestamp, body=body)
+    return age <= tolerance and hmac.compare_digest(expected, signature)
+
+
+# --- webhooks ------------------------------------------------------------------------
+
+def webhooks_emit(*, tenant: Tenant, event: str, data: dict) -> list[int]:
+    """One pending delivery per subscribed webhook, each handed to the delivery task."""
+    from readiness.notifications.tasks import deliver_webhook
+
+    ids = []
+    for webhook in Webhook.objects.for_tenant(tenant).filter(active=True):
+        if not webhook.wants(event):
+            continue
+        delivery = WebhookDelivery(tenant=tenant, webhook=webhook, event=event)
+        delivery.payload = {"id": str(delivery.delivery_id), "event": event,
+                            "tenant": tenant.slug, "created_at": timezone.now().isoformat(),
+                            "data": data}
+        delivery.save()
+        ids.append(delivery.pk)
+        transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.delay(pk))
+    return ids
+
+
+def webhook_attempt(*, delivery_id: int) -> int | None:
+    """POST one delivery. Returns the id of the next attempt's row when it should be
+    retried, else None. 4xx other than 408/429 are permanent: recorded, not retried."""
+    delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
+    if delivery.status != DeliveryStatus.PENDING:
+        return None  # a redelivered task message: this attempt already ran
+    body = json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
+    code, error, elapsed = _post(delivery, body)
+    retryable = code is None or code >= 500 or code in (408, 429)
+    delivery.status_code, delivery.error, delivery.duration_ms = code, error[:500], elapsed
+    delivery.attempted_at = timezone.now()
+    if code is not None and 200 <= code < 300:
+        delivery.status = DeliveryStatus.SUCCEEDED
+    elif retryable and delivery.attempt < MAX_ATTEMPTS:
+        delivery.status = DeliveryStatus.FAILED
+    else:
+        delivery.status = DeliveryStatus.GAVE_UP
+    delivery.save()
+    if delivery.status != DeliveryStatus.FAILED:
+        return None
+    return WebhookDelivery.objects.create(
+        tenant_id=delivery.tenant_id, webhook_id=delivery.webhook_id,
+        delivery_id=delivery.delivery_id, event=delivery.event, payload=delivery.payload,
+        attempt=delivery.attempt + 1).pk
+
+
+def _post(delivery: WebhookDelivery, body: bytes) -> tuple[int | None, str, int]:
+    timestamp = str(int(time.time()))
+    headers = {"Content-Type": "application/json", "User-Agent": "smtp-auth-readiness",
+               "X-Readiness-Event": delivery.event,
+               "X-Readiness-Delivery": str(delivery.delivery_id), TIMESTAMP_HEADER: timestamp,
+               SIGNATURE_HEADER: sign(secret=delivery.webhook.get_secret(),
+                                      timestamp=timestamp, body=body)}
+    started = time.monotonic()
+    try:
+        response = requests.post(delivery.webhook.url, data=body, headers=headers,
+                                 timeout=TIMEOUT_SECONDS, allow_redirects=False)
+        code, error = response.status_code, "" if response.ok else response.text[:200]
+    except requests.RequestException as exc:
+        code, error = None, f"{type(exc).__name__}: {exc}"
+    return code, error, int((time.monotonic() - started) * 1000)
+
+
+# --- e-mail --------------------------------------------------------------------------
+
+def notify_once(*, tenant: Tenant, kind: str, key: str, recipients: list[str]) -> bool:
+    """Claims the right to send this news; False when it was already sent."""
+    try:
+        with transaction.atomic():
+            Notification.objects.create(tenant=tenant, kind=kind, key=key[:120],
+                                        recipients=recipients)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _email(subject: str, body: str, recipients: list[str]) -> None:
+    recipients = sorted({r for r in recipients if r})
+    if recipients:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+def _managers(tenant: Tenant) -> list[str]:
+    return list(Membership.objects.for_tenant(tenant).filter(role=Role.MANAGER)
+                .values_list("user__email", flat=True))
+
+
+def ticket_assigned(*, ticket_id: int) -> None:
+    ticket = Ticket.objects.select_related("tenant", "assignee").get(pk=ticket_id)
+    if ticket.assignee is None:
+        return
+    tenant = ticket.tenant
+    if notify_once(tenant=tenant, kind="ticket.assigned",
+                   key=f"{ticket.pk}:{ticket.version}:{ticket.assignee_id}",
+                   recipients=[ticket.assignee.email]):
+        _email(f"[{tenant.name}] Ticket assigned to you: {ticket.title}",
+               f"Ticket #{ticket.pk} '{ticket.title}' is now yours.\n"
+               f"Due: {ticket.due_date or 'no due date'}; priority {ticket.priority}.",
+               [ticket.assignee.email])
+    webhooks_emit(tenant=tenant, event=Event.TICKET_ASSIGNED,
+                  data={"ticket": ticket.pk, "title": ticket.title,
+                        "assignee": ticket.assignee.get_username()})
+
+
+def tickets_overdue(*, tenant: Tenant, today: date) -> int:
+    """Daily: one reminder per overdue open ticket per day (assignee, else managers)."""
+    sent = 0
+    for ticket in overdue_tickets(tenant=tenant, today=today):
+        recipients = [ticket.assignee.email] if ticket.assignee else _managers(tenant)
+        if not notify_once(tenant=tenant, kind="ticket.overdue", key=f"{ticket.pk}:{today}",
+                           recipients=recipients):
+            continue
+        _email(f"[{tenant.name}] Overdue: {ticket.title}",
+               f"Ticket #{ticket.pk} '{ticket.title}' was due on {ticket.due_date}.",
+               recipients)
+        webhooks_emit(tenant=tenant, event=Event.TICKET_OVERDUE,
+                      data={"ticket": ticket.pk, "due_date": ticket.due_date.isoformat()})
+        sent += 1
+    return sent
+
+
+def sender_regressed(*, sender_id: int) -> None:
+    sender = Sender.objects.select_related("tenant", "owner_user").get(pk=sender_id)
+    tenant = sender.tenant
+    recipients = [sender.owner_user.email if sender.owner_user else sender.owner_email]
+    recipients += list(Ticket.objects.for_tenant(tenant).filter(senders=sender)
+                       .exclude(assignee=None).values_list("assignee__email", flat=True))
+    if notify_once(tenant=tenant, kind="sender.regressed",
+                   key=f"{sender.pk}:{sender.status_changed_at:%Y%m%d%H%M%S}",
+                   recipients=recipients):
+        _email(f"[{tenant.name}] {sender.address} is using Basic authentication again",
+               f"{sender.address} was migrated, but Basic SMTP AUTH usage was seen after "
+               "the change. Its status is now 'regressed'.", recipients)
+    webhooks_emit(tenant=tenant, event=Event.SENDER_REGRESSED,
+                  data={"sender": sender.pk, "address": sender.address})
+
+
+def senders_new_basic(*, tenant: Tenant, sender_ids: list[int]) -> int:
+    """One digest to the tenant's managers listing senders not announced before."""
+    fresh = [pk for pk in sender_ids
+             if notify_once(tenant=tenant, kind="sender.new_basic", key=str(pk), recipients=[])]
+    if not fresh:
+        return 0
+    addresses = list(Sender.objects.filter(pk__in=fresh).values_list("address", flat=True))
+    transaction.on_commit(lambda: _email(
+        f"[{tenant.name}] {len(addresses)} new sender(s) using Basic SMTP AUTH",
+        "Senders never seen before started submitting with Basic authentication:\n"
+        + "\n".join(f"- {a}" for a in addresses), _managers(tenant)))
+    for pk, address in zip(fresh, addresses, strict=False):
+        webhooks_emit(tenant=tenant, event=Event.SENDER_NEW_BASIC,
+                      data={"sender": pk, "address": address})
+    return len(fresh)
+
+
+def sender_status_changed(*, change_id: int) -> None:
+    change = SenderStatusChange.objects.select_related("sender", "tenant").get(pk=change_id)
+    webhooks_emit(tenant=change.tenant, event=Event.SENDER_STATUS_CHANGED,
+                  data={"sender": change.sender_id, "address": change.sender.address,
+                        "from": change.from_status, "to": change.to_status,
+                        "comment": change.comment})
+
+
+def exception_expired(*, exception_id: int) -> None:
+    exception = SenderException.objects.select_related(
+        "tenant", "sender__owner_user", "approver").get(pk=exception_id)
+    sender, tenant = exception.sender, exception.tenant
+    recipients = [exception.approver.email,
+                  sender.owner_user.email if sender.owner_user else sender.owner_email]
+    if notify_once(tenant=tenant, kind="exception.expired", key=str(exception.pk),
+                   recipients=recipients):
+        _email(f"[{tenant.name}] Exception expired for {sender.address}",
+               f"The exception '{exception.get_kind_display()}' for {sender.address} "
+               f"expired on {exception.expires_on}. Reason given: {exception.reason}",
+               recipients)
+    webhooks_emit(tenant=tenant, event=Event.EXCEPTION_EXPIRED,
+                  data={"sender": sender.pk, "address": sender.address,
+                        "kind": exception.kind})
+
+
+# --- management ----------------------------------------------------------------------
+
+def webhook_create(*, tenant: Tenant, name: str, url: str, events: list[str],
+                   secret: str = "", actor=None, ip: str = "",
+                   source: str = "web") -> tuple[Webhook, str]:
+    """Returns the webhook and its secret (generated when empty; stored encrypted)."""
+    import secrets
+
+    from readiness.tenancy.audit import audit_record
+
+    secret = secret or secrets.token_urlsafe(32)
+    webhook = Webhook(tenant=tenant, name=name, url=url, events=sorted(set(events)))
+    webhook.set_secret(secret)
+    webhook.full_clean()
+    webhook.save()
+    audit_record(actor=actor, tenant=tenant, action="webhook.create", obj=webhook,
+                 after={"url": url, "events": webhook.events, "secret": "set"}, ip=ip,
+                 source=source)
+    return webhook, secret
+
+
+def webhook_set_active(*, tenant: Tenant, webhook: Webhook, active: bool, actor=None,
+                       ip: str = "") -> Webhook:
+    from readiness.tenancy.audit import audit_record
+
+    Webhook.objects.for_tenant(tenant).filter(pk=webhook.pk).update(active=active)
+    webhook.active = active
+    audit_record(actor=actor, tenant=tenant, action="webhook.active", obj=webhook,
+                 after={"active": active}, ip=ip)
+    return webhook

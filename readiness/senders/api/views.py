@@ -1,0 +1,157 @@
+"""Workflow API: thin adapters over the same services as the UI and the CLI.
+
+Tenants resolve through readiness.tenancy.scoping: another tenant is a 404, a viewer
+writing is a 403, helpdesk (WORK) can work tickets and statuses.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from readiness.senders import selectors, services
+from readiness.senders.api.serializers import (
+    CommentSerializer,
+    SenderWorkflowSerializer,
+    TicketAssignSerializer,
+    TicketCreateSerializer,
+    TicketSerializer,
+    TransitionSerializer,
+)
+from readiness.senders.choices import SenderStatus
+from readiness.senders.models import Sender, Ticket
+from readiness.tenancy import scoping
+from readiness.tenancy.audit import request_ip
+from readiness.tenancy.choices import Capability
+
+
+class TenantAPIMixin:
+    """Resolves self.tenant (404 when invisible) and checks VIEW for reads, WORK for writes."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.tenant = scoping.tenant_for_user_or_404(request.user, kwargs["slug"])
+        needed = Capability.VIEW if request.method in ("GET", "HEAD", "OPTIONS") else (
+            Capability.WORK)
+        if not scoping.can(request.user, self.tenant, needed):
+            raise PermissionDenied("Your role does not allow this.")
+
+    def ticket(self, pk) -> Ticket:
+        return get_object_or_404(Ticket.objects.for_tenant(self.tenant).select_related(
+            "tenant", "assignee", "updated_by"), pk=pk)
+
+    def user_named(self, username):
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise ValidationError({"assignee": f"No user '{username}'."})
+        return user
+
+
+def _error(exc: ValidationError) -> Response:
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+    return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+
+
+class MyTicketListAPI(generics.ListAPIView):
+    """GET /api/v1/tickets/: tickets assigned to me across my visible tenants."""
+
+    serializer_class = TicketSerializer
+
+    def get_queryset(self):
+        return selectors.my_ticket_queryset(user=self.request.user).prefetch_related("senders")
+
+
+class TicketListCreateAPI(TenantAPIMixin, generics.ListAPIView):
+    serializer_class = TicketSerializer
+
+    def get_queryset(self):
+        return selectors.ticket_queryset(tenant=self.tenant).prefetch_related("senders")
+
+    def post(self, request, *args, **kwargs):
+        body = TicketCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            senders = services.senders_resolve(tenant=self.tenant, sender_ids=data["sender_ids"])
+            ticket = services.ticket_create(
+                tenant=self.tenant, senders=senders, actor=request.user,
+                title=data.get("title", ""), assignee=self.user_named(data.get("assignee")),
+                due_date=data.get("due_date"), priority=data.get("priority"), source="api",
+                ip=request_ip(request))
+        except services.BulkRefused as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        except ValidationError as exc:
+            return _error(exc)
+        return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
+
+
+class TicketAssignAPI(TenantAPIMixin, APIView):
+    def post(self, request, slug, pk):
+        body = TicketAssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ticket = self.ticket(pk)
+        try:
+            ticket = services.ticket_assign(
+                tenant=self.tenant, ticket=ticket,
+                assignee=self.user_named(body.validated_data["assignee"]), actor=request.user,
+                expected_version=body.validated_data["version"], source="api",
+                ip=request_ip(request))
+        except services.TicketConflict as conflict:
+            return Response({"detail": str(conflict),
+                             "current": TicketSerializer(conflict.current).data},
+                            status=status.HTTP_409_CONFLICT)
+        except ValidationError as exc:
+            return _error(exc)
+        return Response(TicketSerializer(ticket).data)
+
+
+class TicketCommentAPI(TenantAPIMixin, APIView):
+    def post(self, request, slug, pk):
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            comment = services.ticket_comment(
+                tenant=self.tenant, ticket=self.ticket(pk), body=body.validated_data["body"],
+                actor=request.user, source="api", ip=request_ip(request))
+        except ValidationError as exc:
+            return _error(exc)
+        return Response({"id": comment.pk, "body": comment.body},
+                        status=status.HTTP_201_CREATED)
+
+
+class SenderWorkflowListAPI(TenantAPIMixin, generics.ListAPIView):
+    """GET: every sender's workflow state (status, path, owner, relay need)."""
+
+    serializer_class = SenderWorkflowSerializer
+
+    def get_queryset(self):
+        return (Sender.objects.for_tenant(self.tenant)
+                .select_related("owner_user", "device_model").order_by("address"))
+
+
+class SenderTransitionAPI(TenantAPIMixin, APIView):
+    def post(self, request, slug, pk):
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        sender = get_object_or_404(Sender.objects.for_tenant(self.tenant), pk=pk)
+        terms = None
+        if data["to_status"] == SenderStatus.EXCEPTION:
+            terms = services.ExceptionTerms(approver=request.user,
+                                            reason=data["exception_reason"],
+                                            expires_on=data["exception_expires_on"])
+        try:
+            change = services.sender_transition(
+                tenant=self.tenant, sender=sender, to_status=data["to_status"],
+                actor=request.user, comment=data["comment"], exception=terms, source="api",
+                ip=request_ip(request))
+        except services.TransitionRefused as exc:
+            return Response({"detail": exc.reason}, status=status.HTTP_409_CONFLICT)
+        return Response({"id": sender.pk, "from": change.from_status, "to": change.to_status})

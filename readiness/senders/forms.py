@@ -1,0 +1,139 @@
+"""Plain Django forms: validation of shape only; rules live in the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from readiness.senders.choices import (
+    ALLOWED_TRANSITIONS,
+    SYSTEM_ONLY_STATUSES,
+    BulkAction,
+    DeviceType,
+    MigrationPath,
+    SenderStatus,
+)
+from readiness.senders.models import DeviceModel, Sender, Ticket
+from readiness.senders.services.ownership import OWNERSHIP_FIELDS
+from readiness.senders.services.tickets import ASSIGNABLE_ROLES
+from readiness.tenancy.models import Tenant
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def members(tenant: Tenant, roles=None):
+    qs = get_user_model().objects.filter(memberships__tenant=tenant, is_active=True)
+    if roles:
+        qs = qs.filter(memberships__role__in=roles)
+    return qs.distinct().order_by("username")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class OwnershipForm(forms.ModelForm):
+    class Meta:
+        model = Sender
+        fields = OWNERSHIP_FIELDS
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, tenant: Tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_user"] = UserChoiceField(members(tenant), required=False,
+                                                    label="Owner (user)")
+        self.fields["device_model"].queryset = DeviceModel.objects.all()
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+def transition_choices(status: str) -> list[tuple[str, str]]:
+    allowed = ALLOWED_TRANSITIONS.get(status, frozenset()) - SYSTEM_ONLY_STATUSES
+    return [(s.value, s.label) for s in SenderStatus if s.value in allowed]
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label="New status")
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    exception_reason = forms.CharField(required=False, label="Exception reason")
+    exception_expires_on = forms.DateField(required=False, widget=DATE,
+                                           label="Exception expires on")
+
+    def __init__(self, *args, status: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = transition_choices(status)
+
+
+class BulkForm(forms.Form):
+    action = forms.ChoiceField(choices=BulkAction.choices)
+    owner_user = forms.ModelChoiceField(queryset=None, required=False)
+    owner_name = forms.CharField(required=False, max_length=200)
+    owner_email = forms.EmailField(required=False)
+    team = forms.CharField(required=False, max_length=120)
+    device_type = forms.ChoiceField(choices=DeviceType.choices, required=False)
+    migration_path = forms.ChoiceField(choices=MigrationPath.choices, required=False)
+    to_status = forms.ChoiceField(
+        choices=[(s.value, s.label) for s in SenderStatus if s not in SYSTEM_ONLY_STATUSES],
+        required=False)
+    comment = forms.CharField(required=False)
+    assignee = forms.ModelChoiceField(queryset=None, required=False)
+    title = forms.CharField(required=False, max_length=200)
+    due_date = forms.DateField(required=False, widget=DATE)
+
+    def __init__(self, *args, tenant: Tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_user"].queryset = members(tenant)
+        self.fields["assignee"].queryset = members(tenant, ASSIGNABLE_ROLES)
+
+
+class TicketForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    external_url = forms.URLField(label="ITSM ticket URL", required=False, max_length=200,
+                                  assume_scheme="https")
+
+    class Meta:
+        model = Ticket
+        fields = ("title", "assignee", "status", "priority", "due_date", "external_id",
+                  "external_url")
+        widgets = {"due_date": DATE}
+
+    def __init__(self, *args, tenant: Tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"] = UserChoiceField(members(tenant, ASSIGNABLE_ROLES),
+                                                  required=False)
+        self.fields["version"].initial = self.instance.version
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+    def _post_clean(self):
+        # Validation is the service's job (ticket_update); the form must not write the
+        # instance, or the conflict check would compare against the submitted values.
+        pass
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                           label="Comment")
+
+
+class TrackExceptionsForm(forms.Form):
+    scenario = forms.ChoiceField(choices=())
+    expires_on = forms.DateField(widget=DATE)
+
+    def __init__(self, *args, scenarios: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scenario"].choices = list(scenarios.items())
+
+    def clean_expires_on(self):
+        value = self.cleaned_data["expires_on"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError("The expiry must be in the future.")
+        return value

@@ -1,0 +1,199 @@
+"""Migration guidance as data: what to change, the exact settings, limits, pitfalls and
+the PowerShell an admin runs for one mailbox (microsoft-365.md §2 and §6).
+
+Scripts are built by `scripts_for(path, address)`; every address goes through
+`ps_quote`, and templates autoescape the result, so a hostile address can neither
+break out of the PowerShell string nor inject HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from readiness.senders.choices import MigrationPath
+
+# PowerShell treats the typographic single quotes as quote characters too.
+_PS_SINGLE_QUOTES = ("'", "\u2018", "\u2019", "\u201a", "\u201b")
+TEMP_POLICY = "Allow Basic SMTP (temporary)"
+
+
+def ps_quote(value: str) -> str:
+    """A PowerShell single-quoted literal: inner quotes doubled, control chars dropped."""
+    cleaned = "".join(ch for ch in value if ch.isprintable())
+    for quote in _PS_SINGLE_QUOTES:
+        cleaned = cleaned.replace(quote, quote * 2)
+    return f"'{cleaned}'"
+
+
+@dataclass(frozen=True)
+class Script:
+    title: str
+    code: str
+    warning: str = ""
+
+
+@dataclass(frozen=True)
+class Guidance:
+    path: str
+    title: str
+    summary: str
+    settings: tuple[tuple[str, str], ...] = ()
+    steps: tuple[str, ...] = ()
+    limits: tuple[str, ...] = ()
+    pitfalls: tuple[str, ...] = ()
+    smtp_auth_after: str = "off"  # off: SMTP AUTH can be disabled; on: must stay on
+    scripts: tuple[Script, ...] = field(default=())
+
+
+SMTP_AUTH_OFF_WARNING = (
+    "Turning SMTP AUTH off closes the protocol itself: it also breaks senders that use "
+    "OAuth SMTP (XOAUTH2) on this mailbox.")
+
+GUIDANCE: dict[str, Guidance] = {
+    MigrationPath.OAUTH_SMTP: Guidance(
+        MigrationPath.OAUTH_SMTP, "OAuth SMTP (XOAUTH2)",
+        "Keep SMTP AUTH, replace the password with an OAuth token (SASL XOAUTH2).",
+        settings=(("Host", "smtp.office365.com"), ("Port", "587"), ("TLS", "STARTTLS"),
+                  ("Authentication", "XOAUTH2 (OAuth 2.0)"),
+                  ("Permission", "SMTP.SendAsApp (application) or SMTP.Send (delegated)")),
+        steps=("Register an Entra app and grant SMTP.SendAsApp (or SMTP.Send).",
+               "Register the app's service principal in Exchange and give it access to "
+               "the mailbox (New-ServicePrincipal, Add-MailboxPermission).",
+               "Configure the device or app for XOAUTH2 with the app's credentials.",
+               "Keep SMTP AUTH ON for this mailbox."),
+        limits=("30 messages per minute per mailbox", "10,000 recipients per day per mailbox"),
+        pitfalls=("SMTP AUTH must stay enabled for the mailbox: disabling it breaks "
+                  "OAuth SMTP too.",
+                  "Many printers only offer 'OAuth' for Gmail: check the firmware supports "
+                  "Microsoft 365 XOAUTH2."),
+        smtp_auth_after="on",
+    ),
+    MigrationPath.GRAPH_SENDMAIL: Guidance(
+        MigrationPath.GRAPH_SENDMAIL, "Graph sendMail",
+        "Send through the Microsoft Graph REST API instead of SMTP.",
+        settings=(("Endpoint", "POST https://graph.microsoft.com/v1.0/users/{id}/sendMail"),
+                  ("Permission", "Mail.Send (application or delegated)")),
+        steps=("Register an Entra app with Mail.Send.",
+               "Limit it to the sending mailbox with an application access policy or RBAC "
+               "for Applications.",
+               "Change the app's code to call sendMail.",
+               "Turn SMTP AUTH off for the mailbox once no SMTP traffic is left."),
+        limits=("Exchange Online sending limits apply (10,000 recipients per day)",),
+        pitfalls=("Application Mail.Send without a scope can send as ANY mailbox: scope it.",),
+    ),
+    MigrationPath.HVE: Guidance(
+        MigrationPath.HVE, "High Volume Email (HVE)",
+        "Point the device at an HVE account; internal recipients only.",
+        settings=(("Host", "smtp.hve.mx.microsoft"), ("Port", "587"), ("TLS", "STARTTLS"),
+                  ("Authentication", "HVE account (Basic allowed until September 2028)")),
+        steps=("Create an HVE account in the Exchange admin center.",
+               "Configure the device with the HVE host, port and account.",
+               "Turn SMTP AUTH off for the old mailbox once its traffic stops."),
+        limits=("Internal recipients only", "Basic auth on HVE accounts until September 2028"),
+        pitfalls=("External recipients are rejected: use ACS Email or a connector relay.",),
+    ),
+    MigrationPath.ACS_EMAIL: Guidance(
+        MigrationPath.ACS_EMAIL, "Azure Communication Services Email",
+        "Send through ACS Email over SMTP or REST; external recipients allowed.",
+        settings=(("Host", "smtp.azurecomm.net"), ("Port", "587"), ("TLS", "STARTTLS"),
+                  ("Authentication", "Entra application credentials")),
+        steps=("Create an ACS Email resource and verify the sending domain.",
+               "Create an Entra app and SMTP username for ACS.",
+               "Configure the device, then turn SMTP AUTH off for the old mailbox."),
+        limits=("Low default rate limits; raise them by support request",),
+        pitfalls=("Sends from a verified ACS domain, not from the Exchange mailbox: no "
+                  "copy in Sent Items.",),
+    ),
+    MigrationPath.CONNECTOR_RELAY: Guidance(
+        MigrationPath.CONNECTOR_RELAY, "Connector relay (port 25 to the MX)",
+        "Send unauthenticated to the tenant's MX through an inbound connector.",
+        settings=(("Host", "the tenant's MX record, e.g. <domain>.mail.protection.outlook.com"),
+                  ("Port", "25"), ("TLS", "STARTTLS (certificate connectors require it)"),
+                  ("Authentication", "none: a static IP or a certificate identifies you")),
+        steps=("Create an inbound connector from 'Your organisation's email server', "
+               "identified by the static public IP or a certificate.",
+               "Configure the device with the MX host on port 25, no credentials.",
+               "Turn SMTP AUTH off for the old mailbox."),
+        limits=("No user credentials; unaffected by the retirement",),
+        pitfalls=("Needs a static public IP (or a certificate); port 25 outbound is often "
+                  "blocked by ISPs.",),
+    ),
+    MigrationPath.ONPREM_RELAY: Guidance(
+        MigrationPath.ONPREM_RELAY, "On-premises Exchange relay",
+        "Relay through an on-premises Exchange receive connector.",
+        settings=(("Host", "your Exchange server"), ("Port", "25"), ("TLS", "STARTTLS")),
+        steps=("Create a receive connector scoped to the device's IP.",
+               "Point the device at the server; turn SMTP AUTH off for the old mailbox."),
+        limits=("Exchange 2016/2019 are out of support since October 2025",),
+        pitfalls=("Prefer Exchange Server Subscription Edition for a supported relay.",),
+    ),
+    MigrationPath.THIRD_PARTY_RELAY: Guidance(
+        MigrationPath.THIRD_PARTY_RELAY, "Third-party relay",
+        "Send through an SMTP relay service that authenticates to Microsoft 365 itself.",
+        steps=("Configure the device for the relay service.",
+               "Turn SMTP AUTH off for the old mailbox once its traffic stops."),
+        pitfalls=("Add the relay to SPF and sign with DKIM, or mail lands in junk.",),
+    ),
+    MigrationPath.RETIRE: Guidance(
+        MigrationPath.RETIRE, "Retire the sender",
+        "The sender is no longer needed: switch it off and close the mailbox's SMTP AUTH.",
+        steps=("Confirm with the owner that nothing depends on it.",
+               "Disable the device's e-mail function, then turn SMTP AUTH off."),
+    ),
+    MigrationPath.EXCEPTION: Guidance(
+        MigrationPath.EXCEPTION, "Accepted exception",
+        "Basic stays for now, approved, with a reason and an expiry date.",
+        steps=("Record the approver, reason and expiry (status 'Exception').",
+               "Keep SMTP AUTH on and allow Basic SMTP only for this mailbox."),
+        pitfalls=("A Conditional Access legacy-auth block defeats per-mailbox exceptions.",
+                  "Microsoft's default-off (end of December 2026) may still block it."),
+        smtp_auth_after="basic",
+    ),
+}
+UNDECIDED = Guidance(MigrationPath.UNDECIDED, "Undecided",
+                     "Choose a migration path to see what to change.", smtp_auth_after="")
+
+
+def guidance_for(path: str) -> Guidance:
+    return GUIDANCE.get(path, UNDECIDED)
+
+
+def mailbox_scripts(path: str, address: str) -> list[Script]:
+    """The PowerShell for THIS mailbox once it has moved to `path`."""
+    identity = ps_quote(address)
+    mode = guidance_for(path).smtp_auth_after
+    if mode == "off":
+        return [Script("Turn SMTP AUTH off for this mailbox",
+                       f"Set-CASMailbox -Identity {identity} "
+                       "-SmtpClientAuthenticationDisabled $true", SMTP_AUTH_OFF_WARNING)]
+    if mode == "on":
+        return [Script("Keep SMTP AUTH on for this mailbox (OAuth SMTP needs it)",
+                       f"Set-CASMailbox -Identity {identity} "
+                       "-SmtpClientAuthenticationDisabled $false", SMTP_AUTH_OFF_WARNING)]
+    if mode == "basic":
+        return [keep_smtp_auth_script(address), *keep_basic_scripts([address])]
+    return []
+
+
+def keep_smtp_auth_script(address: str) -> Script:
+    return Script("Keep SMTP AUTH on for this mailbox while it moves",
+                  f"Set-CASMailbox -Identity {ps_quote(address)} "
+                  "-SmtpClientAuthenticationDisabled $false")
+
+
+def keep_basic_scripts(addresses: list[str]) -> list[Script]:
+    policy = ps_quote(TEMP_POLICY)
+    lines = [f"New-AuthenticationPolicy -Name {policy} -AllowBasicAuthSmtp"]
+    lines += [f"Set-User -Identity {ps_quote(a)} -AuthenticationPolicy {policy}"
+              for a in addresses]
+    return [Script("Allow Basic SMTP for these mailboxes only (temporary policy)",
+                   "\n".join(lines),
+                   "Run New-AuthenticationPolicy once per tenant; policy changes take up "
+                   "to 24 hours.")]
+
+
+ORG_SMTP_AUTH_OFF = Script(
+    "Turn SMTP AUTH off for the whole organisation",
+    "Set-TransportConfig -SmtpClientAuthenticationDisabled $true",
+    "Run this LAST, after the per-mailbox exceptions: mailboxes set to $false keep "
+    "SMTP AUTH, every inheriting mailbox loses it (OAuth SMTP included).")

@@ -1,0 +1,100 @@
+"""Read-side queries of the workflow: coverage, relay needs, panels and ticket queues."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from readiness.senders.choices import OPEN_TICKET_STATUSES, OAuthSupport
+from readiness.senders.models import Sender, SenderException, SenderStatusChange, Ticket
+from readiness.tenancy import scoping
+from readiness.tenancy.models import Tenant
+from reports.usage.models import DailyUsage
+
+
+def covered_days(*, tenant: Tenant, start: date, end: date) -> set[date]:
+    """Days on which some source holds data for the tenant.
+
+    A day is covered when any DailyUsage row exists for the tenant on it, from any
+    source and for any sender: the sign-in log read, a detailed report or an Export
+    (whose importer writes rows for the days of the period it covers). No row at all
+    means nobody looked — not that nobody sent.
+    """
+    days = (DailyUsage.objects.for_tenant(tenant).filter(day__range=(start, end))
+            .values_list("day", flat=True).distinct())
+    return set(days)
+
+
+def coverage_complete(*, tenant: Tenant, start: date, end: date) -> bool:
+    if end < start:
+        return False
+    wanted = (end - start).days + 1
+    return len(covered_days(tenant=tenant, start=start, end=end)) == wanted
+
+
+def needs_relay_q(prefix: str = "") -> Q:
+    """Filter for senders whose catalogue device has no OAuth at all (annotation-friendly)."""
+    return Q(**{f"{prefix}device_model__oauth_support": OAuthSupport.NO})
+
+
+def with_needs_relay(queryset: QuerySet[Sender]) -> QuerySet[Sender]:
+    """Annotates `needs_relay_flag` for tables (one JOIN, no extra query per row)."""
+    return queryset.annotate(needs_relay_flag=Case(When(needs_relay_q(), then=Value(True)),
+                                                   default=Value(False)))
+
+
+def sender_needs_relay(sender: Sender) -> bool:
+    """A device that cannot do OAuth must move to a relay, HVE or a connector."""
+    return sender.needs_relay
+
+
+def sender_history(*, tenant: Tenant, sender: Sender, limit: int = 20):
+    return list(SenderStatusChange.objects.for_tenant(tenant).filter(sender=sender)
+                .select_related("actor")[:limit])
+
+
+def sender_tickets(*, tenant: Tenant, sender: Sender):
+    return list(Ticket.objects.for_tenant(tenant).filter(senders=sender)
+                .select_related("assignee").order_by("-created_at")[:10])
+
+
+def sender_active_exceptions(*, tenant: Tenant, sender: Sender):
+    return list(SenderException.objects.for_tenant(tenant)
+                .filter(sender=sender, ended_at__isnull=True).select_related("approver"))
+
+
+def _overdue_annotation(today: date):
+    return Case(When(Q(due_date__lt=today, status__in=OPEN_TICKET_STATUSES), then=Value(True)),
+                default=Value(False))
+
+
+def ticket_queryset(*, tenant: Tenant, today: date | None = None) -> QuerySet[Ticket]:
+    """The team queue: the tenant's tickets with the related rows the tables show."""
+    today = today or timezone.localdate()
+    return (Ticket.objects.for_tenant(tenant)
+            .select_related("tenant", "assignee", "updated_by")
+            .annotate(is_overdue=_overdue_annotation(today)))
+
+
+def my_ticket_queryset(*, user, today: date | None = None) -> QuerySet[Ticket]:
+    """My queue: tickets assigned to the user in every tenant the user may still see."""
+    today = today or timezone.localdate()
+    return (scoping.scope(Ticket.objects.filter(assignee=user), user)
+            .select_related("tenant", "assignee", "updated_by")
+            .annotate(is_overdue=_overdue_annotation(today)))
+
+
+def overdue_tickets(*, tenant: Tenant, today: date) -> QuerySet[Ticket]:
+    return (Ticket.objects.for_tenant(tenant)
+            .filter(due_date__lt=today, status__in=OPEN_TICKET_STATUSES)
+            .select_related("assignee"))
+
+
+def active_since(days: int = 30, today: date | None = None) -> date:
+    return (today or timezone.localdate()) - timedelta(days=days - 1)
+
+
+def has_usage_since(since: date) -> Exists:
+    return Exists(DailyUsage.objects.filter(sender=OuterRef("pk"), day__gte=since))

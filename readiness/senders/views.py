@@ -1,0 +1,290 @@
+"""Thin adapters: resolve the tenant (TenantScopedMixin), validate a form, call a service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from readiness.core.exports import SafeExportMixin
+from readiness.senders import selectors, services, whatif
+from readiness.senders.choices import ExceptionKind, SenderStatus
+from readiness.senders.filtersets import TicketFilterSet
+from readiness.senders.forms import (
+    BulkForm,
+    CommentForm,
+    OwnershipForm,
+    TicketForm,
+    TrackExceptionsForm,
+    TransitionForm,
+)
+from readiness.senders.models import Sender, Ticket
+from readiness.senders.tables import PRIORITY_RANK, TeamTicketTable, TicketTable
+from readiness.tenancy.audit import request_ip
+from readiness.tenancy.choices import Capability
+from readiness.tenancy.mixins import TenantScopedMixin
+
+
+def sender_detail_url(tenant, sender) -> str:
+    """The dashboards' sender page when it is routed, else our workflow page."""
+    try:
+        return reverse("dashboards:sender", args=[tenant.slug, sender.pk])
+    except NoReverseMatch:
+        return reverse("senders:workflow", args=[tenant.slug, sender.pk])
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+class SenderMixin(TenantScopedMixin):
+    capability = Capability.VIEW
+    write_capability = Capability.WORK
+
+    def get_sender(self) -> Sender:
+        return get_object_or_404(Sender.objects.for_tenant(self.tenant), pk=self.kwargs["pk"])
+
+
+class SenderWorkflowView(SenderMixin, TemplateView):
+    """A standalone page around the workflow panel (the dashboards embed the panel)."""
+
+    template_name = "senders/sender_workflow.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sender=self.get_sender(), **kwargs)
+
+
+class SenderOwnershipView(SenderMixin, FormView):
+    capability = Capability.WORK
+    template_name = "senders/ownership_form.html"
+    form_class = OwnershipForm
+
+    @cached_property
+    def sender(self) -> Sender:
+        return self.get_sender()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.sender, "tenant": self.tenant}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sender=self.sender, **kwargs)
+
+    def form_valid(self, form):
+        fresh = self.get_sender()  # the form mutated self.sender while validating
+        try:
+            services.sender_update_ownership(
+                tenant=self.tenant, sender=fresh, changes=form.changes(),
+                actor=self.request.user, ip=request_ip(self.request))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Ownership of {fresh.address} saved.")
+        return redirect(_safe_next(self.request, sender_detail_url(self.tenant, fresh)))
+
+
+class SenderTransitionView(SenderMixin, View):
+    def post(self, request, *args, **kwargs):
+        sender = self.get_sender()
+        form = TransitionForm(request.POST, status=sender.status)
+        back = redirect(_safe_next(request, sender_detail_url(self.tenant, sender)))
+        if not form.is_valid():
+            messages.error(request, "Choose an allowed status.")
+            return back
+        terms = None
+        if form.cleaned_data["to_status"] == SenderStatus.EXCEPTION:
+            if Capability.MANAGE not in self.capabilities:
+                raise PermissionDenied("Only a manager can approve an exception.")
+            terms = services.ExceptionTerms(
+                approver=request.user, reason=form.cleaned_data["exception_reason"],
+                expires_on=form.cleaned_data["exception_expires_on"])
+        try:
+            services.sender_transition(
+                tenant=self.tenant, sender=sender, to_status=form.cleaned_data["to_status"],
+                actor=request.user, comment=form.cleaned_data["comment"], exception=terms,
+                ip=request_ip(request))
+        except services.TransitionRefused as exc:
+            messages.error(request, exc.reason)
+        else:
+            messages.success(request, f"{sender.address} is now {sender.get_status_display()}.")
+        return back
+
+
+class SenderBulkView(TenantScopedMixin, View):
+    """POST /tenants/<slug>/senders/bulk/: one action over the checked senders."""
+
+    capability = Capability.WORK
+    write_capability = Capability.WORK
+
+    def post(self, request, *args, **kwargs):
+        back = redirect(_safe_next(request, reverse("dashboards:senders",
+                                                    args=[self.tenant.slug])))
+        form = BulkForm(request.POST, tenant=self.tenant)
+        if not form.is_valid():
+            messages.error(request, "Bulk action not applied: " + "; ".join(
+                f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+            return back
+        data = {**form.cleaned_data}
+        data["title"] = data["title"] or data["comment"]
+        try:
+            result = services.senders_bulk_apply(
+                tenant=self.tenant, action=data["action"],
+                sender_ids=request.POST.getlist("sender_ids"), params=data,
+                actor=request.user, ip=request_ip(request))
+        except (services.BulkRefused, ValidationError) as exc:
+            messages.error(request, f"Bulk action not applied: {_text(exc)}")
+            return back
+        messages.success(request, f"{result['changed']} sender(s) updated.")
+        if "ticket" in result:
+            return redirect(result["ticket"].get_absolute_url())
+        return back
+
+
+def _text(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+class TicketQueueMixin(SafeExportMixin, SingleTableMixin, FilterView):
+    filterset_class = TicketFilterSet
+    paginate_by = 50
+    template_name = "senders/tickets.html"
+
+    def annotate(self, queryset):
+        return queryset.annotate(priority_rank=PRIORITY_RANK)
+
+
+class TeamTicketListView(TenantScopedMixin, TicketQueueMixin):
+    """The team queue: every ticket of one tenant."""
+
+    table_class = TeamTicketTable
+    model = Ticket
+
+    def get_queryset(self):
+        return self.annotate(selectors.ticket_queryset(tenant=self.tenant))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=f"Tickets · {self.tenant.name}", **kwargs)
+
+
+class MyTicketListView(LoginRequiredMixin, TicketQueueMixin):
+    """My queue: my tickets across every tenant I may see; overdue ones highlighted."""
+
+    table_class = TicketTable
+    model = Ticket
+
+    def get_queryset(self):
+        return self.annotate(selectors.my_ticket_queryset(user=self.request.user))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading="My tickets", **kwargs)
+
+
+class TicketDetailView(TenantScopedMixin, TemplateView):
+    """GET shows the ticket; POST saves the edit form under optimistic concurrency."""
+
+    template_name = "senders/ticket_detail.html"
+    write_capability = Capability.WORK
+
+    def get_ticket(self) -> Ticket:
+        return get_object_or_404(
+            Ticket.objects.for_tenant(self.tenant).select_related(
+                "tenant", "assignee", "updated_by", "created_by"), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        ticket = kwargs.pop("ticket", None) or self.get_ticket()
+        context = super().get_context_data(**kwargs)
+        context.update(
+            ticket=ticket,
+            form=kwargs.get("form") or TicketForm(instance=ticket, tenant=self.tenant),
+            comment_form=CommentForm(),
+            senders=ticket.senders.order_by("address"),
+            comments=ticket.comments.select_related("author"),
+            events=ticket.events.select_related("actor"),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        ticket = self.get_ticket()
+        form = TicketForm(request.POST, instance=ticket, tenant=self.tenant)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(ticket=ticket, form=form))
+        try:
+            services.ticket_update(
+                tenant=self.tenant, ticket=ticket,
+                expected_version=form.cleaned_data["version"], changes=form.changes(),
+                actor=request.user, ip=request_ip(request))
+        except services.TicketConflict as conflict:
+            # Re-show the form with the CURRENT values; the user's edit is not applied.
+            fresh = TicketForm(instance=conflict.current, tenant=self.tenant)
+            messages.error(request, str(conflict))
+            return self.render_to_response(self.get_context_data(
+                ticket=conflict.current, form=fresh), status=409)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(ticket=ticket, form=form))
+        messages.success(request, "Ticket saved.")
+        return redirect(ticket.get_absolute_url())
+
+
+class TicketCommentView(TenantScopedMixin, View):
+    capability = Capability.WORK
+    write_capability = Capability.WORK
+
+    def post(self, request, *args, **kwargs):
+        ticket = get_object_or_404(Ticket.objects.for_tenant(self.tenant).select_related(
+            "tenant"), pk=kwargs["pk"])
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            services.ticket_comment(tenant=self.tenant, ticket=ticket,
+                                    body=form.cleaned_data["body"], actor=request.user,
+                                    ip=request_ip(request))
+            messages.success(request, "Comment added.")
+        else:
+            messages.error(request, "A comment cannot be empty.")
+        return redirect(ticket.get_absolute_url())
+
+
+class WhatIfView(TenantScopedMixin, TemplateView):
+    """GET: the two scenarios. POST (MANAGE): track the breaking senders as exceptions."""
+
+    template_name = "senders/what_if.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plans"] = whatif.what_if_plans(tenant=self.tenant)
+        context["track_form"] = kwargs.get("track_form") or TrackExceptionsForm(
+            scenarios=whatif.SCENARIOS,
+            initial={"expires_on": services.ticket_default_due(tenant=self.tenant)})
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = TrackExceptionsForm(request.POST, scenarios=whatif.SCENARIOS)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(track_form=form))
+        scenario = form.cleaned_data["scenario"]
+        plan = whatif.what_if_plans(tenant=self.tenant)[scenario]
+        kind = (ExceptionKind.KEEP_SMTP_AUTH if scenario == whatif.ORG_OFF
+                else ExceptionKind.KEEP_BASIC)
+        tracked = services.sender_exceptions_track(
+            tenant=self.tenant, senders=[impact.sender for impact in plan.breaks], kind=kind,
+            reason=f"What-if planner: {plan.title} — kept working while it migrates",
+            actor=request.user, expires_on=form.cleaned_data["expires_on"],
+            ip=request_ip(request))
+        messages.success(request, f"{len(tracked)} exception(s) tracked until "
+                                  f"{form.cleaned_data['expires_on']}.")
+        return redirect("senders:what_if", self.tenant.slug)
+
+

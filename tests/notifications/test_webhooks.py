@@ -1,0 +1,127 @@
+"""Outbound webhooks against a REAL local HTTP server: signature and retry."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from readiness.notifications import services
+from readiness.notifications.choices import DeliveryStatus
+from readiness.notifications.models import WebhookDelivery
+from readiness.notifications.tasks import backoff, deliver_webhook
+from tests.factories import WebhookFactory
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    """Answers with the queued `codes` first, then 204; records every request."""
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.received.append((dict(self.headers), body))
+        code = self.server.codes.pop(0) if self.server.codes else 204
+        self.send_response(code)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def receiver():
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    server.received, server.codes = [], []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _hook(tenant, server, **kwargs):
+    return WebhookFactory(tenant=tenant, url=f"http://127.0.0.1:{server.server_port}/hook",
+                          **kwargs)
+
+
+def test_the_payload_is_signed_so_the_receiver_can_verify_it(tenant_a, receiver,
+                                                             django_capture_on_commit_callbacks):
+    _hook(tenant_a, receiver)
+    with django_capture_on_commit_callbacks(execute=False):
+        [delivery_id] = services.webhooks_emit(tenant=tenant_a, event="sender.regressed",
+                                               data={"address": "scanner@a.example"})
+    deliver_webhook.apply(args=[delivery_id])
+    [(headers, body)] = receiver.received
+    # Recompute the HMAC exactly as a receiver would: over "<timestamp>." + raw body.
+    import hashlib
+    import hmac
+
+    expected = hmac.new(b"s3cret-hook-key", headers["X-Readiness-Timestamp"].encode() + b"."
+                        + body, hashlib.sha256).hexdigest()
+    assert headers["X-Readiness-Signature"] == f"sha256={expected}"
+    assert services.verify(secret="s3cret-hook-key", timestamp=headers["X-Readiness-Timestamp"],
+                           body=body, signature=headers["X-Readiness-Signature"])
+    assert json.loads(body)["data"] == {"address": "scanner@a.example"}
+    assert WebhookDelivery.objects.get(pk=delivery_id).status == DeliveryStatus.SUCCEEDED
+
+
+def test_a_tampered_body_or_an_old_timestamp_fails_verification():
+    signature = services.sign(secret="k", timestamp="1000", body=b"{}")
+    assert services.verify(secret="k", timestamp="1000", body=b"{}", signature=signature,
+                           now=1100)
+    assert not services.verify(secret="k", timestamp="1000", body=b"{ }", signature=signature,
+                               now=1100)
+    assert not services.verify(secret="k", timestamp="1000", body=b"{}", signature=signature,
+                               now=5000)
+    assert not services.verify(secret="other", timestamp="1000", body=b"{}",
+                               signature=signature, now=1100)
+
+
+def test_a_failed_delivery_is_retried_and_every_attempt_is_logged(tenant_a, receiver,
+                                                                  django_capture_on_commit_callbacks):
+    receiver.codes = [500]
+    hook = _hook(tenant_a, receiver)
+    with django_capture_on_commit_callbacks(execute=False):
+        [delivery_id] = services.webhooks_emit(tenant=tenant_a, event="ticket.assigned",
+                                               data={"ticket": 1})
+    deliver_webhook.apply(args=[delivery_id])
+    attempts = list(WebhookDelivery.objects.filter(webhook=hook).order_by("attempt"))
+    assert [(a.attempt, a.status, a.status_code) for a in attempts] == [
+        (1, DeliveryStatus.FAILED, 500), (2, DeliveryStatus.SUCCEEDED, 204)]
+    assert len(receiver.received) == 2
+    assert attempts[0].delivery_id == attempts[1].delivery_id
+    assert all(a.duration_ms is not None for a in attempts)
+    # Both attempts carry the same event id, so a receiver can de-duplicate.
+    ids = {json.loads(body)["id"] for _, body in receiver.received}
+    assert len(ids) == 1
+
+
+def test_a_client_error_is_permanent_and_not_retried(tenant_a, receiver):
+    receiver.codes = [404]
+    hook = _hook(tenant_a, receiver)
+    delivery = WebhookDelivery.objects.create(tenant=tenant_a, webhook=hook, event="x",
+                                              payload={})
+    deliver_webhook.apply(args=[delivery.pk])
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.status_code) == (DeliveryStatus.GAVE_UP, 404)
+    assert WebhookDelivery.objects.filter(webhook=hook).count() == 1
+
+
+def test_an_unreachable_receiver_gives_up_after_the_last_attempt(tenant_a):
+    hook = WebhookFactory(tenant=tenant_a, url="http://127.0.0.1:1/unreachable")
+    delivery = WebhookDelivery.objects.create(tenant=tenant_a, webhook=hook, event="x",
+                                              payload={}, attempt=services.MAX_ATTEMPTS)
+    assert services.webhook_attempt(delivery_id=delivery.pk) is None
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.GAVE_UP and "ConnectionError" in delivery.error
+
+
+def test_a_webhook_only_gets_the_events_it_subscribed_to(tenant_a, receiver):
+    _hook(tenant_a, receiver, events=["ticket.overdue"])
+    assert services.webhooks_emit(tenant=tenant_a, event="sender.regressed", data={}) == []
+
+
+def test_backoff_grows_exponentially_with_jitter_and_is_bounded():
+    for attempt in range(1, 12):
+        ceiling = min(3600, 30 * 2 ** (attempt - 1))
+        assert ceiling // 2 <= backoff(attempt) <= ceiling
+    assert backoff(50) <= 3600
