@@ -47,7 +47,8 @@ class Verdict:
 
 
 def resolve(inputs: Inputs) -> Verdict:
-    kind, protocol = _protocol_gate(inputs)
+    kind_of_protocol, protocol = _protocol_gate(inputs)
+    kind = kind_of_protocol
     if kind == "closed":
         return Verdict(EffectiveState.SMTP_AUTH_OFF, "SMTP AUTH off: " + protocol)
     blockers: list[str] = []
@@ -60,9 +61,14 @@ def resolve(inputs: Inputs) -> Verdict:
             continue
         kind, text = outcome
         {"block": blockers, "unknown": unknowns, "allow": allowances}[kind].append(text)
-    if blockers:
-        # A block settles it even when the protocol switch is unknown: Basic cannot work.
+    if blockers and kind_of_protocol == "open":
         return Verdict(EffectiveState.OAUTH_ONLY, "OAuth only: " + "; ".join(blockers))
+    if blockers:
+        # Basic cannot work, but with the protocol switch unread we cannot tell "OAuth
+        # only" from "SMTP AUTH off" — and those need different advice.
+        return Verdict(EffectiveState.UNKNOWN,
+                       "Unknown: Basic is blocked (" + "; ".join(blockers) + ") but "
+                       + protocol)
     if unknowns:
         return Verdict(EffectiveState.UNKNOWN, "Unknown: " + "; ".join(unknowns))
     return Verdict(EffectiveState.BASIC_POSSIBLE, "Basic possible: " + "; ".join(allowances))

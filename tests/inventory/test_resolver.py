@@ -47,9 +47,11 @@ def _expected(switch, org, secdef, policy, ca) -> str:
     closed = switch == "disabled" or (switch == "inherit" and org is True)
     if closed:
         return "smtp_auth_off"
+    protocol_unread = switch == "inherit" and org is None
     blocked = secdef is True or policy in ("name_block", "dn_block") or ca == "enabled_block"
     if blocked:
-        return "oauth_only"
+        # Basic cannot work either way, but "OAuth only" needs gate 1 known to be open.
+        return "unknown" if protocol_unread else "oauth_only"
     unknown = (switch == "inherit" and org is None) or secdef is None or policy in (
         "unknown_reference", "unreadable") or ca == "unreadable"
     return "unknown" if unknown else "basic_possible"
@@ -115,14 +117,20 @@ def test_gate_one_closed_always_wins(case):
 
 
 @given(cases, st.sampled_from(["secdef", "policy", "ca"]))
-def test_any_block_means_oauth_only_when_gate_one_is_not_closed(case, which):
+def test_any_block_means_oauth_only_when_gate_one_is_open(case, which):
     switch, org, secdef, policy, ca = case
-    if switch == "disabled" or (switch == "inherit" and org is True):
+    if switch == "disabled" or (switch == "inherit" and org is not False):
         switch, org = "enabled", org
     secdef = True if which == "secdef" else secdef
     policy = "name_block" if which == "policy" else policy
     ca = "enabled_block" if which == "ca" else ca
     assert resolve(_inputs(switch, org, secdef, policy, ca)).state == "oauth_only"
+
+
+def test_a_block_with_the_protocol_switch_unread_is_unknown_but_says_basic_is_blocked():
+    verdict = resolve(_inputs("inherit", None, True, "none", "none"))
+    assert verdict.state == "unknown"
+    assert "Basic is blocked" in verdict.reason and "Get-TransportConfig" in verdict.reason
 
 
 @given(cases)
