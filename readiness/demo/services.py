@@ -17,6 +17,7 @@ from readiness.inventory.resolver import ca_blocking_policy_names
 from readiness.inventory.services import mailbox_states_recompute
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
+from reports.usage.rollups import usage_rollups_refresh
 from reports.usage.services import usage_upsert
 
 DEMO_ADMIN = ("admin", "admin@readiness.local")
@@ -52,6 +53,7 @@ def _seed_tenant(demo: DemoTenant, *, with_usage: bool) -> Tenant:
     if with_usage:
         usage_upsert(tenant=tenant, source="detailed_report", rows=_usage_rows(demo, demo.days))
     schedule_ensure(tenant=tenant, source="demo")
+    usage_rollups_refresh(tenant=tenant, days=len(demo.days) + 7)
     return tenant
 
 
@@ -123,7 +125,9 @@ def demo_ingest_today(*, tenant: Tenant) -> dict:
     if demo is None:
         return {"rows": 0}
     rows = _usage_rows(demo, [demo.today])
-    return {"rows": usage_upsert(tenant=tenant, source="detailed_report", rows=rows)}
+    written = usage_upsert(tenant=tenant, source="detailed_report", rows=rows)
+    usage_rollups_refresh(tenant=tenant, days=8)
+    return {"rows": written}
 
 
 def demo_admin_ensure(*, password: str) -> tuple[str, bool]:
