@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.utils.text import slugify
 
@@ -16,6 +18,7 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["key", "title", "date", "precision", "kind", "status", "source", "as_of"]
         widgets = {"date": DATE_INPUT, "as_of": DATE_INPUT}
+        field_classes = {"source": partial(forms.URLField, assume_scheme="https")}
         help_texts = {"precision": "How precisely Microsoft gave the date: a day, a month "
                                    "or a half-year (shown as e.g. \"H2 2027\")."}
 
