@@ -35,7 +35,7 @@ class PortfolioView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Filte
     template_name = "dashboards/portfolio.html"
     table_class = PortfolioTable
     filterset_class = TenantFilterSet
-    paginate_by = 100
+    paginate_by = 50
     export_name = "portfolio"
 
     def get_queryset(self):

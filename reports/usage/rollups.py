@@ -177,9 +177,23 @@ def sender_rollups_refresh(*, tenant: Tenant, today: date) -> int:
     return len(rollups)
 
 
+def sender_rollups_ensure(*, tenant: Tenant, today: date) -> int:
+    """Give every sender a rollup row (zeros until the next full refresh).
+
+    The sender table joins SenderRollup when sorting by a figure, so a sender created
+    between refreshes (e.g. by hand) must not drop out of it.
+    """
+    missing = Sender.objects.for_tenant(tenant).filter(rollup__isnull=True).values_list(
+        "pk", flat=True)
+    rows = [SenderRollup(tenant=tenant, sender_id=pk, window_end=today) for pk in missing]
+    SenderRollup.objects.bulk_create(rows, batch_size=CHUNK, ignore_conflicts=True)
+    return len(rows)
+
+
 def tenant_rollup_refresh(*, tenant: Tenant, today: date | None = None) -> TenantRollup:
     """The portfolio row: reads the other rollups, mailboxes and senders (no raw facts)."""
     today = today or timezone.now().date()
+    sender_rollups_ensure(tenant=tenant, today=today)
     values = {**_usage_figures(tenant, today), **_inventory_figures(tenant)}
     values["score"] = readiness_score(
         smtp_messages=values["smtp_messages_30d"], basic_messages=values["basic_messages_30d"],

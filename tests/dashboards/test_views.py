@@ -181,3 +181,16 @@ def test_query_counts_do_not_grow_with_the_data(client_for, msp_admin, tenant_a,
     populate(tenant_a, senders=30, days=3, prefix="big")
     with django_assert_max_num_queries(12):
         assert client.get(url, params).status_code == 200
+
+
+def test_sorting_by_volume_keeps_every_sender(client_for, alice, tenant_a, data_a):
+    from tests.factories import SenderFactory
+
+    SenderFactory(tenant=tenant_a, address="handmade@tenant-a.example")
+    from reports.usage.rollups import tenant_rollup_refresh
+
+    tenant_rollup_refresh(tenant=tenant_a)
+    url = _url("dashboards:senders", tenant_a)
+    for sort in ("-basic_30d", "basic_30d", "-oauth_30d", "signins_30d"):
+        body = client_for(alice).get(url, {"sort": sort}).content.decode()
+        assert "handmade@tenant-a.example" in body and "4 senders match" in body

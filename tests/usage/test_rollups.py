@@ -75,3 +75,11 @@ def test_refreshing_twice_gives_the_same_rows(usage, tenant_a):
     assert TenantDay.objects.filter(tenant=tenant_a).count() == 3
     assert SenderRollup.objects.filter(tenant=tenant_a).count() == 3
     assert Mailbox.objects.filter(tenant=tenant_a).count() == 2
+
+
+def test_a_sender_created_between_refreshes_gets_a_zero_rollup(usage, tenant_a):
+    from reports.usage.rollups import tenant_rollup_refresh
+
+    late = SenderFactory(tenant=tenant_a, address="late@a.example")
+    tenant_rollup_refresh(tenant=tenant_a, today=TODAY)
+    assert SenderRollup.objects.get(sender=late).basic_messages_30d == 0
