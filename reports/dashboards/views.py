@@ -35,7 +35,7 @@ class PortfolioView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Filte
     template_name = "dashboards/portfolio.html"
     table_class = PortfolioTable
     filterset_class = TenantFilterSet
-    paginate_by = 50
+    table_pagination = {"per_page": 50}  # not paginate_by: ListView would count twice
     export_name = "portfolio"
 
     def get_queryset(self):
@@ -105,7 +105,7 @@ class SenderListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, Filte
     template_name = "dashboards/senders.html"
     table_class = SenderTable
     filterset_class = SenderFilterSet
-    paginate_by = 50
+    table_pagination = {"per_page": 50}
     export_name = "senders"
 
     def get_queryset(self):
@@ -132,7 +132,7 @@ class MailboxListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, Filt
     template_name = "dashboards/mailboxes.html"
     table_class = MailboxTable
     filterset_class = MailboxFilterSet
-    paginate_by = 100
+    table_pagination = {"per_page": 100}
     export_name = "mailboxes"
 
     def get_queryset(self):
