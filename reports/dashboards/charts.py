@@ -40,11 +40,18 @@ def _milestone_layout(milestones: Sequence[dict]) -> dict:
             "annotations": [milestone_annotation(m) for m in milestones]}
 
 
-def timeline_figure(days: Sequence[dict], milestones: Sequence[dict]) -> dict:
+def _initial_range(window: tuple[date, date] | None) -> dict:
+    # Milestones reach back to 2019: open on the data's window; "all" shows them all.
+    return {"range": [_iso(window[0]), _iso(window[1])]} if window else {}
+
+
+def timeline_figure(days: Sequence[dict], milestones: Sequence[dict],
+                    window: tuple[date, date] | None = None) -> dict:
     """Daily Basic vs OAuth messages (stacked bars), Basic sign-ins as a line on a
     secondary axis, every milestone as a vertical line, and a range selector.
 
     days: rows with day, basic_messages, oauth_messages, basic_signins.
+    window: the initially visible (start, end); None = fit everything.
     """
     x = [_iso(d["day"]) for d in days]
     data = [
@@ -60,7 +67,7 @@ def timeline_figure(days: Sequence[dict], milestones: Sequence[dict]) -> dict:
         "yaxis": {"title": {"text": "messages per day"}, "rangemode": "tozero"},
         "yaxis2": {"title": {"text": "sign-ins per day"}, "overlaying": "y", "side": "right",
                    "rangemode": "tozero", "showgrid": False},
-        "xaxis": {"type": "date", "rangeselector": {"buttons": [
+        "xaxis": {"type": "date", **_initial_range(window), "rangeselector": {"buttons": [
             {"count": 7, "label": "7 d", "step": "day", "stepmode": "backward"},
             {"count": 30, "label": "30 d", "step": "day", "stepmode": "backward"},
             {"count": 90, "label": "90 d", "step": "day", "stepmode": "backward"},
@@ -104,7 +111,8 @@ class Projection:
 
 
 def projection(points: Sequence[tuple[date, int]], *, milestone_date: date | None,
-               milestone_title: str = "the next milestone") -> Projection:
+               milestone_title: str = "the next milestone",
+               milestone_when: str | None = None) -> Projection:
     """Linear fit of "senders still on Basic" over the last 28 days of data.
 
     Too thin (fewer than 14 days with data in the window) or not declining -> no date,
@@ -125,7 +133,8 @@ def projection(points: Sequence[tuple[date, int]], *, milestone_date: date | Non
         return Projection(None, None, "Basic use is not declining over the last 28 days: "
                                       "at the current pace it never ends.")
     end = last + timedelta(days=math.ceil(-intercept / slope))
-    return Projection(end, *_versus(end, milestone_date, safe(milestone_title)))
+    when = milestone_when or (f"{milestone_date:%-d %b %Y}" if milestone_date else "")
+    return Projection(end, *_versus(end, milestone_date, safe(milestone_title), safe(when)))
 
 
 def _fit(xs: list[int], ys: list[int]) -> tuple[float, float]:
@@ -136,18 +145,20 @@ def _fit(xs: list[int], ys: list[int]) -> tuple[float, float]:
     return slope, mean_y - slope * mean_x
 
 
-def _versus(end: date, milestone_date: date | None, title: str) -> tuple[int | None, str]:
+def _versus(end: date, milestone_date: date | None, title: str,
+            when: str) -> tuple[int | None, str]:
     text = f"At the current pace Basic ends on {end:%-d %b %Y}"
     if milestone_date is None:
         return None, text + "."
     delta = (end - milestone_date).days
     if delta > 0:
-        return delta, f"{text}, {delta} days after {title} ({milestone_date:%-d %b %Y})."
-    return delta, f"{text}, {-delta} days before {title} ({milestone_date:%-d %b %Y})."
+        return delta, f"{text}, {delta} days after {title} ({when})."
+    return delta, f"{text}, {-delta} days before {title} ({when})."
 
 
 def burndown_figure(days: Sequence[dict], status_labels: dict[str, str],
-                    forecast: Projection, milestones: Sequence[dict] = ()) -> dict:
+                    forecast: Projection, milestones: Sequence[dict] = (),
+                    window: tuple[date, date] | None = None) -> dict:
     """Senders still on Basic (7-day window) per day, stacked by migration status."""
     x = [_iso(d["day"]) for d in days]
     statuses = [s for s in status_labels if any(d["basic_senders_by_status"].get(s)
@@ -167,8 +178,15 @@ def burndown_figure(days: Sequence[dict], status_labels: dict[str, str],
                      "line": {"color": "#333", "dash": "dot"}})
     layout = {"margin": MARGIN, "legend": {"orientation": "h", "y": -0.25},
               "yaxis": {"title": {"text": "senders still on Basic"}, "rangemode": "tozero"},
-              "xaxis": {"type": "date"}, **_milestone_layout(milestones)}
+              "xaxis": {"type": "date", **_initial_range(_widen(window, forecast.end))},
+              **_milestone_layout(milestones)}
     return {"data": data, "layout": layout}
+
+
+def _widen(window: tuple[date, date] | None, until: date | None):
+    if window is None or until is None:
+        return window
+    return window[0], max(window[1], until + timedelta(days=7))
 
 
 def bar_figure(counts: Sequence[tuple[str, str, int]], *, title: str,

@@ -67,10 +67,13 @@ class TenantOverviewView(TenantScopedMixin, TemplateView):
         upcoming = selectors.next_milestone(tenant=self.tenant)
         states = selectors.mailbox_state_counts(tenant=self.tenant)
         rollup = TenantRollup.objects.filter(tenant=self.tenant).first()
+        # Show the data and the run-up to the next milestone; older ones sit behind "all".
+        window = (start, max(end, upcoming.date if upcoming else end) + timedelta(days=7))
         forecast = charts.projection(
             [(d["day"], sum(d["basic_senders_by_status"].values())) for d in days],
             milestone_date=upcoming.date if upcoming else None,
-            milestone_title=upcoming.title if upcoming else "")
+            milestone_title=upcoming.title if upcoming else "",
+            milestone_when=upcoming.when_label if upcoming else None)
         state_rows = [(s, EffectiveState(s).label, states.get(s, 0)) for s in EXPOSURE_STATES]
         tls_rows = sorted((rollup.senders_by_tls if rollup else {}).items())
         context.update(
@@ -79,9 +82,9 @@ class TenantOverviewView(TenantScopedMixin, TemplateView):
             basic_share=_share(rollup), start=start, end=end,
             kpi={f: getattr(rollup, f) if rollup else None for f in (
                 "basic_senders_30d", "basic_signins_30d", "failed_signins_30d")},
-            timeline=charts.timeline_figure(days, milestones),
+            timeline=charts.timeline_figure(days, milestones, window),
             burndown=charts.burndown_figure(days, dict(SenderStatus.choices), forecast,
-                                            milestones),
+                                            milestones, window),
             exposure=charts.bar_figure(state_rows, title="mailboxes",
                                        colours=charts.STATE_COLOURS),
             tls=charts.bar_figure([(v, v, n) for v, n in tls_rows], title="senders",
