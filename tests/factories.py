@@ -118,3 +118,33 @@ def _encrypt(value: str) -> str:
     from readiness.core.crypto import encrypt
 
     return encrypt(value)
+
+
+
+
+
+class ClientObservationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "usage.ClientObservation"
+
+    sender = factory.SubFactory(SenderFactory)
+    tenant = factory.LazyAttribute(lambda o: o.sender.tenant)
+    source = "detailed_report"
+    client_ip = "203.0.113.7"
+    tls_version = "TLS1_2"
+    first_day = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=10))
+    last_day = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=1))
+    messages = 5
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "milestones.Milestone"
+
+    tenant = None
+    key = factory.Sequence(lambda n: f"milestone-{n}")
+    date = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=60))
+    precision = "day"
+    kind = "deadline"
+    status = "expected"
+    title = factory.Sequence(lambda n: f"Milestone {n}")

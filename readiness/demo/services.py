@@ -18,6 +18,7 @@ from readiness.inventory.services import mailbox_states_recompute
 from readiness.senders.demo import workflow_demo_seed
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
+from reports.usage.rollups import usage_rollups_refresh
 from reports.usage.services import usage_upsert
 
 DEMO_ADMIN = ("admin", "admin@readiness.local")
@@ -54,6 +55,7 @@ def _seed_tenant(demo: DemoTenant, *, with_usage: bool) -> Tenant:
         usage_upsert(tenant=tenant, source="detailed_report", rows=_usage_rows(demo, demo.days))
     schedule_ensure(tenant=tenant, source="demo")
     workflow_demo_seed(tenant=tenant)
+    usage_rollups_refresh(tenant=tenant, days=len(demo.days) + 7)
     return tenant
 
 
@@ -125,7 +127,9 @@ def demo_ingest_today(*, tenant: Tenant) -> dict:
     if demo is None:
         return {"rows": 0}
     rows = _usage_rows(demo, [demo.today])
-    return {"rows": usage_upsert(tenant=tenant, source="detailed_report", rows=rows)}
+    written = usage_upsert(tenant=tenant, source="detailed_report", rows=rows)
+    usage_rollups_refresh(tenant=tenant, days=8)
+    return {"rows": written}
 
 
 def demo_admin_ensure(*, password: str) -> tuple[str, bool]:

@@ -7,6 +7,14 @@ from readiness.milestones.choices import Kind, Precision, Status
 from readiness.tenancy.models import Tenant
 
 
+def precision_label(day, precision: str) -> str:
+    if precision == Precision.MONTH:
+        return day.strftime("%b %Y")
+    if precision == Precision.HALF_YEAR:
+        return f"H{1 if day.month <= 6 else 2} {day.year}"
+    return f"{day.day} {day:%b %Y}"
+
+
 class MilestoneQuerySet(models.QuerySet):
     def for_tenant(self, tenant: Tenant | None) -> MilestoneQuerySet:
         """Microsoft's milestones plus, when given, that tenant's own targets."""
@@ -47,6 +55,11 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"
+
+    @property
+    def when_label(self) -> str:
+        """The date only as precisely as it is known: "31 Dec 2026", "Dec 2026", "H2 2027"."""
+        return precision_label(self.date, self.precision)
 
     @property
     def is_superseded(self) -> bool:

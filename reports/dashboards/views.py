@@ -1,50 +1,160 @@
+"""Thin adapters: each names its queryset, filterset, table and chart builders."""
+
+from __future__ import annotations
+
 from datetime import timedelta
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from readiness.core.exports import SafeExportMixin
-from readiness.senders.models import Sender
+from readiness.inventory.choices import EffectiveState
+from readiness.senders.choices import SenderStatus
 from readiness.tenancy import scoping
-from readiness.tenancy.mixins import PortfolioMixin, TenantScopedMixin
-from readiness.tenancy.models import Tenant
+from readiness.tenancy.mixins import TenantScopedMixin
 from reports.dashboards import charts, selectors
-from reports.dashboards.filtersets import SenderFilterSet
-from reports.dashboards.tables import PortfolioTable, SenderTable
+from reports.dashboards.filtersets import MailboxFilterSet, SenderFilterSet, TenantFilterSet
+from reports.dashboards.tables import (
+    SENDER_OPTIONAL_COLUMNS,
+    MailboxTable,
+    PortfolioTable,
+    SenderTable,
+)
+from reports.usage.models import TenantRollup
+
+TIMELINE_DAYS = 90
+EXPOSURE_STATES = [EffectiveState.BASIC_POSSIBLE, EffectiveState.UNKNOWN,
+                   EffectiveState.OAUTH_ONLY, EffectiveState.SMTP_AUTH_OFF]
 
 
-class PortfolioView(PortfolioMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+class PortfolioView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    """Every tenant the user may see, one row each, with the portfolio totals on top."""
+
     template_name = "dashboards/portfolio.html"
     table_class = PortfolioTable
+    filterset_class = TenantFilterSet
+    table_pagination = {"per_page": 50}  # not paginate_by: ListView would count twice
+    export_name = "portfolio"
 
-    def get_table_data(self):
+    def get_queryset(self):
         return selectors.portfolio_queryset(scoping.visible_tenants(self.request.user))
 
-    def get_queryset(self):  # PortfolioMixin narrows; the table uses get_table_data
-        return Tenant.objects.none()
+    def get_table_kwargs(self):
+        self.global_milestone = selectors.next_global_milestone()
+        return {"global_milestone": self.global_milestone}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["summary"] = selectors.portfolio_summary(self.get_queryset())
+        context["total"] = sum(context["summary"].values())
+        context["states"] = selectors.PortfolioState.CHOICES
+        context["next_milestone"] = self.global_milestone
+        return context
 
 
 class TenantOverviewView(TenantScopedMixin, TemplateView):
+    """KPI cards and the four charts of one tenant, all from the rollups."""
+
     template_name = "dashboards/tenant.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        end = selectors.today()
-        rows = selectors.daily_usage_rows(tenant=self.tenant, start=end - timedelta(days=89),
-                                          end=end)
+        start, end = selectors.window(TIMELINE_DAYS)
+        days = selectors.tenant_days(tenant=self.tenant, start=start, end=end)
         milestones = selectors.milestone_rows(tenant=self.tenant)
-        context["timeline"] = charts.timeline_figure(rows, milestones)
-        context["next_milestone"] = selectors.next_milestone(tenant=self.tenant)
+        upcoming = selectors.next_milestone(tenant=self.tenant)
+        states = selectors.mailbox_state_counts(tenant=self.tenant)
+        rollup = TenantRollup.objects.filter(tenant=self.tenant).first()
+        # Show the data and the run-up to the next milestone; older ones sit behind "all".
+        window = (start, max(end, upcoming.date if upcoming else end) + timedelta(days=7))
+        forecast = charts.projection(
+            [(d["day"], sum(d["basic_senders_by_status"].values())) for d in days],
+            milestone_date=upcoming.date if upcoming else None,
+            milestone_title=upcoming.title if upcoming else "",
+            milestone_when=upcoming.when_label if upcoming else None)
+        state_rows = [(s, EffectiveState(s).label, states.get(s, 0)) for s in EXPOSURE_STATES]
+        tls_rows = sorted((rollup.senders_by_tls if rollup else {}).items())
+        context.update(
+            days=days, rollup=rollup, next_milestone=upcoming, forecast=forecast,
+            state_rows=state_rows, tls_rows=tls_rows, mailboxes_total=sum(states.values()),
+            basic_share=_share(rollup), start=start, end=end,
+            kpi={f: getattr(rollup, f) if rollup else None for f in (
+                "basic_senders_30d", "basic_signins_30d", "failed_signins_30d")},
+            timeline=charts.timeline_figure(days, milestones, window),
+            burndown=charts.burndown_figure(days, dict(SenderStatus.choices), forecast,
+                                            milestones, window),
+            exposure=charts.bar_figure(state_rows, title="mailboxes",
+                                       colours=charts.STATE_COLOURS),
+            tls=charts.bar_figure([(v, v, n) for v, n in tls_rows], title="senders",
+                                  colours={"TLS1_0": "#d62728", "TLS1_1": "#ff7f0e"}),
+            coverage=charts.coverage_figure(days, start, end),
+            burndown_rows=[(d["day"], d["basic_senders_by_status"]) for d in days],
+            status_labels=dict(SenderStatus.choices),
+        )
         return context
 
 
+def _share(rollup: TenantRollup | None) -> int | None:
+    if rollup is None or not rollup.smtp_messages_30d:
+        return None
+    return round(100 * rollup.basic_messages_30d / rollup.smtp_messages_30d)
+
+
 class SenderListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    """The sender table: search, filters, column chooser, bulk selection and export."""
+
     template_name = "dashboards/senders.html"
-    model = Sender
     table_class = SenderTable
     filterset_class = SenderFilterSet
-    paginate_by = 50
+    table_pagination = {"per_page": 50}
+    export_name = "senders"
 
     def get_queryset(self):
         return selectors.sender_queryset(tenant=self.tenant)
+
+    def chosen_columns(self) -> list[str]:
+        chosen = [c for c in self.request.GET.getlist("columns") if c in SENDER_OPTIONAL_COLUMNS]
+        return chosen or SENDER_OPTIONAL_COLUMNS
+
+    def get_table_kwargs(self):
+        hidden = [c for c in SENDER_OPTIONAL_COLUMNS if c not in self.chosen_columns()]
+        return {"tenant": self.tenant, "exclude": hidden}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        chosen = self.chosen_columns()
+        context["column_choices"] = [
+            (name, str(SenderTable.base_columns[name].header), name in chosen)
+            for name in SENDER_OPTIONAL_COLUMNS]
+        return context
+
+
+class MailboxListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    template_name = "dashboards/mailboxes.html"
+    table_class = MailboxTable
+    filterset_class = MailboxFilterSet
+    table_pagination = {"per_page": 100}
+    export_name = "mailboxes"
+
+    def get_queryset(self):
+        return selectors.mailbox_queryset(tenant=self.tenant)
+
+
+class SenderDetailView(TenantScopedMixin, TemplateView):
+    """One sender: usage history, IPs and TLS, its mailbox's state, the workflow panel."""
+
+    template_name = "dashboards/sender.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sender = selectors.sender_for_tenant_or_404(tenant=self.tenant, pk=self.kwargs["pk"])
+        end = selectors.today()
+        rows = selectors.sender_daily_rows(tenant=self.tenant, sender=sender,
+                                           start=end - timedelta(days=TIMELINE_DAYS - 1), end=end)
+        context.update(sender=sender, usage_rows=rows,
+                       usage=charts.sender_usage_figure(rows),
+                       observations=selectors.sender_observations(tenant=self.tenant,
+                                                                  sender=sender))
+        return context

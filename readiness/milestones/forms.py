@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from functools import partial
+
+from django import forms
+from django.utils.text import slugify
+
+from readiness.milestones.choices import Precision
+from readiness.milestones.models import Milestone
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class MilestoneForm(forms.ModelForm):
+    """Microsoft's milestones, edited by MSP admins."""
+
+    class Meta:
+        model = Milestone
+        fields = ["key", "title", "date", "precision", "kind", "status", "source", "as_of"]
+        widgets = {"date": DATE_INPUT, "as_of": DATE_INPUT}
+        field_classes = {"source": partial(forms.URLField, assume_scheme="https")}
+        help_texts = {"precision": "How precisely Microsoft gave the date: a day, a month "
+                                   "or a half-year (shown as e.g. \"H2 2027\")."}
+
+
+class TenantTargetForm(forms.ModelForm):
+    """A tenant's own internal target date; the key is derived from the title."""
+
+    class Meta:
+        model = Milestone
+        fields = ["title", "date", "precision"]
+        widgets = {"date": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["precision"].initial = Precision.DAY
+
+    def build(self, *, tenant) -> Milestone:
+        milestone = self.save(commit=False)
+        milestone.tenant = tenant
+        milestone.kind = "internal"
+        milestone.status = "expected"
+        milestone.key = slugify(f"{milestone.title}-{milestone.date}")[:80] or "target"
+        return milestone

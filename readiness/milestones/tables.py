@@ -1,0 +1,32 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from readiness.milestones.models import Milestone
+
+
+class MilestoneTable(tables.Table):
+    date = tables.Column("When", order_by=("date",))
+    tenant = tables.Column("Whose", default="Microsoft")
+    source = tables.Column(orderable=True)
+    edit = tables.TemplateColumn(template_name="milestones/_actions.html", orderable=False,
+                                 exclude_from_export=True, verbose_name="")
+
+    class Meta:
+        model = Milestone
+        fields = ("date", "title", "precision", "status", "kind", "tenant", "source", "as_of")
+        order_by = ("date",)
+        row_attrs = {"class": lambda record: "text-muted milestone-superseded"
+                     if record.is_superseded else ""}
+
+    def render_date(self, record):
+        return record.when_label
+
+    def value_date(self, record):
+        return record.date.isoformat()
+
+    def render_source(self, value):
+        # URLField values are validated http(s) URLs; the link text stays escaped.
+        return format_html('<a href="{}" rel="noopener noreferrer">source</a>', value)
+
+    def render_status(self, value, record):
+        return format_html("<s>{}</s>", value) if record.is_superseded else value

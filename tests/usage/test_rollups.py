@@ -1,0 +1,85 @@
+from datetime import date, timedelta
+
+import pytest
+
+from readiness.inventory.models import Mailbox
+from reports.usage.models import SenderRollup, TenantDay, TenantRollup
+from reports.usage.rollups import readiness_score, usage_rollups_refresh
+from tests.factories import DailyUsageFactory, MailboxFactory, SenderFactory
+
+TODAY = date(2026, 11, 29)
+
+
+def test_the_score_weights_messages_senders_and_mailboxes():
+    score = readiness_score(smtp_messages=100, basic_messages=50, senders_total=10,
+                            senders_done=5, mailboxes_total=10, mailboxes_basic_possible=0)
+    assert score == round(100 * (0.5 * 0.5 + 0.3 * 0.5 + 0.2 * 1.0))
+
+
+def test_an_unknown_share_is_left_out_rather_than_counted_as_zero_usage():
+    only_senders = readiness_score(smtp_messages=0, basic_messages=0, senders_total=4,
+                                   senders_done=1, mailboxes_total=0, mailboxes_basic_possible=0)
+    assert only_senders == 25
+    assert readiness_score(smtp_messages=0, basic_messages=0, senders_total=0, senders_done=0,
+                           mailboxes_total=0, mailboxes_basic_possible=0) is None
+
+
+@pytest.fixture
+def usage(tenant_a):
+    printer = SenderFactory(tenant=tenant_a, address="printer@a.example")
+    app = SenderFactory(tenant=tenant_a, address="app@a.example", status="migrated")
+    SenderFactory(tenant=tenant_a, address="quiet@a.example")
+    for offset in range(3):
+        day = TODAY - timedelta(days=offset)
+        # Two sources describe the same mail: the larger figure counts, once.
+        DailyUsageFactory(sender=printer, day=day, messages=10, source="detailed_report")
+        DailyUsageFactory(sender=printer, day=day, messages=8, source="export")
+        DailyUsageFactory(sender=app, day=day, auth_method="oauth", messages=5)
+    DailyUsageFactory(sender=printer, day=TODAY, messages=0, signins=3, failed_signins=7,
+                      source="signins")
+    MailboxFactory(tenant=tenant_a, effective_state="basic_possible")
+    MailboxFactory(tenant=tenant_a, effective_state="oauth_only")
+    usage_rollups_refresh(tenant=tenant_a, days=10, today=TODAY)
+    return printer
+
+
+def test_daily_rollups_deduplicate_sources_and_record_coverage(usage, tenant_a):
+    today = TenantDay.objects.get(tenant=tenant_a, day=TODAY)
+    assert (today.basic_messages, today.oauth_messages) == (10, 5)
+    assert (today.basic_signins, today.failed_signins) == (3, 7)
+    assert today.sources == "detailed_report,export,signins"
+    assert today.basic_senders_by_status == {"new": 1}
+    assert not TenantDay.objects.filter(tenant=tenant_a, day=TODAY - timedelta(days=5)).exists()
+
+
+def test_sender_rollups_cover_every_sender_including_the_quiet_ones(usage, tenant_a):
+    rollups = {r.sender.address: r for r in SenderRollup.objects.filter(tenant=tenant_a)}
+    assert rollups["printer@a.example"].basic_messages_30d == 30
+    assert rollups["printer@a.example"].basic_signins_30d == 3
+    assert rollups["quiet@a.example"].basic_messages_30d == 0
+
+
+def test_the_tenant_rollup_carries_the_score_and_freshness(usage, tenant_a):
+    rollup = TenantRollup.objects.get(tenant=tenant_a)
+    assert rollup.basic_senders_30d == 1
+    assert (rollup.basic_messages_30d, rollup.smtp_messages_30d) == (30, 45)
+    assert rollup.mailboxes_basic_possible == 1
+    assert rollup.last_day_by_source["signins"] == TODAY.isoformat()
+    assert rollup.score == readiness_score(smtp_messages=45, basic_messages=30, senders_total=3,
+                                           senders_done=1, mailboxes_total=2,
+                                           mailboxes_basic_possible=1)
+
+
+def test_refreshing_twice_gives_the_same_rows(usage, tenant_a):
+    usage_rollups_refresh(tenant=tenant_a, days=10, today=TODAY)
+    assert TenantDay.objects.filter(tenant=tenant_a).count() == 3
+    assert SenderRollup.objects.filter(tenant=tenant_a).count() == 3
+    assert Mailbox.objects.filter(tenant=tenant_a).count() == 2
+
+
+def test_a_sender_created_between_refreshes_gets_a_zero_rollup(usage, tenant_a):
+    from reports.usage.rollups import tenant_rollup_refresh
+
+    late = SenderFactory(tenant=tenant_a, address="late@a.example")
+    tenant_rollup_refresh(tenant=tenant_a, today=TODAY)
+    assert SenderRollup.objects.get(sender=late).basic_messages_30d == 0
