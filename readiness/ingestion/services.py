@@ -111,7 +111,20 @@ def _execute(tenant: Tenant, schedule: IngestSchedule, triggered_by: str) -> Ing
         logger.exception("Ingest %s for %s errored", schedule.source, tenant.slug)
         _finish(run, schedule, RunStatus.ERRORED, error=f"{type(exc).__name__}: {exc}")
         raise
+    if run.status in (RunStatus.OK, RunStatus.PARTIAL):
+        after_ingest(tenant=tenant)
     return run
+
+
+def after_ingest(*, tenant: Tenant, days: int = 35) -> None:
+    """What every successful ingest or import is followed by, in this order: the workflow
+    pass (regressions, verification, new Basic senders), then the dashboard rollups,
+    which count senders by status."""
+    from readiness.senders.services import workflow_evaluate
+    from reports.usage.rollups import usage_rollups_refresh
+
+    workflow_evaluate(tenant=tenant)
+    usage_rollups_refresh(tenant=tenant, days=days)
 
 
 def _finish(run: IngestRun, schedule: IngestSchedule, status: str, *, counts=None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from readiness.tenancy.models import Tenant
-from reports.usage.rollups import usage_rollups_refresh
+from reports.usage.rollups import tenant_rollup_refresh, usage_rollups_refresh
 
 
 @shared_task(name="usage.rollups_refresh_tenant", acks_late=True, soft_time_limit=300,
@@ -27,3 +27,15 @@ def rollups_refresh_all() -> int:
     for tenant_id in ids:
         rollups_refresh_tenant.delay(tenant_id)
     return len(ids)
+
+
+@shared_task(name="usage.tenant_rollup_refresh", acks_late=True, soft_time_limit=60,
+             time_limit=90, max_retries=3, autoretry_for=(Exception,), retry_backoff=10,
+             retry_jitter=True, ignore_result=True)
+def tenant_rollup_refresh_task(tenant_id: int) -> str:
+    """After a status or inventory change: only the portfolio row needs redoing."""
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    if tenant is None:
+        return "tenant gone"
+    tenant_rollup_refresh(tenant=tenant)
+    return "ok"

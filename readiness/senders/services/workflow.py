@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -105,7 +106,15 @@ def sender_transition(*, tenant: Tenant, sender: Sender, to_status: str, actor,
                                                         "comment": comment},
                  ip=ip, source=source)
     _notify_change(change)
+    # The portfolio counts migrated senders: refresh its row once this commits.
+    transaction.on_commit(partial(_portfolio_refresh, tenant.pk))
     return change
+
+
+def _portfolio_refresh(tenant_id: int) -> None:
+    from reports.usage.tasks import tenant_rollup_refresh_task
+
+    tenant_rollup_refresh_task.delay(tenant_id)
 
 
 def _exception_follow(*, tenant, sender, from_status, to_status, terms) -> None:
