@@ -7,22 +7,22 @@ to what the remaining imports say.
 
 Export files carry per-sender totals over a stated period and no dates. Each total is
 spread evenly over the period's days (integer shares; the remainder goes to the
-earliest days, so the days add up to the file's figure exactly). Where stated periods
-of different Export imports overlap, each day is taken from the most recently
-imported Export covering it, so overlapping Exports never double-count.
+earliest days, so the days add up to the file's figure exactly). Where the stated
+periods of two Exports overlap, each (sender, protocol, day) is taken from the most
+recently imported Export that has a row for that sender and protocol, so overlapping
+Exports never double-count.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db.models import Max, Min, Sum
 from django.utils import timezone
 
 from readiness.tenancy.models import Tenant
-from reports.imports.choices import ImportStatus, ReportFormat
-from reports.imports.models import ExportAggregate, ReportImport, ReportMessage
+from reports.imports.choices import ImportStatus
+from reports.imports.models import ExportAggregate, ReportMessage
 from reports.usage.choices import UsageSource
 from reports.usage.models import ClientObservation, DailyUsage
 from reports.usage.services import observations_upsert
@@ -49,34 +49,24 @@ def detailed_usage_recompute(*, tenant: Tenant, start: date, end: date) -> int:
 
 
 def export_usage_recompute(*, tenant: Tenant, start: date, end: date) -> int:
-    """Rebuild the Export facts for [start, end]: per day, the newest covering Export."""
-    winners = _export_winners(tenant=tenant, start=start, end=end)
+    """Rebuild the Export facts for [start, end]: per sender, protocol and day, the
+    newest imported Export that has a row for them decides."""
     DailyUsage.objects.for_tenant(tenant).filter(
         source=UsageSource.EXPORT, day__range=(start, end)).delete()
-    facts: dict[tuple, int] = defaultdict(int)
-    aggregates = ExportAggregate.objects.filter(report_import_id__in=set(winners.values()))
-    for agg in aggregates.order_by():
+    aggregates = (ExportAggregate.objects.for_tenant(tenant)
+                  .filter(report_import__status=ImportStatus.IMPORTED,
+                          period_start__lte=end, period_end__gte=start)
+                  .order_by("report_import__imported_at", "report_import_id"))
+    facts: dict[tuple, int] = {}
+    for agg in aggregates:  # later imports overwrite earlier ones, day by day
         for day, share in _spread(agg.messages, agg.period_start, agg.period_end):
-            if winners.get(day) == agg.report_import_id:
-                facts[(agg.sender_id, day, agg.auth_method)] += share
+            if start <= day <= end:
+                facts[(agg.sender_id, day, agg.auth_method)] = share
     DailyUsage.objects.bulk_create(
         [DailyUsage(tenant=tenant, sender_id=sender, day=day, auth_method=method,
                     source=UsageSource.EXPORT, messages=messages)
          for (sender, day, method), messages in facts.items()], batch_size=CHUNK)
     return len(facts)
-
-
-def _export_winners(*, tenant: Tenant, start: date, end: date) -> dict[date, int]:
-    """Day -> id of the most recently imported Export whose period covers it."""
-    imports = (ReportImport.objects.for_tenant(tenant)
-               .filter(format=ReportFormat.EXPORT, status=ImportStatus.IMPORTED,
-                       period_start__lte=end, period_end__gte=start)
-               .order_by("imported_at", "pk").values_list("pk", "period_start", "period_end"))
-    winners: dict[date, int] = {}
-    for pk, first, last in imports:  # later imports overwrite earlier ones
-        for day in days_between(max(first, start), min(last, end)):
-            winners[day] = pk
-    return winners
 
 
 def _spread(total: int, start: date, end: date) -> list[tuple[date, int]]:

@@ -102,7 +102,7 @@ def file_scan(path: Path, info: FileInfo, *, sink: Callable[[list[Row]], None] |
 
     Progress is reported as (bytes read, file size) after every batch.
     """
-    summary = Summary()
+    summary, done = Summary(), 0
     with open(path, "rb") as f:
         total = os.fstat(f.fileno()).st_size
         for batch in _batches(iter_report_rows(f, info)):
@@ -110,7 +110,9 @@ def file_scan(path: Path, info: FileInfo, *, sink: Callable[[list[Row]], None] |
             if sink is not None:
                 sink(batch)
             if progress is not None:
-                progress(min(f.tell(), total), total)
+                # max(): the parser rewinds the file once its last row is read.
+                done = max(done, min(f.tell(), total))
+                progress(done, total)
     if progress is not None:
         progress(total, total)
     return summary

@@ -364,6 +364,7 @@ def _transition(report: ReportImport, old: str, new: str) -> bool:
 
 def _db_progress(report: ReportImport) -> Callable[[int, int], None]:
     def progress(done: int, total: int) -> None:
+        report.progress_done, report.progress_total = done, total  # a later save keeps them
         ReportImport.objects.filter(pk=report.pk).update(progress_done=done,
                                                          progress_total=total)
     return progress

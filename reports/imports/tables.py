@@ -4,7 +4,7 @@ from reports.imports.models import ReportImport
 
 
 class ReportImportTable(tables.Table):
-    file_name = tables.LinkColumn("imports:detail", args=[tables.A("tenant.slug"), tables.A("pk")])
+    file_name = tables.LinkColumn("imports:detail", args=[tables.A("tenant__slug"), tables.A("pk")])
     sha256 = tables.Column("SHA-256")
     imported_by = tables.Column(accessor="imported_by__username", default="—",
                                 order_by=("imported_by__username",))
