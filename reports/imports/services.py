@@ -22,7 +22,7 @@ from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
 from reports.imports import recompute
 from reports.imports.choices import LIVE_STATUSES, ImportChannel, ImportStatus, ReportFormat
-from reports.imports.models import ExportAggregate, ReportImport
+from reports.imports.models import ExportAggregate, ReportImport, ReportMessage
 from reports.imports.parsing import ExportRow, FileInfo, ReportFormatError, inspect_report
 from reports.imports.scanning import Progress, Summary, file_scan
 from reports.imports.staging import MessageStage
@@ -177,21 +177,26 @@ def report_import(*, tenant: Tenant, path: Path, period: Period | None = None, a
     """Import one file end to end. Raises ReportRejected (nothing written),
     AlreadyImported (nothing written); returns the ReportImport (unsaved on dry_run)."""
     path = Path(path)
-    existing = live_import(tenant=tenant, sha256=(sha256 := file_sha256(path)))
-    if existing is not None:
-        raise AlreadyImported(existing)
     report = ReportImport(tenant=tenant, file_name=_display_name(file_name or path.name),
-                          sha256=sha256, file_size=path.stat().st_size, channel=channel,
-                          uploaded_by=actor, imported_by=actor, status=ImportStatus.IMPORTING)
+                          channel=channel, uploaded_by=actor, imported_by=actor,
+                          status=ImportStatus.IMPORTING)
     try:
+        if dry_run:  # read in place, keep no copy
+            report.sha256, report.file_size = file_sha256(path), path.stat().st_size
+        else:  # one read both copies the file and hashes it
+            report.stored_path, report.sha256, report.file_size = file_store(
+                tenant=tenant, chunks=file_chunks(path))
+            path = stored_file(report.stored_path)
+        existing = live_import(tenant=tenant, sha256=report.sha256)
+        if existing is not None:
+            raise AlreadyImported(existing)
         info = inspect_report(path)
         _stated_period(report, info, period)
         if dry_run:
             _fill(report, info, file_scan(path, info, progress=progress))
             return report
-        report.stored_path = file_store(tenant=tenant, chunks=file_chunks(path))[0]
-        return _apply(report, stored_file(report.stored_path), info, progress=progress,
-                      actor=actor, source="cli" if channel == ImportChannel.CLI else "task")
+        return _apply(report, path, info, progress=progress, actor=actor,
+                      source="cli" if channel == ImportChannel.CLI else "task")
     except ReportFormatError as exc:
         file_discard(report.stored_path)
         raise ReportRejected.from_format_error(exc) from None
@@ -311,9 +316,14 @@ def report_delete(*, report: ReportImport, actor, ip: str = "", source: str = "w
 
 
 def _contributions_remove(report: ReportImport) -> None:
-    owned = report.messages if report.format == ReportFormat.DETAILED else report.aggregates
+    if report.format == ReportFormat.DETAILED:  # (tenant, day) is the index to use
+        owned = ReportMessage.objects.filter(
+            tenant=report.tenant, day__range=(report.period_start, report.period_end),
+            report_import=report)
+    else:
+        owned = report.aggregates.all()
     sender_ids = set(owned.values_list("sender_id", flat=True).distinct())
-    owned.all().delete()
+    owned.delete()
     report.status = ImportStatus.DELETED  # so the re-merge and recompute skip it
     report.save(update_fields=["status"])
     for other in _overlapping(report):

@@ -32,19 +32,34 @@ class MessageStage:
             )
 
     def write(self, batch: list[DetailedRow]) -> None:
+        if self.postgres:
+            self._copy(batch)
+            return
         values = [(r.message_id, r.day, r.sender, r.auth_method, r.message_count,
                    r.client_ip, r.tls_version) for r in batch]
         with connection.cursor() as cursor:
-            if self.postgres:
-                raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-                with raw.copy(f"COPY {self.table} ({COLUMNS}) FROM STDIN") as copy:
-                    for row in values:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(
-                    f"INSERT INTO {self.table} ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
-                    values,
-                )
+            cursor.executemany(
+                f"INSERT INTO {self.table} ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
+                values,
+            )
+
+    def _copy(self, batch: list[DetailedRow]) -> None:
+        # COPY text format, joined in one go: far cheaper than write_row per row. If any
+        # value holds a character COPY text must escape, the batch goes row by row.
+        text = "".join([
+            f"{r.message_id}\t{r.day.isoformat()}\t{r.sender}\t{r.auth_method}\t"
+            f"{r.message_count}\t{r.client_ip}\t{r.tls_version}\n" for r in batch])
+        clean = (text.count("\t") == 6 * len(batch) and text.count("\n") == len(batch)
+                 and "\\" not in text and "\r" not in text)
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            with raw.copy(f"COPY {self.table} ({COLUMNS}) FROM STDIN") as copy:
+                if clean:
+                    copy.write(text)
+                    return
+                for r in batch:
+                    copy.write_row((r.message_id, r.day, r.sender, r.auth_method,
+                                    r.message_count, r.client_ip, r.tls_version))
 
     def merge(self, *, tenant_id: int, import_id: int) -> int:
         """Insert the staged messages not already known; return how many were new.

@@ -126,3 +126,19 @@ def test_a_dry_run_summarises_and_writes_nothing(tenant_a):
                                     dry_run=True)
     assert report.pk is None and report.rows == 5 and report.messages_basic == 5
     assert not DailyUsage.objects.exists() and not ReportMessage.objects.exists()
+
+
+def test_values_with_tabs_backslashes_and_newlines_survive_the_staging_copy(tenant_a, write_file):
+    odd = "<a\tb\\c\nd@contoso.cz>"
+    rows = [detailed_row(1, message_id=odd), detailed_row(2, message_id="\\.")]
+    services.report_import(tenant=tenant_a, path=write_file(build_csv(rows)))
+    assert set(ReportMessage.objects.values_list("message_id", flat=True)) == {odd, "\\."}
+
+
+def test_an_export_records_tls_observations_per_version(tenant_a):
+    services.report_import(tenant=tenant_a, path=SAMPLES / "smtp-auth-clients-export_sample.csv",
+                           period=services.Period(date(2026, 11, 1), date(2026, 11, 28)))
+    erp = ClientObservation.objects.get(tenant=tenant_a, source="export",
+                                        sender__address="erp@contoso.cz")
+    assert (erp.tls_version, erp.messages, erp.first_day, erp.last_day) == (
+        "TLS1_0", 1280, date(2026, 11, 1), date(2026, 11, 28))
