@@ -10,7 +10,9 @@ service as uploads, then moved to ``processed/`` or ``failed/``; a failed file g
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
 import time
 from datetime import date
@@ -25,6 +27,7 @@ from reports.imports.storage import file_move
 
 logger = logging.getLogger(__name__)
 SUBFOLDERS = ("processing", "processed", "failed")
+STALE_CLAIM_SECONDS = 2 * 3600  # longer than the scan task's hard time limit
 SIDECAR = ".period"
 _PERIOD = re.compile(r"(\d{4}-\d{2}-\d{2})\s*(?:_|\s|\.\.|/|to)\s*(\d{4}-\d{2}-\d{2})")
 PERIOD_HELP = (
@@ -45,6 +48,7 @@ def inbox_scan(*, min_age_seconds: float = 10) -> dict[str, int]:
         return outcome
     slugs = [d.name for d in root.iterdir() if d.is_dir()]
     for tenant in Tenant.objects.filter(slug__in=slugs).order_by("slug"):
+        _release_stale(root / tenant.slug)
         for path in _waiting(root / tenant.slug, min_age_seconds):
             claimed = _claim(path)
             if claimed is not None:
@@ -68,7 +72,21 @@ def _claim(path: Path) -> Path | None:
         path.rename(target)
     except FileNotFoundError:  # another worker claimed it first
         return None
+    os.utime(target)  # the claim time, so a worker that died can be told from a slow one
     return target
+
+
+def _release_stale(folder: Path) -> None:
+    """Put back files whose worker died mid-import (claimed longer ago than any task
+    may run), so the next scan retries them instead of leaving them stuck."""
+    processing = folder / "processing"
+    if not processing.is_dir():
+        return
+    cutoff = time.time() - STALE_CLAIM_SECONDS
+    for path in processing.iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            with contextlib.suppress(FileNotFoundError):  # another scan put it back first
+                path.rename(folder / path.name)
 
 
 def inbox_file_import(*, tenant: Tenant, path: Path, origin: Path) -> str:

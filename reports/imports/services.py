@@ -240,6 +240,7 @@ def _merge(report: ReportImport, info: FileInfo, summary: Summary, stage: Messag
            rows: list[ExportRow], *, actor, source: str) -> None:
     """Everything the import changes, inside the caller's single transaction."""
     tenant = report.tenant
+    _tenant_lock(tenant)
     _fill(report, info, summary)
     report.status, report.imported_at, report.error = ImportStatus.IMPORTED, timezone.now(), ""
     report.full_clean(validate_constraints=False)  # the DB enforces one live import per file
@@ -300,6 +301,7 @@ def report_delete(*, report: ReportImport, actor, ip: str = "", source: str = "w
     messages stay counted.
     """
     with transaction.atomic():
+        _tenant_lock(report.tenant)
         report = ReportImport.objects.select_for_update().get(pk=report.pk)
         before = {"status": report.status, **_figures(report)}
         if report.status == ImportStatus.IMPORTED:
@@ -362,6 +364,12 @@ def _remerge(report: ReportImport) -> None:
 
 
 # --- small helpers -----------------------------------------------------------------------
+
+
+def _tenant_lock(tenant: Tenant) -> None:
+    """Serialise a tenant's imports and deletions: two recomputes of overlapping days
+    running side by side would both insert the same DailyUsage keys."""
+    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
 
 
 def _transition(report: ReportImport, old: str, new: str) -> bool:

@@ -110,3 +110,22 @@ def test_folders_of_unknown_tenants_are_ignored(tenant_a, report_dirs):
     (stray / "r.csv").write_bytes((SAMPLES / "SmtpCSReport_sample.csv").read_bytes())
     assert inbox_scan(min_age_seconds=0) == {"processed": 0, "failed": 0}
     assert (stray / "r.csv").exists()
+
+
+def test_a_file_left_in_processing_by_a_dead_worker_is_retried(tenant_a, report_dirs):
+    inbox = _inbox(report_dirs, tenant_a)
+    (inbox / "processing").mkdir()
+    stuck = inbox / "processing" / "r.csv"
+    stuck.write_bytes((SAMPLES / "SmtpCSReport_sample.csv").read_bytes())
+    long_ago = time.time() - 3 * 3600
+    os.utime(stuck, (long_ago, long_ago))
+    assert inbox_scan(min_age_seconds=0)["processed"] == 1
+    assert (inbox / "processed" / "r.csv").exists()
+
+
+def test_a_file_being_imported_by_a_live_worker_is_left_alone(tenant_a, report_dirs):
+    inbox = _inbox(report_dirs, tenant_a)
+    (inbox / "processing").mkdir()
+    (inbox / "processing" / "r.csv").write_bytes(b"x")
+    assert inbox_scan(min_age_seconds=0) == {"processed": 0, "failed": 0}
+    assert (inbox / "processing" / "r.csv").exists()

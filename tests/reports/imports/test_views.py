@@ -252,3 +252,37 @@ def test_the_detail_page_polls_with_a_static_script_and_no_inline_js(
     status = json.loads(client_for(alice).get(
         reverse("imports:status", args=["tenant-a", report.pk])).content)
     assert (status["percent"], status["running"]) == (25, True)
+
+
+def test_the_detail_and_status_pages_use_a_constant_number_of_queries(
+        uploaded, alice, client_for, django_assert_max_num_queries):
+    client = client_for(alice)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("imports:detail", args=["tenant-a", uploaded.pk])
+                          ).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("imports:status", args=["tenant-a", uploaded.pk])
+                          ).status_code == 200
+
+
+def test_an_upload_is_audited_with_the_file_name_and_hash(uploaded, alice):
+    event = AuditEvent.objects.get(action="import.upload")
+    assert (event.actor, event.object_id) == (alice, str(uploaded.pk))
+    assert event.after["sha256"] == uploaded.sha256
+    assert event.after["file_name"] == "SmtpCSReport_x.csv"
+
+
+def test_stored_files_live_outside_static_and_media_roots(uploaded, settings):
+    from reports.imports.storage import stored_file
+
+    path = stored_file(uploaded.stored_path)
+    assert path.exists() and oct(path.stat().st_mode & 0o777) == "0o600"
+    for root in (settings.STATIC_ROOT, settings.MEDIA_ROOT):
+        assert root.resolve() not in path.parents
+
+
+def test_a_stored_path_cannot_escape_the_upload_root():
+    from reports.imports.storage import stored_file
+
+    with pytest.raises(ValueError, match="outside"):
+        stored_file("../../etc/passwd")
