@@ -1,0 +1,78 @@
+"""Where report files are kept: REPORT_UPLOAD_DIR/<tenant slug>/<random>.csv.
+
+The directory is inside DATA_DIR and outside the static and media roots, so no URL
+can ever reach a stored file. Files are kept after import: deleting an overlapping
+import re-merges the others from their stored copies. Names on disk are random; the
+uploader's file name is only ever shown (escaped), never used as a path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.conf import settings
+
+from readiness.tenancy.models import Tenant
+
+COPY_CHUNK = 1 << 20
+
+
+def upload_root() -> Path:
+    return Path(settings.REPORT_UPLOAD_DIR)
+
+
+def stored_file(relative: str) -> Path:
+    """Absolute path of a stored file; refuses anything that escapes the upload root."""
+    root = upload_root().resolve()
+    path = (root / relative).resolve()
+    if root not in path.parents:
+        raise ValueError("stored path outside REPORT_UPLOAD_DIR")
+    return path
+
+
+def file_store(*, tenant: Tenant, chunks: Iterable[bytes]) -> tuple[str, str, int]:
+    """Write chunks to a new private file; return (relative path, SHA-256, size)."""
+    folder = upload_root() / tenant.slug
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    relative = f"{tenant.slug}/{uuid.uuid4().hex}.csv"
+    digest, size = hashlib.sha256(), 0
+    fd = os.open(upload_root() / relative, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        for chunk in chunks:
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    return relative, digest.hexdigest(), size
+
+
+def file_chunks(path: Path) -> Iterable[bytes]:
+    with open(path, "rb") as f:
+        while chunk := f.read(COPY_CHUNK):
+            yield chunk
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    for chunk in file_chunks(path):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_discard(relative: str) -> None:
+    if relative:
+        stored_file(relative).unlink(missing_ok=True)
+
+
+def file_move(source: Path, folder: Path) -> Path:
+    """Move into folder (created on demand), never overwriting an existing file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / source.name
+    if target.exists():
+        target = folder / f"{source.stem}.{uuid.uuid4().hex[:8]}{source.suffix}"
+    shutil.move(source, target)
+    return target

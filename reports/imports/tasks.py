@@ -1,0 +1,58 @@
+"""Celery adapters: fetch by id, call a service. Tasks own retries; services own logic.
+
+A rejected file is a permanent outcome recorded on the ReportImport, never retried.
+Only a lost database connection is retried; anything else marks the import failed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+
+from reports.imports import inbox, services
+from reports.imports.models import ReportImport
+
+logger = logging.getLogger(__name__)
+RETRY = {"max_retries": 3, "retry_backoff": 15, "retry_backoff_max": 300, "retry_jitter": True}
+
+
+def _run(task, service, report_id: int) -> str:
+    report = ReportImport.objects.filter(pk=report_id).select_related("tenant").first()
+    if report is None:
+        return "gone"
+    try:
+        return service(report=report).status
+    except OperationalError as exc:
+        if task.request.retries >= RETRY["max_retries"]:
+            services.report_fail(report=report, error="The database was unavailable.")
+            raise
+        raise task.retry(exc=exc, countdown=15 * 2 ** task.request.retries) from exc
+    except services.AlreadyImported as exc:
+        services.report_fail(report=report, error=str(exc))
+        return "duplicate"
+    except Exception:
+        logger.exception("import %s broke", report_id)
+        services.report_fail(report=report, error="The import failed because of an internal "
+                             "error. Nothing was changed; try again or contact support.")
+        raise
+
+
+@shared_task(bind=True, name="imports.inspect_report", acks_late=True, soft_time_limit=1800,
+             time_limit=1860, ignore_result=True, max_retries=RETRY["max_retries"])
+def inspect_report(self, report_id: int) -> str:
+    return _run(self, services.report_inspect, report_id)
+
+
+@shared_task(bind=True, name="imports.apply_report", acks_late=True, soft_time_limit=1800,
+             time_limit=1860, ignore_result=True, max_retries=RETRY["max_retries"])
+def apply_report(self, report_id: int) -> str:
+    return _run(self, services.report_apply, report_id)
+
+
+@shared_task(name="imports.scan_inbox", acks_late=True, soft_time_limit=3000, time_limit=3060,
+             ignore_result=True)
+def scan_inbox() -> dict:
+    """Beat runs this every minute; claims are atomic, so overlapping scans are safe."""
+    return inbox.inbox_scan()
