@@ -320,3 +320,28 @@ def outcome(response, route: Route, method: str) -> str:
         return "ok"
     return {401: "unauthorised", 403: "forbidden", 404: "not-found",
             405: "not-allowed"}.get(status, f"status {status}")
+
+
+# ---------------------------------------------------------------- page walking
+
+
+def walk_pages(world: World, persona: str = "msp_admin", routes: dict[str, Route] = ROUTES,
+               urlconf=None, exports: tuple[str, ...] = ("csv", "xlsx")):
+    """(key, path, response) for every URL the persona may GET with a 200, plus the
+    exports of every exporting route. Shared by the CSP, secret and hostile-data tests,
+    so a page added to ROUTES is checked by all of them."""
+    client = _client(world.users[persona])
+    for endpoint in endpoints(urlconf):
+        route = classify(endpoint.key, routes)
+        if route is None or route.read is None:
+            continue
+        if expected(route, route.read, persona, "GET") != {"ok"}:
+            continue
+        path = build_path(endpoint, route, world.samples, urlconf)
+        response = request(client, "GET", path)
+        if response.status_code != 200:
+            continue
+        yield endpoint.key, path, response
+        for fmt in exports if route.export else ():
+            export_path = f"{path}{'&' if '?' in path else '?'}_export={fmt}"
+            yield f"{endpoint.key}[{fmt}]", export_path, request(client, "GET", export_path)
