@@ -43,7 +43,7 @@ def cells(key, response) -> list[str]:
         return [c for ws in book for row in ws.iter_rows(values_only=True) for c in row
                 if isinstance(c, str)]
     text = response.content.decode("utf-8-sig")
-    return [c for row in csv.reader(io.StringIO(text)) for c in row]
+    return [c for row in csv.reader(io.StringIO(text, newline="")) for c in row]
 
 
 @pytest.mark.django_db
