@@ -30,11 +30,12 @@ def _b64(data: bytes) -> str:
 def make_tls_files(directory: Path) -> tuple[Path, Path, Path]:
     """(ca.pem, server.pem, server.key): a CA and a cert for 127.0.0.1/localhost."""
     now = dt.datetime.now(dt.UTC)
+    start, end = now - dt.timedelta(minutes=5), now + dt.timedelta(days=1)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test CA")])
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
           .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-          .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
+          .not_valid_before(start).not_valid_after(end)
           .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
           .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False),
                          critical=True)
@@ -46,7 +47,7 @@ def make_tls_files(directory: Path) -> tuple[Path, Path, Path]:
             .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
             .issuer_name(ca_name).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
+            .not_valid_before(start).not_valid_after(end)
             .add_extension(x509.SubjectAlternativeName([
                 x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
                 critical=False)
@@ -119,7 +120,8 @@ class Handler(BaseHTTPRequestHandler):
         code = secrets.token_urlsafe(16)
         self.provider.codes[code] = q
         self.send_response(302)
-        self.send_header("Location", f"{q['redirect_uri']}?{urlencode({'code': code, 'state': q['state']})}")
+        query = urlencode({"code": code, "state": q["state"]})
+        self.send_header("Location", f"{q['redirect_uri']}?{query}")
         self.end_headers()
 
     def do_POST(self):
