@@ -36,3 +36,21 @@ def test_it_catches_an_unscoped_tenant_view(world):
     assert any("as bob: got ok, expected not-found" in v for v in violations)
     assert any("POST" in v and "as victor: got ok, expected forbidden" in v for v in violations)
     assert any("leaks tenant A's" in v for v in violations)
+
+
+@pytest.mark.django_db
+def test_every_write_without_a_csrf_token_is_refused(world):
+    """POSTs that the matrix allows are refused (403) once the CSRF token is missing."""
+    failures, checked = [], 0
+    for endpoint in url_matrix.endpoints():
+        route = url_matrix.classify(endpoint.key, url_matrix.ROUTES)
+        if route is None or route.write is None:
+            continue
+        persona = "anonymous" if route.write == url_matrix.PUBLIC else "msp_admin"
+        client = url_matrix._client(world.users[persona])
+        path = url_matrix.build_path(endpoint, route, world.samples)
+        response = url_matrix.request(client, "POST", path, csrf=False)
+        checked += 1
+        if response.status_code != 403:
+            failures.append(f"{endpoint.key} POST {path}: {response.status_code}")
+    assert failures == [] and checked > 20
