@@ -11,17 +11,16 @@ expiry, issuer, object ID and, when configured, the allowed directories.
 
 from __future__ import annotations
 
-import functools
 import re
 import time
 
 import msal
-import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from readiness.core.http import m365_session
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import ExternalIdentity, UserSecurity
 
@@ -46,17 +45,8 @@ def _app() -> msal.ConfidentialClientApplication:
         authority=f"{login_url}/{settings.READINESS_ENTRA_TENANT}",
         # A sovereign cloud or the emulator is not in Microsoft's instance list.
         instance_discovery=None if login_url == DEFAULT_LOGIN_URL else False,
-        http_client=_http_client(),
+        http_client=m365_session(),
     )
-
-
-def _http_client() -> requests.Session:
-    # requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a Session's `verify`;
-    # only a per-request argument wins, so bind it (and a timeout) to every request.
-    session = requests.Session()
-    session.request = functools.partial(session.request, verify=settings.M365_CA_BUNDLE or True,
-                                        timeout=30)
-    return session
 
 
 def flow_start(*, redirect_uri: str) -> dict:

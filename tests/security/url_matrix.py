@@ -2,7 +2,11 @@
 every URL pattern in the resolver against it.
 
 Adding a URL? Add its name to ROUTES (the test fails with "classify <name>" until
-you do). Each Route says how denials look (`kind`), which capability GET and POST
+you do). If it takes an object kwarg (`<int:pk>` of a ticket, say), create that object
+in tenant A in tests/security/conftest.py::world, put its pk in `samples` under a key,
+and name the key in the Route: `kwargs={"pk": "ticket"}`.
+
+Each Route says how denials look (`kind`), which capability GET and POST
 need, and how to fill the URL's kwargs from the sample world (`kwargs`, else
 DEFAULT_KWARGS by kwarg name). Everything a persona should get follows from that:
 
