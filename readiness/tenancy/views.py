@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -51,7 +51,7 @@ class MemberListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, Filte
         return context
 
 
-class _MemberWriteView(TenantScopedMixin, FormView):
+class _MemberWriteMixin(TenantScopedMixin):
     """Shared by add/change/remove: MANAGE to open and to post, back to the list."""
 
     capability = Capability.MANAGE
@@ -81,7 +81,7 @@ class _MemberWriteView(TenantScopedMixin, FormView):
         return redirect(self.members_url())
 
 
-class MemberAddView(_MemberWriteView):
+class MemberAddView(_MemberWriteMixin, FormView):
     template_name = "tenancy/member_form.html"
     form_class = MembershipAddForm
 
@@ -92,7 +92,7 @@ class MemberAddView(_MemberWriteView):
             ip=request_ip(self.request)), f"{user.get_username()} is now {role}.")
 
 
-class MemberChangeView(_MemberWriteView):
+class MemberChangeView(_MemberWriteMixin, FormView):
     template_name = "tenancy/member_form.html"
     form_class = MembershipRoleForm
 
@@ -107,9 +107,8 @@ class MemberChangeView(_MemberWriteView):
             ip=request_ip(self.request)), f"{member.user.get_username()} is now {role}.")
 
 
-class MemberRemoveView(_MemberWriteView):
+class MemberRemoveView(_MemberWriteMixin, TemplateView):
     template_name = "tenancy/member_remove.html"
-    form_class = MembershipRoleForm  # unused fields: the POST itself is the confirmation
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("confirm") != "yes":  # like the admin: no confirmation, no change
