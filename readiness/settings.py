@@ -18,7 +18,8 @@ ALLOWED_HOSTS = config.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "tes
 CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin is for MSP admins (superusers) only: see readiness/tenancy/admin_site.py.
+    "readiness.tenancy.admin_site.MSPAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_celery_beat",
     "axes",
+    "readiness.core",
     "readiness.tenancy",
     "readiness.milestones",
     "readiness.inventory",
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "readiness.tenancy.middleware.SessionEpochMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "readiness.tenancy.middleware.ContentSecurityPolicyMiddleware",
@@ -195,6 +198,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "SMTP AUTH Readiness API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema lists every tenant-scoped route: signed-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # Login throttling: five failures lock the username+IP pair for 15 minutes.
@@ -215,6 +220,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Production switches (README "Security"). Behind a TLS-terminating proxy set
 # READINESS_BEHIND_PROXY so Django trusts X-Forwarded-Proto.
 SECURE_SSL_REDIRECT = config.env_bool("READINESS_SSL_REDIRECT", default=False)
+# Container and load-balancer health probes speak plain HTTP to the app port.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = config.env_bool("READINESS_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = config.env_int("READINESS_HSTS_SECONDS", 0)
@@ -222,6 +229,17 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 if config.env_bool("READINESS_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# "Sign in with Microsoft" (Entra ID, authorization code + PKCE through msal). The
+# button shows only when a client ID and secret are configured. See docs/security.md.
+READINESS_ENTRA_CLIENT_ID = config.env_str("READINESS_ENTRA_CLIENT_ID")
+READINESS_ENTRA_CLIENT_SECRET = config.env_str("READINESS_ENTRA_CLIENT_SECRET")
+READINESS_ENTRA_TENANT = config.env_str("READINESS_ENTRA_TENANT", "organizations")
+# Directory (tenant) IDs whose users may sign in; empty = any (mapping is still by oid).
+READINESS_ENTRA_ALLOWED_TENANTS = config.env_list("READINESS_ENTRA_ALLOWED_TENANTS", [])
+# Link a first Microsoft sign-in to an existing user by e-mail (for everyone, instead
+# of per user via UserSecurity.entra_link_by_email). Off by default: see docs.
+READINESS_ENTRA_LINK_BY_EMAIL = config.env_bool("READINESS_ENTRA_LINK_BY_EMAIL", default=False)
 
 EMAIL_BACKEND = config.env_str(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -232,7 +250,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every handler redacts secret-looking values (readiness/core/logging.py).
+    "filters": {"redact": {"()": "readiness.core.logging.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+    },
     "root": {"handlers": ["console"], "level": config.env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -2,9 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from readiness.tenancy import views as tenancy_views
+
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", tenancy_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/microsoft/login/", tenancy_views.EntraLoginView.as_view(), name="entra-login"),
+    path("accounts/microsoft/callback/", tenancy_views.EntraCallbackView.as_view(),
+         name="entra-callback"),
+    path("accounts/sessions/end-all/", tenancy_views.SignOutEverywhereView.as_view(),
+         name="sessions-end-all"),
     path("admin/", admin.site.urls),
     path("", include("readiness.ingestion.urls")),
     path("", include("readiness.connectors.urls")),

@@ -31,3 +31,25 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", _POLICY)
         return response
+
+
+class SessionEpochMiddleware:
+    """Ends sessions started before the user's last "sign out everywhere".
+
+    Sign-in stores the user's `session_epoch` in the session (signals.py); bumping
+    the epoch invalidates every session at once, whatever the session backend.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            from django.contrib.auth import logout
+
+            from readiness.tenancy.sessions import current_epoch, session_epoch
+
+            if session_epoch(request.session) != current_epoch(user):
+                logout(request)
+        return self.get_response(request)

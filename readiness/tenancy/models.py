@@ -95,3 +95,49 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class ExternalIdentity(models.Model):
+    """A user's identity at an external identity provider (Entra ID object ID).
+
+    Sign-in with Microsoft finds the local user by (provider, subject) only; the
+    e-mail address is used once, to create this link, and only when allowed.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="external_identities")
+    provider = models.CharField(max_length=20, default="entra")
+    # Entra: "<tid>:<oid>", so the same object ID in two directories never collides.
+    subject = models.CharField(max_length=200)
+    email = models.CharField(max_length=254, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"],
+                                    name="external_identity_unique_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.provider}"
+
+
+class UserSecurity(models.Model):
+    """Per-user security state.
+
+    `session_epoch` is copied into each session at sign-in; "sign out everywhere"
+    bumps it, and the middleware ends any session carrying an older epoch.
+    `entra_link_by_email` lets this user's first Microsoft sign-in link by e-mail.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="security")
+    session_epoch = models.PositiveIntegerField(default=0)
+    entra_link_by_email = models.BooleanField(
+        default=False,
+        help_text="Allow the first Microsoft sign-in to link to this user by e-mail address.",
+    )
+
+    def __str__(self) -> str:
+        return f"Security settings of {self.user}"

@@ -34,7 +34,7 @@ def role_of(user, tenant: Tenant) -> str | None:
 def capabilities(user, tenant: Tenant) -> frozenset[str]:
     if is_msp_admin(user):
         return frozenset(Capability.values)
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return frozenset()
     role = role_of(user, tenant)
     return ROLE_CAPABILITIES.get(role, frozenset()) if role else frozenset()
@@ -56,8 +56,23 @@ def tenant_for_user_or_404(user, slug: str, capability: str = Capability.VIEW) -
     return tenant
 
 
-def scope(queryset: QuerySet, user) -> QuerySet:
-    """Narrow any tenant-owned queryset to the tenants the user may see."""
+def scope(queryset: QuerySet, user, *, tenant_field: str = "tenant") -> QuerySet:
+    """Narrow any tenant-owned queryset to the tenants the user may see.
+
+    `tenant_field` is the lookup path to the owning tenant ("sender__tenant" for a row
+    owned through its sender). A Tenant queryset is narrowed with tenant_field="".
+    """
     if is_msp_admin(user):
         return queryset
-    return queryset.filter(tenant__in=visible_tenants(user))
+    visible = visible_tenants(user)
+    if not tenant_field:
+        return queryset.filter(pk__in=visible.values("pk"))
+    return queryset.filter(**{f"{tenant_field}__in": visible.values("pk")})
+
+
+def scoped_object_or_404(queryset: QuerySet, user, *, tenant_field: str = "tenant", **lookup):
+    """One object from `queryset` that the user may see, else 404 (never 403)."""
+    obj = scope(queryset, user, tenant_field=tenant_field).filter(**lookup).first()
+    if obj is None:
+        raise Http404("No such object")
+    return obj

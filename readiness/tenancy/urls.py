@@ -1,3 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from readiness.tenancy import views
+
+app_name = "tenancy"
+urlpatterns = [
+    path("tenants/<slug:slug>/members/", views.MemberListView.as_view(), name="members"),
+    path("tenants/<slug:slug>/members/add/", views.MemberAddView.as_view(), name="member-add"),
+    path("tenants/<slug:slug>/members/<int:pk>/", views.MemberChangeView.as_view(),
+         name="member-change"),
+    path("tenants/<slug:slug>/members/<int:pk>/remove/", views.MemberRemoveView.as_view(),
+         name="member-remove"),
+    path("tenants/<slug:slug>/audit/", views.TenantAuditView.as_view(), name="audit"),
+    path("audit/", views.GlobalAuditView.as_view(), name="audit-global"),
+]

@@ -1,0 +1,32 @@
+"""Form pieces for write-only secrets (client secrets, private keys, webhook secrets).
+
+A SecretField never renders a value back into the page; blank means "keep the stored
+one". Views that accept secrets add `SensitivePostMixin` so that Django's error
+reports show no POST values.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class SecretField(forms.CharField):
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        widget = (forms.Textarea(attrs={"autocomplete": "off", "rows": 4}) if multiline
+                  else forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("strip", True)
+        kwargs.setdefault("help_text", "Write-only: leave blank to keep the stored value.")
+        super().__init__(widget=widget, **kwargs)
+
+    def prepare_value(self, value):
+        return ""  # never echo a secret, not even after a failed submit
+
+
+class SensitivePostMixin:
+    """View mixin: hide every POST parameter from error reports (like
+    @sensitive_post_parameters() with no arguments)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        request.sensitive_post_parameters = "__ALL__"
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,39 @@
+import django_filters
+from django.db.models import Q
+
+from readiness.tenancy.choices import Role
+from readiness.tenancy.models import AuditEvent, Membership
+
+
+class MembershipFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    role = django_filters.ChoiceFilter(choices=Role.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["q", "role"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(user__username__icontains=value) | Q(user__email__icontains=value)
+                               | Q(user__first_name__icontains=value)
+                               | Q(user__last_name__icontains=value))
+
+
+class AuditEventFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    action = django_filters.CharFilter(lookup_expr="istartswith")
+    source = django_filters.ChoiceFilter(
+        choices=[(s, s) for s in ("web", "api", "cli", "task")]
+    )
+    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte",
+                                      label="From")
+    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte",
+                                      label="To")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["q", "action", "source", "since", "until"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(actor_label__icontains=value) | Q(action__icontains=value)
+                               | Q(object_repr__icontains=value) | Q(ip__icontains=value))

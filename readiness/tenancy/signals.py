@@ -1,0 +1,10 @@
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from readiness.tenancy.sessions import stamp_session
+
+
+@receiver(user_logged_in, dispatch_uid="tenancy.stamp_session_epoch")
+def stamp_epoch_on_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        stamp_session(session=request.session, user=user)

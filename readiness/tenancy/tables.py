@@ -1,0 +1,28 @@
+import django_tables2 as tables
+
+from readiness.tenancy.models import AuditEvent, Membership
+
+
+class MembershipTable(tables.Table):
+    username = tables.Column("User", accessor="user__username")
+    email = tables.Column("E-mail", accessor="user__email")
+    actions = tables.TemplateColumn(
+        template_name="tenancy/_membership_actions.html", orderable=False, exclude_from_export=True,
+        verbose_name="",
+    )
+
+    class Meta:
+        model = Membership
+        fields = ("username", "email", "role", "created_at")
+        sequence = ("username", "email", "role", "created_at", "actions")
+        order_by = ("username",)
+
+
+class AuditEventTable(tables.Table):
+    tenant = tables.Column(accessor="tenant__name", default="—")
+
+    class Meta:
+        model = AuditEvent
+        fields = ("created_at", "tenant", "actor_label", "action", "object_type", "object_repr",
+                  "before", "after", "ip", "source")
+        order_by = ("-created_at",)

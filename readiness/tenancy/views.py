@@ -1,0 +1,199 @@
+"""Membership management, the audit log pages and "sign out everywhere"."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from readiness.core.exports import SafeExportMixin
+from readiness.tenancy import entra, selectors, services
+from readiness.tenancy.audit import request_ip
+from readiness.tenancy.choices import Capability
+from readiness.tenancy.filtersets import AuditEventFilterSet, MembershipFilterSet
+from readiness.tenancy.forms import MembershipAddForm, MembershipRoleForm
+from readiness.tenancy.mixins import MSPAdminRequiredMixin, TenantScopedMixin
+from readiness.tenancy.models import AuditEvent, Membership
+from readiness.tenancy.sessions import sessions_end_all
+from readiness.tenancy.tables import AuditEventTable, MembershipTable
+
+ENTRA_FLOW_KEY = "entra_flow"
+ENTRA_NEXT_KEY = "entra_next"
+
+
+class MemberListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    capability = Capability.MANAGE
+    write_capability = None
+    template_name = "tenancy/members.html"
+    model = Membership
+    table_class = MembershipTable
+    filterset_class = MembershipFilterSet
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.membership_queryset(tenant=self.tenant)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["add_form"] = MembershipAddForm()
+        return context
+
+
+class _MemberWriteMixin(TenantScopedMixin):
+    """Shared by add/change/remove: MANAGE to open and to post, back to the list."""
+
+    capability = Capability.MANAGE
+    write_capability = Capability.MANAGE
+
+    @cached_property
+    def membership(self) -> Membership:
+        """The membership named by the `pk` kwarg, only within this tenant (else 404)."""
+        return self.tenant_object_or_404(Membership.objects.select_related("user"),
+                                         pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        if "pk" in self.kwargs:
+            kwargs["membership"] = self.membership
+        return super().get_context_data(**kwargs)
+
+    def members_url(self):
+        return reverse("tenancy:members", args=[self.tenant.slug])
+
+    def apply(self, call, success: str):
+        try:
+            call()
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+        else:
+            messages.success(self.request, success)
+        return redirect(self.members_url())
+
+
+class MemberAddView(_MemberWriteMixin, FormView):
+    template_name = "tenancy/member_form.html"
+    form_class = MembershipAddForm
+
+    def form_valid(self, form):
+        user, role = form.cleaned_data["user"], form.cleaned_data["role"]
+        return self.apply(lambda: services.membership_grant(
+            tenant=self.tenant, user=user, role=role, actor=self.request.user,
+            ip=request_ip(self.request)), f"{user.get_username()} is now {role}.")
+
+
+class MemberChangeView(_MemberWriteMixin, FormView):
+    template_name = "tenancy/member_form.html"
+    form_class = MembershipRoleForm
+
+    def get_initial(self):
+        return {"role": self.membership.role}
+
+    def form_valid(self, form):
+        member = self.membership
+        role = form.cleaned_data["role"]
+        return self.apply(lambda: services.membership_grant(
+            tenant=self.tenant, user=member.user, role=role, actor=self.request.user,
+            ip=request_ip(self.request)), f"{member.user.get_username()} is now {role}.")
+
+
+class MemberRemoveView(_MemberWriteMixin, TemplateView):
+    template_name = "tenancy/member_remove.html"
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("confirm") != "yes":  # like the admin: no confirmation, no change
+            return self.render_to_response(self.get_context_data())
+        member = self.membership
+        return self.apply(lambda: services.membership_revoke(
+            tenant=self.tenant, user=member.user, actor=request.user, ip=request_ip(request)),
+            f"{member.user.get_username()} no longer has access.")
+
+
+class TenantAuditView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    capability = Capability.MANAGE
+    write_capability = None
+    template_name = "tenancy/audit.html"
+    model = AuditEvent
+    table_class = AuditEventTable
+    filterset_class = AuditEventFilterSet
+    paginate_by = 100
+
+    def get_queryset(self):
+        return selectors.audit_queryset(tenant=self.tenant, user=self.request.user)
+
+
+class GlobalAuditView(MSPAdminRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    template_name = "tenancy/audit.html"
+    model = AuditEvent
+    table_class = AuditEventTable
+    filterset_class = AuditEventFilterSet
+    paginate_by = 100
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.audit_queryset(tenant=None, user=self.request.user)
+
+
+class SignOutEverywhereView(LoginRequiredMixin, View):
+    """POST only: ends every session of the user, on every device, then this one."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        sessions_end_all(user=request.user)
+        logout(request)
+        messages.info(request, "You have been signed out on every device.")
+        return redirect("login")
+
+
+class SignInView(auth_views.LoginView):
+    """Django's login page, plus the Microsoft button when Entra is configured."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entra_enabled=entra.is_configured(), **kwargs)
+
+
+class EntraLoginView(View):
+    """Starts the Microsoft sign-in: keeps the flow in the session, redirects away."""
+
+    def get(self, request):
+        if not entra.is_configured():
+            raise Http404("Sign in with Microsoft is not configured")
+        flow = entra.flow_start(redirect_uri=request.build_absolute_uri(reverse("entra-callback")))
+        request.session[ENTRA_FLOW_KEY] = flow
+        request.session[ENTRA_NEXT_KEY] = _safe_next(request, request.GET.get("next", ""))
+        return redirect(flow["auth_uri"])
+
+
+class EntraCallbackView(View):
+    def get(self, request):
+        if not entra.is_configured():
+            raise Http404("Sign in with Microsoft is not configured")
+        flow = request.session.pop(ENTRA_FLOW_KEY, None)
+        next_url = request.session.pop(ENTRA_NEXT_KEY, "")
+        try:
+            if flow is None:
+                raise entra.SignInError("The sign-in expired; please start again.")
+            claims = entra.flow_finish(flow=flow, params=request.GET.dict())
+            user = entra.user_for_claims(claims, ip=request_ip(request))
+        except entra.SignInError as exc:
+            messages.error(request, str(exc))
+            return redirect("login")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+
+
+def _safe_next(request, url: str) -> str:
+    allowed = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                              require_https=request.is_secure())
+    return url if allowed else ""
