@@ -69,6 +69,17 @@ class SenderFactory(factory.django.DjangoModelFactory):
     address = factory.Sequence(lambda n: f"sender{n}@example.test")
     display_name = factory.Sequence(lambda n: f"Sender {n}")
 
+    @factory.post_generation
+    def rollup(sender, create, extracted, **kwargs):
+        # Production creates senders through usage.services.senders_ensure, which gives
+        # every sender its rollup row; factories keep the same invariant.
+        if create:
+            from reports.usage.models import SenderRollup
+
+            SenderRollup.objects.get_or_create(
+                sender=sender, defaults={"tenant": sender.tenant,
+                                         "window_end": dt.date.today()})
+
 
 class DailyUsageFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest, Least
+from django.utils import timezone
 
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
@@ -32,6 +33,10 @@ def senders_ensure(*, tenant: Tenant, addresses: Iterable[str],
                for a in sorted(wanted - known.keys())]
     if missing:
         Sender.objects.bulk_create(missing, ignore_conflicts=True, batch_size=CHUNK)
+        # Invariant the sender table relies on: every sender has a rollup row.
+        from reports.usage.rollups import sender_rollups_ensure
+
+        sender_rollups_ensure(tenant=tenant, today=timezone.now().date())
         known = dict(Sender.objects.for_tenant(tenant).filter(address__in=wanted)
                      .values_list("address", "pk"))
     return known
