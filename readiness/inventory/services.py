@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from readiness.inventory.choices import SmtpAuthSwitch
@@ -93,8 +93,24 @@ def inventory_snapshot_apply(*, tenant: Tenant, snapshot: InventorySnapshot,
         _policies_write(tenant, snapshot.policies)
         written, deleted = _mailboxes_write(tenant, snapshot.mailboxes, now)
         changed = mailbox_states_recompute(tenant=tenant)
+        sender_mailboxes_link(tenant=tenant)
     return {"mailboxes": written, "mailboxes_deleted": deleted, "states_changed": changed,
             "policies": len(snapshot.policies)}
+
+
+def sender_mailboxes_link(*, tenant: Tenant, sender_ids=None) -> int:
+    """Link each sender to the mailbox with its address (or none), in one UPDATE.
+
+    Runs after every complete mailbox snapshot and for newly seen senders, so the sender
+    table can show the linked mailbox's effective state.
+    """
+    from readiness.senders.models import Sender
+
+    match = Mailbox.objects.filter(tenant=tenant, address__iexact=OuterRef("address"))
+    senders = Sender.objects.for_tenant(tenant)
+    if sender_ids is not None:
+        senders = senders.filter(pk__in=sender_ids)
+    return senders.update(mailbox=Subquery(match.values("pk")[:1]))
 
 
 def inventory_mark_stale(*, tenant: Tenant, warnings: list[str]) -> None:

@@ -25,21 +25,30 @@ def senders_ensure(*, tenant: Tenant, addresses: Iterable[str],
                    display_names: dict[str, str] | None = None) -> dict[str, int]:
     """Sender ids by address, creating the senders never seen before."""
     wanted = {a.strip().lower() for a in addresses if a}
-    known = dict(
-        Sender.objects.for_tenant(tenant).filter(address__in=wanted).values_list("address", "pk")
-    )
+    known = _sender_ids(tenant, wanted)
     names = display_names or {}
     missing = [Sender(tenant=tenant, address=a, display_name=names.get(a, "")[:256])
                for a in sorted(wanted - known.keys())]
-    if missing:
-        Sender.objects.bulk_create(missing, ignore_conflicts=True, batch_size=CHUNK)
-        # Invariant the sender table relies on: every sender has a rollup row.
-        from reports.usage.rollups import sender_rollups_ensure
-
-        sender_rollups_ensure(tenant=tenant, today=timezone.now().date())
-        known = dict(Sender.objects.for_tenant(tenant).filter(address__in=wanted)
-                     .values_list("address", "pk"))
+    if not missing:
+        return known
+    Sender.objects.bulk_create(missing, ignore_conflicts=True, batch_size=CHUNK)
+    known = _sender_ids(tenant, wanted)
+    _senders_created(tenant, [known[m.address] for m in missing])
     return known
+
+
+def _sender_ids(tenant: Tenant, addresses: set[str]) -> dict[str, int]:
+    return dict(Sender.objects.for_tenant(tenant).filter(address__in=addresses)
+                .values_list("address", "pk"))
+
+
+def _senders_created(tenant: Tenant, sender_ids: list[int]) -> None:
+    """New senders get what the pages rely on: a rollup row and their mailbox link."""
+    from readiness.inventory.services import sender_mailboxes_link
+    from reports.usage.rollups import sender_rollups_ensure
+
+    sender_rollups_ensure(tenant=tenant, today=timezone.now().date())
+    sender_mailboxes_link(tenant=tenant, sender_ids=sender_ids)
 
 
 @transaction.atomic
