@@ -112,10 +112,21 @@ def source_outcome_record(*, tenant: Tenant, source: str,
     else:
         errors[source] = {"kind": error.kind, "message": str(error),
                           "at": timezone.now().isoformat()}
-    fields = {"source_errors": errors}
-    if error is not None and error.kind in (Kind.CREDENTIALS, Kind.CONSENT, Kind.NOT_FOUND):
-        fields["health"] = Health.ERROR
-    TenantConnection.objects.filter(pk=connection.pk).update(**fields)
+    TenantConnection.objects.filter(pk=connection.pk).update(
+        source_errors=errors, health=connection_health(errors))
+
+
+FATAL_KINDS = (Kind.CREDENTIALS, Kind.CONSENT, Kind.NOT_FOUND)
+
+
+def connection_health(errors: dict) -> str:
+    """Healthy when every source read; failing when we cannot sign in at all; degraded
+    when only some inputs are missing (no Entra ID P1, a permission, the Exchange role)."""
+    if not errors:
+        return Health.OK
+    if any(e.get("kind") in FATAL_KINDS for e in errors.values()):
+        return Health.ERROR
+    return Health.DEGRADED
 
 
 # --- Sign-in logs -------------------------------------------------------------------

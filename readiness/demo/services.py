@@ -1,135 +1,62 @@
-"""Writes the demo universe into the database (seed_demo) and ingests "today"."""
+"""seed_demo: the demo universe, written through the product's own front doors.
+
+Each demo tenant is onboarded with its app registration (as `tenants add` does), and
+its SMTP AUTH usage arrives as report files imported by the real importer. Mailboxes,
+settings and sign-ins are NOT written here: they come through msal, Graph and
+InvokeCommand from the Microsoft 365 emulator on the first ingest (`make run` starts it).
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from contextlib import suppress
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.utils import timezone
 
-from readiness.connectors.models import TenantConnection
+from readiness.connectors.services import tenant_onboard
 from readiness.demo.generator import DemoTenant, build_universe
-from readiness.ingestion.services import schedule_ensure
-from readiness.inventory.choices import SmtpAuthSwitch
-from readiness.inventory.models import AuthenticationPolicy, Mailbox, TenantSettings
-from readiness.inventory.resolver import ca_blocking_policy_names
-from readiness.inventory.services import mailbox_states_recompute
+from readiness.demo.reports import detailed_report_write, export_write
 from readiness.senders.demo import workflow_demo_seed
-from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
+from reports.imports.services import AlreadyImported, Period, report_import
 from reports.usage.rollups import usage_rollups_refresh
-from reports.usage.services import usage_upsert
 
 DEMO_ADMIN = ("admin", "admin@readiness.local")
+DETAILED_DAYS = 60  # the rest of the period arrives as an Export, as older data often does
 
 
-def switch_of(value: bool | None) -> str:
-    """Get-CASMailbox SmtpClientAuthenticationDisabled -> our tri-state."""
-    if value is None:
-        return SmtpAuthSwitch.INHERIT
-    return SmtpAuthSwitch.DISABLED if value else SmtpAuthSwitch.ENABLED
-
-
-@transaction.atomic
 def demo_seed(*, seed: int = 42, tenants: int = 3, mailboxes: int = 40, days: int = 90,
-              today: date | None = None, with_usage: bool = True) -> list[Tenant]:
-    """Idempotent: re-running with the same arguments leaves the same data."""
+              today: date | None = None) -> list[Tenant]:
+    """Idempotent: re-running imports nothing twice (same files, same message ids)."""
     universe = build_universe(seed=seed, tenants=tenants, mailboxes=mailboxes, days=days,
                               today=today)
-    return [_seed_tenant(demo, with_usage=with_usage) for demo in universe]
+    return [_seed_tenant(demo) for demo in universe]
 
 
-def _seed_tenant(demo: DemoTenant, *, with_usage: bool) -> Tenant:
-    tenant, _ = Tenant.objects.update_or_create(
-        slug=demo.slug,
-        defaults={"name": demo.name, "tenant_guid": demo.tenant_id,
-                  "primary_domain": demo.domain},
-    )
-    _seed_connection(tenant, demo)
-    _seed_settings(tenant, demo)
-    _seed_mailboxes(tenant, demo)
-    mailbox_states_recompute(tenant=tenant)
-    _seed_senders(tenant, demo)
-    if with_usage:
-        usage_upsert(tenant=tenant, source="detailed_report", rows=_usage_rows(demo, demo.days))
-    schedule_ensure(tenant=tenant, source="demo")
+def _seed_tenant(demo: DemoTenant) -> Tenant:
+    tenant = tenant_onboard(slug=demo.slug, name=demo.name, directory_id=demo.tenant_id,
+                            client_id=demo.client_id, domain=demo.domain,
+                            client_secret=demo.client_secret)
+    for path, period in demo_reports_write(demo=demo):
+        # Already imported when seed_demo ran earlier today: nothing to add.
+        with suppress(AlreadyImported):
+            report_import(tenant=tenant, path=path, period=period, file_name=path.name)
     workflow_demo_seed(tenant=tenant)
-    usage_rollups_refresh(tenant=tenant, days=len(demo.days) + 7)
+    usage_rollups_refresh(tenant=tenant, days=len(demo.days) + 7, today=demo.today)
     return tenant
 
 
-def _seed_connection(tenant: Tenant, demo: DemoTenant) -> None:
-    connection, _ = TenantConnection.objects.get_or_create(tenant=tenant)
-    connection.directory_id, connection.client_id = demo.tenant_id, demo.client_id
-    connection.set_client_secret(demo.client_secret)
-    connection.save()
-
-
-def _seed_settings(tenant: Tenant, demo: DemoTenant) -> None:
-    TenantSettings.objects.update_or_create(
-        tenant=tenant,
-        defaults={
-            "smtp_client_auth_disabled": demo.org_smtp_auth_disabled,
-            "default_authentication_policy": demo.default_policy or "",
-            "security_defaults_enabled": demo.security_defaults,
-            "conditional_access_blocks": ca_blocking_policy_names(demo.conditional_access),
-            "taken_at": timezone.now(), "is_stale": False,
-        },
-    )
-    for policy in demo.policies:
-        AuthenticationPolicy.objects.update_or_create(
-            tenant=tenant, name=policy.name,
-            defaults={"distinguished_name": policy.distinguished_name,
-                      "allow_basic_auth_smtp": policy.allow_basic_auth_smtp},
-        )
-
-
-def _seed_mailboxes(tenant: Tenant, demo: DemoTenant) -> None:
-    rows = [
-        Mailbox(tenant=tenant, address=m.address, display_name=m.display_name,
-                object_id=m.object_id, recipient_type=m.recipient_type,
-                smtp_auth=switch_of(m.smtp_auth_disabled),
-                authentication_policy=m.authentication_policy or "", synced_at=timezone.now())
-        for m in demo.mailboxes
-    ]
-    Mailbox.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["tenant", "address"],
-        update_fields=["display_name", "object_id", "recipient_type", "smtp_auth",
-                       "authentication_policy", "synced_at"],
-    )
-
-
-def _seed_senders(tenant: Tenant, demo: DemoTenant) -> None:
-    mailboxes = dict(Mailbox.objects.for_tenant(tenant).values_list("address", "pk"))
-    for sender in demo.senders:
-        Sender.objects.update_or_create(
-            tenant=tenant, address=sender.address,
-            defaults={"display_name": sender.display_name, "device_type": sender.device_type,
-                      "vendor": sender.vendor, "model": sender.model,
-                      "mailbox_id": mailboxes.get(sender.address)},
-        )
-
-
-def _usage_rows(demo: DemoTenant, days: list[date]) -> list[dict]:
-    wanted = set(days)
-    return [
-        {"sender": u.sender, "day": u.day, "auth_method": u.auth_method,
-         "messages": u.messages, "client_ip": u.client_ip, "tls_version": u.tls_version}
-        for u in demo.usage() if u.day in wanted
-    ]
-
-
-def demo_ingest_today(*, tenant: Tenant) -> dict:
-    """The skeleton's periodic ingest: today's slice of the demo universe."""
-    universe = {t.slug: t for t in build_universe(tenants=8)}
-    demo = universe.get(tenant.slug)
-    if demo is None:
-        return {"rows": 0}
-    rows = _usage_rows(demo, [demo.today])
-    written = usage_upsert(tenant=tenant, source="detailed_report", rows=rows)
-    usage_rollups_refresh(tenant=tenant, days=8)
-    return {"rows": written}
+def demo_reports_write(*, demo: DemoTenant) -> list[tuple]:
+    """The files an administrator of this tenant would have downloaded."""
+    folder = settings.DATA_DIR / "demo" / demo.slug
+    recent = max(demo.start, demo.today - timedelta(days=DETAILED_DAYS - 1))
+    files = [(detailed_report_write(demo=demo, start=recent, folder=folder), None)]
+    if recent > demo.start:
+        end = recent - timedelta(days=1)
+        path = export_write(demo=demo, start=demo.start, end=end, folder=folder)
+        files.insert(0, (path, Period(demo.start, end)))
+    return files
 
 
 def demo_admin_ensure(*, password: str) -> tuple[str, bool]:

@@ -4,7 +4,6 @@ from django.db import models
 class Source(models.TextChoices):
     SIGNINS = "signins", "Sign-in logs (Graph)"
     EXCHANGE = "exchange", "Exchange settings (admin API)"
-    DEMO = "demo", "Demo generator"
 
 
 class RunStatus(models.TextChoices):

@@ -1,19 +1,12 @@
 """Ingest sources, registered by name: `(tenant, schedule, run) -> counts`.
 
-"demo" loads the demo generator's "today"; "signins" and "exchange" read the real
-Microsoft 365 APIs through readiness.connectors.
+"signins" and "exchange" read the real Microsoft 365 APIs through readiness.connectors
+(in the demo, the local emulator serves them).
 """
 
 from __future__ import annotations
 
 from readiness.ingestion.services import register_source
-
-
-@register_source("demo")
-def demo_source(tenant, schedule, run) -> dict:
-    from readiness.demo.services import demo_ingest_today
-
-    return demo_ingest_today(tenant=tenant)
 
 
 def _connector_run(tenant, source: str, work) -> dict:

@@ -87,7 +87,16 @@ def test_no_p1_fails_the_run_without_retry_and_records_it(demo):
     tenant.connection.refresh_from_db()
     assert tenant.connection.has_entra_p1 is False
     assert tenant.connection.source_errors["signins"]["kind"] == "no_premium_license"
+    assert tenant.connection.health == "degraded"
     assert _schedule(tenant).watermark is None
+
+
+def test_a_clean_ingest_makes_the_connection_healthy(demo):
+    _, tenant = demo("kovar-tisk")
+    for source in ("signins", "exchange"):
+        assert ingest_run(tenant=tenant, source=source, triggered_by="test").status == "ok"
+    tenant.connection.refresh_from_db()
+    assert (tenant.connection.health, tenant.connection.source_errors) == ("ok", {})
 
 
 def test_no_p1_is_the_permanent_kind_of_error():

@@ -26,14 +26,14 @@ def flaky_sources():
 
 
 def test_a_held_lease_makes_the_second_ingest_skip(tenant_a, flaky_sources):
-    schedule = services.schedule_ensure(tenant=tenant_a, source="demo")
+    schedule = services.schedule_ensure(tenant=tenant_a, source="signins")
     assert services.lease_claim(schedule_id=schedule.pk, owner="other-worker")
-    run = services.ingest_run(tenant=tenant_a, source="demo")
+    run = services.ingest_run(tenant=tenant_a, source="signins")
     assert run.status == RunStatus.SKIPPED
 
 
 def test_an_expired_lease_can_be_claimed_again(tenant_a):
-    schedule = services.schedule_ensure(tenant=tenant_a, source="demo")
+    schedule = services.schedule_ensure(tenant=tenant_a, source="signins")
     past = timezone.now() - timedelta(hours=1)
     assert services.lease_claim(schedule_id=schedule.pk, owner="a", now=past)
     assert services.lease_claim(schedule_id=schedule.pk, owner="b")
@@ -74,8 +74,8 @@ def test_success_moves_next_run_forward_and_records_counts(tenant_a, flaky_sourc
 
 def test_dispatch_only_picks_due_unleased_schedules(tenant_a, tenant_b, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    due = services.schedule_ensure(tenant=tenant_a, source="demo")
-    later = services.schedule_ensure(tenant=tenant_b, source="demo")
+    due = services.schedule_ensure(tenant=tenant_a, source="signins")
+    later = services.schedule_ensure(tenant=tenant_b, source="signins")
     IngestSchedule.objects.filter(pk=later.pk).update(
         next_run_at=timezone.now() + timedelta(hours=1))
     picked = services.schedules_due()

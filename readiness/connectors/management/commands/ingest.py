@@ -12,26 +12,31 @@ class Command(BaseCommand):
             "was skipped because another ingest of it was running.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--tenant", required=True, help="Tenant slug")
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--tenant", help="Tenant slug")
+        which.add_argument("--all", action="store_true", help="Every tenant, one after another")
         parser.add_argument("--source", choices=("signins", "exchange", "all"), default="all")
 
     def handle(self, *args, tenant, source, **options):
-        found = Tenant.objects.filter(slug=tenant).first()
-        if found is None:
-            raise CommandError(f"No tenant {tenant!r}")
+        tenants = list(Tenant.objects.order_by("slug")) if options["all"] else list(
+            Tenant.objects.filter(slug=tenant))
+        if not tenants:
+            raise CommandError(f"No tenant {tenant!r}" if tenant else "No tenants yet")
         sources = ("signins", "exchange") if source == "all" else (source,)
-        failed = [name for name in sources if self._run(found, name) in FAILED]
+        failed = [f"{t.slug}/{name}" for t in tenants for name in sources
+                  if self._run(t, name, prefix=f"{t.slug} " if options["all"] else "")
+                  in FAILED]
         if failed:
             raise CommandError(f"Ingest failed for: {', '.join(failed)}", returncode=1)
 
-    def _run(self, tenant: Tenant, source: str) -> str:
+    def _run(self, tenant: Tenant, source: str, prefix: str = "") -> str:
         try:
             run = ingest_run(tenant=tenant, source=source, triggered_by="cli")
         except Exception as exc:  # recorded as "errored" on the run, then re-raised to us
-            self.stderr.write(f"{source}: errored: {exc}")
+            self.stderr.write(f"{prefix}{source}: errored: {exc}")
             return RunStatus.ERRORED
         counts = ", ".join(f"{k}={v}" for k, v in run.counts.items() if k != "warnings")
-        line = f"{source}: {run.status}" + (f" ({counts})" if counts else "")
+        line = f"{prefix}{source}: {run.status}" + (f" ({counts})" if counts else "")
         if run.error:
             line += f": {run.error}"
         (self.stderr if run.status in FAILED else self.stdout).write(line)
