@@ -18,6 +18,7 @@ from readiness.inventory.models import Mailbox, TenantSettings
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
 from reports.usage.models import DailyUsage
+from reports.usage.selectors import failed_signins_by_day
 
 USAGE_WINDOW_DAYS = 30
 SOURCES = ("signins", "exchange")
@@ -128,7 +129,8 @@ def readiness_summary(*, tenant: Tenant, as_of: datetime | None = None,
     `window_days` UTC days up to `as_of`."""
     as_of = as_of or timezone.now()
     last = as_of.date()
-    rows = _usage_rows(tenant, last - timedelta(days=window_days - 1), last)
+    first = last - timedelta(days=window_days - 1)
+    rows = _usage_rows(tenant, first, last)
     per_sender = _per_sender(rows)
     days = sorted({row["day"] for row in rows})
     mailbox_summary, mailbox_rows = _mailboxes(tenant)
@@ -141,7 +143,8 @@ def readiness_summary(*, tenant: Tenant, as_of: datetime | None = None,
                   "oauth_messages": totals["oauth_messages"],
                   "unknown_messages": totals["unknown_messages"],
                   "basic_signins": totals["basic_signins"],
-                  "failed_basic_signins": totals["failed_basic_signins"],
+                  "failed_basic_signins": sum(failed_signins_by_day(
+                      tenant=tenant, start=first, end=last).values()),
                   "first_day": days[0].isoformat() if days else None,
                   "last_day": days[-1].isoformat() if days else None},
         "senders": {"total": len(sender_rows), "using_basic": sum(

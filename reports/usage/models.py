@@ -39,8 +39,10 @@ class SignInEvent(TenantOwned):
 
     record_id = models.CharField(max_length=64)
     created_at = models.DateTimeField()
-    sender = models.ForeignKey("senders.Sender", on_delete=models.CASCADE,
-                               related_name="signin_events")
+    # Empty for a failed sign-in on an address that never sent (password spraying):
+    # an attempt is not a sender.
+    sender = models.ForeignKey("senders.Sender", null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="signin_events")
     user_principal_name = models.CharField(max_length=320)
     user_display_name = models.CharField(max_length=256, blank=True)
     user_id = models.CharField(max_length=64, blank=True)

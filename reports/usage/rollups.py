@@ -35,6 +35,7 @@ from reports.usage.models import (
     TenantDay,
     TenantRollup,
 )
+from reports.usage.selectors import failed_signins_by_day
 
 CHUNK = 5000
 WINDOW_DAYS = 30
@@ -106,7 +107,7 @@ def tenant_days_refresh(*, tenant: Tenant, start: date, end: date) -> int:
     totals: dict[date, TenantDay] = {}
     basic_days: dict[int, set[date]] = defaultdict(set)
     lookback = start - timedelta(days=STILL_ON_BASIC_DAYS - 1)
-    for sender_id, day, method, messages, signins, failed in _deduped_rows(
+    for sender_id, day, method, messages, signins, _failed in _deduped_rows(
             tenant=tenant, start=lookback, end=end):
         day = _as_date(day)
         if method == "basic" and (messages or signins):
@@ -116,7 +117,7 @@ def tenant_days_refresh(*, tenant: Tenant, start: date, end: date) -> int:
         row = totals.setdefault(day, TenantDay(tenant=tenant, day=day))
         setattr(row, f"{method}_messages", getattr(row, f"{method}_messages") + messages)
         row.basic_signins += signins if method == "basic" else 0
-        row.failed_signins += failed
+    _apply_failed(tenant, start, end, totals)
     _apply_sources(tenant, start, end, totals)
     _apply_burndown(tenant, start, end, totals, basic_days)
     TenantDay.objects.for_tenant(tenant).filter(day__range=(start, end)).delete()
@@ -127,6 +128,11 @@ def tenant_days_refresh(*, tenant: Tenant, start: date, end: date) -> int:
 def _as_date(value) -> date:
     # SQLite's raw cursor returns ISO strings; PostgreSQL returns dates.
     return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _apply_failed(tenant, start, end, totals) -> None:
+    for day, count in failed_signins_by_day(tenant=tenant, start=start, end=end).items():
+        totals.setdefault(day, TenantDay(tenant=tenant, day=day)).failed_signins = count
 
 
 def _apply_sources(tenant, start, end, totals) -> None:

@@ -143,12 +143,14 @@ def signin_events_store(*, tenant: Tenant, records: list[dict]) -> set[date]:
     from reports.usage.models import SignInEvent
 
     unique = {r["record_id"]: r for r in records}
+    # Only a successful sign-in makes an address a sender; failures attach to a sender
+    # that exists and otherwise stay attempts (password spraying is not usage).
     names = {r["user_principal_name"].lower(): r.get("user_display_name", "")
              for r in unique.values() if r.get("error_code", 0) == 0}
     with transaction.atomic():
-        ids = senders_ensure(tenant=tenant, display_names=names,
-                             addresses=[r["user_principal_name"] for r in unique.values()])
-        events = [SignInEvent(tenant=tenant, sender_id=ids[r["user_principal_name"].lower()],
+        senders_ensure(tenant=tenant, display_names=names, addresses=names.keys())
+        ids = _sender_ids(tenant, {r["user_principal_name"].lower() for r in unique.values()})
+        events = [SignInEvent(tenant=tenant, sender_id=ids.get(r["user_principal_name"].lower()),
                               **{k: v for k, v in r.items() if k in _SIGNIN_FIELDS})
                   for r in unique.values()]
         SignInEvent.objects.bulk_create(events, batch_size=CHUNK, ignore_conflicts=True)
@@ -176,6 +178,7 @@ def signin_usage_recompute(*, tenant: Tenant, days: Iterable[date]) -> int:
     end = datetime.combine(days[-1] + timedelta(days=1), time.min, tzinfo=UTC)
     stats = (SignInEvent.objects.for_tenant(tenant)
              .filter(created_at__gte=start, created_at__lt=end)
+             .filter(sender__isnull=False)
              .annotate(day=TruncDate("created_at", tzinfo=UTC)).filter(day__in=days)
              .values("sender_id", "day")
              .annotate(ok=Count("pk", filter=Q(error_code=0)),

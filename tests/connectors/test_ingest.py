@@ -13,7 +13,9 @@ from readiness.ingestion.choices import RunStatus
 from readiness.ingestion.models import IngestSchedule
 from readiness.ingestion.services import ingest_run
 from readiness.inventory.models import AuthenticationPolicy, Mailbox, TenantSettings
+from readiness.senders.models import Sender
 from reports.usage.models import DailyUsage, SignInEvent
+from reports.usage.selectors import failed_signins_by_day
 
 NOW = datetime.now(tz=UTC)
 
@@ -43,8 +45,16 @@ def test_it_stores_sign_ins_as_usage_and_counts_failures_apart(demo, fast_retry,
     assert counts["signins_read"] == len(expected)
     assert SignInEvent.objects.filter(tenant=tenant).count() == len(expected)
     failures = [e for e in expected if e.error_code]
-    assert sum(r[5] for r in _usage(tenant)) == len(failures)
+    senders = {e.user_principal_name for e in expected if not e.error_code}
+    on_senders = [e for e in failures if e.user_principal_name in senders]
+    assert sum(r[5] for r in _usage(tenant)) == len(on_senders)
     assert sum(r[4] for r in _usage(tenant)) == len(expected) - len(failures)
+    # Failures on addresses that never sent stay attempts, not senders.
+    assert set(Sender.objects.for_tenant(tenant).values_list("address", flat=True)) == senders
+    stray = SignInEvent.objects.filter(tenant=tenant, sender__isnull=True)
+    assert stray.count() == len(failures) - len(on_senders) > 0
+    assert sum(failed_signins_by_day(tenant=tenant, start=(NOW - timedelta(days=30)).date(),
+                                     end=NOW.date()).values()) == len(failures)
     assert set(SignInEvent.objects.exclude(error_code=0).values_list("error_code", flat=True)
                ) <= {50126, 50053, 50034}
     assert _schedule(tenant).watermark == NOW
