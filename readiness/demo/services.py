@@ -18,6 +18,8 @@ from readiness.connectors.services import tenant_onboard
 from readiness.demo.generator import DemoTenant, build_universe
 from readiness.demo.reports import detailed_report_write, export_write
 from readiness.senders.demo import workflow_demo_seed
+from readiness.senders.models import Sender
+from readiness.senders.services import sender_update_ownership
 from readiness.tenancy.models import Tenant
 from reports.imports.services import AlreadyImported, Period, report_import
 from reports.usage.rollups import usage_rollups_refresh
@@ -42,9 +44,22 @@ def _seed_tenant(demo: DemoTenant) -> Tenant:
         # Already imported when seed_demo ran earlier today: nothing to add.
         with suppress(AlreadyImported):
             report_import(tenant=tenant, path=path, period=period, file_name=path.name)
+    _seed_devices(tenant, demo)
     workflow_demo_seed(tenant=tenant)
     usage_rollups_refresh(tenant=tenant, days=len(demo.days) + 7, today=demo.today)
     return tenant
+
+
+def _seed_devices(tenant: Tenant, demo: DemoTenant) -> None:
+    """What an administrator records about each sender: what the device or app is."""
+    senders = {s.address: s for s in Sender.objects.for_tenant(tenant)}
+    for known in demo.senders:
+        sender = senders.get(known.address)
+        if sender is None or sender.vendor:
+            continue  # not seen yet, or already recorded (seed_demo ran before)
+        sender_update_ownership(tenant=tenant, sender=sender, actor=None, source="cli",
+                                changes={"device_type": known.device_type,
+                                         "vendor": known.vendor, "model": known.model})
 
 
 def demo_reports_write(*, demo: DemoTenant) -> list[tuple]:

@@ -110,7 +110,12 @@ def sender_mailboxes_link(*, tenant: Tenant, sender_ids=None) -> int:
     senders = Sender.objects.for_tenant(tenant)
     if sender_ids is not None:
         senders = senders.filter(pk__in=sender_ids)
-    return senders.update(mailbox=Subquery(match.values("pk")[:1]))
+    linked = senders.update(mailbox=Subquery(match.values("pk")[:1]))
+    # Report files carry no names; the mailbox's display name is the best label we have.
+    senders.filter(display_name="", mailbox__isnull=False).update(
+        display_name=Subquery(Mailbox.objects.filter(pk=OuterRef("mailbox_id"))
+                              .values("display_name")[:1]))
+    return linked
 
 
 def inventory_mark_stale(*, tenant: Tenant, warnings: list[str]) -> None:

@@ -9,9 +9,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_new_sender_is_linked_to_its_mailbox_whatever_the_case(tenant_a):
-    mailbox = MailboxFactory(tenant=tenant_a, address="Scanner@A.example")
+    mailbox = MailboxFactory(tenant=tenant_a, address="Scanner@A.example",
+                             display_name="Scanner, 2nd floor")
     ids = senders_ensure(tenant=tenant_a, addresses=["scanner@a.example", "app@a.example"])
-    assert Sender.objects.get(pk=ids["scanner@a.example"]).mailbox == mailbox
+    scanner = Sender.objects.get(pk=ids["scanner@a.example"])
+    assert (scanner.mailbox, scanner.display_name) == (mailbox, "Scanner, 2nd floor")
     assert Sender.objects.get(pk=ids["app@a.example"]).mailbox is None
 
 
