@@ -233,7 +233,7 @@ if config.env_bool("READINESS_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # "Sign in with Microsoft" (Entra ID, authorization code + PKCE through msal). The
-# button shows only when a client ID and secret are configured. See docs/security.md.
+# button shows only when a client ID and secret are configured. See the README, "Security".
 READINESS_ENTRA_CLIENT_ID = config.env_str("READINESS_ENTRA_CLIENT_ID")
 READINESS_ENTRA_CLIENT_SECRET = config.env_str("READINESS_ENTRA_CLIENT_SECRET")
 READINESS_ENTRA_TENANT = config.env_str("READINESS_ENTRA_TENANT", "organizations")

@@ -35,7 +35,7 @@ from readiness.senders.models import Sender, Ticket
 from readiness.tenancy.models import Tenant
 from reports.usage.models import ClientObservation, DailyUsage, TenantDay
 
-# Portfolio thresholds (docs/dashboards.md "Thresholds").
+# Portfolio thresholds (README, "Portfolio states").
 READY_SCORE = 90
 AT_RISK_SCORE = 50
 OPEN_TICKET_STATUSES = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.WAITING)

@@ -50,7 +50,7 @@ SCORE_WEIGHTS = {"messages": 0.5, "senders": 0.3, "mailboxes": 0.2}
 def readiness_score(*, smtp_messages: int, basic_messages: int, senders_total: int,
                     senders_done: int, mailboxes_total: int,
                     mailboxes_basic_possible: int) -> int | None:
-    """Readiness score 0-100 (docs/dashboards.md "Readiness score").
+    """Readiness score 0-100 (README, "Readiness score").
 
     100 x weighted mean of three shares, each in [0, 1]:
       0.5 x SMTP AUTH messages of the last 30 days that were NOT Basic,

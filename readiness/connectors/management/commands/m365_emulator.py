@@ -9,7 +9,7 @@ from readiness.connectors.emulator.server import EmulatorServer, emulator_state_
 
 class Command(BaseCommand):
     help = ("Serve a local Microsoft 365 stand-in (login, Graph, Exchange admin API) over "
-            "HTTPS for the demo universe. See docs/connectors.md.")
+            "HTTPS for the demo universe. See the README, 'Connecting Microsoft 365 tenants'.")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
