@@ -1,9 +1,9 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from readiness.inventory.models import Mailbox
-from reports.usage.models import SenderRollup, TenantDay, TenantRollup
+from reports.usage.models import SenderRollup, SignInEvent, TenantDay, TenantRollup
 from reports.usage.rollups import readiness_score, usage_rollups_refresh
 from tests.factories import DailyUsageFactory, MailboxFactory, SenderFactory
 
@@ -35,8 +35,15 @@ def usage(tenant_a):
         DailyUsageFactory(sender=printer, day=day, messages=10, source="detailed_report")
         DailyUsageFactory(sender=printer, day=day, messages=8, source="export")
         DailyUsageFactory(sender=app, day=day, auth_method="oauth", messages=5)
-    DailyUsageFactory(sender=printer, day=TODAY, messages=0, signins=3, failed_signins=7,
+    DailyUsageFactory(sender=printer, day=TODAY, messages=0, signins=3, failed_signins=2,
                       source="signins")
+    # Seven failed sign-ins that day: two on the printer, five sprayed at other addresses.
+    for n in range(7):
+        SignInEvent.objects.create(
+            tenant=tenant_a, record_id=f"fail-{n}", sender=printer if n < 2 else None,
+            created_at=datetime.combine(TODAY, time(8, n), tzinfo=UTC),
+            user_principal_name="printer@a.example" if n < 2 else f"victim{n}@a.example",
+            error_code=50126)
     MailboxFactory(tenant=tenant_a, effective_state="basic_possible")
     MailboxFactory(tenant=tenant_a, effective_state="oauth_only")
     usage_rollups_refresh(tenant=tenant_a, days=10, today=TODAY)
