@@ -64,6 +64,7 @@ class MailboxFactory(factory.django.DjangoModelFactory):
 class SenderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Sender
+        skip_postgeneration_save = True
 
     tenant = factory.SubFactory(TenantFactory)
     address = factory.Sequence(lambda n: f"sender{n}@example.test")
