@@ -94,9 +94,9 @@ class TicketListCreateAPI(TenantAPIMixin, generics.ListAPIView):
 
 class TicketAssignAPI(TenantAPIMixin, APIView):
     def post(self, request, slug, pk):
+        ticket = self.ticket(pk)  # another tenant's ticket is a 404, whatever the body
         body = TicketAssignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ticket = self.ticket(pk)
         try:
             ticket = services.ticket_assign(
                 tenant=self.tenant, ticket=ticket,
@@ -114,11 +114,12 @@ class TicketAssignAPI(TenantAPIMixin, APIView):
 
 class TicketCommentAPI(TenantAPIMixin, APIView):
     def post(self, request, slug, pk):
+        ticket = self.ticket(pk)  # another tenant's ticket is a 404, whatever the body
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
             comment = services.ticket_comment(
-                tenant=self.tenant, ticket=self.ticket(pk), body=body.validated_data["body"],
+                tenant=self.tenant, ticket=ticket, body=body.validated_data["body"],
                 actor=request.user, source="api", ip=request_ip(request))
         except ValidationError as exc:
             return _error(exc)
@@ -138,10 +139,11 @@ class SenderWorkflowListAPI(TenantAPIMixin, generics.ListAPIView):
 
 class SenderTransitionAPI(TenantAPIMixin, APIView):
     def post(self, request, slug, pk):
+        # Another tenant's sender is a 404, whatever the body.
+        sender = get_object_or_404(Sender.objects.for_tenant(self.tenant), pk=pk)
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        sender = get_object_or_404(Sender.objects.for_tenant(self.tenant), pk=pk)
         terms = None
         if data["to_status"] == SenderStatus.EXCEPTION:
             terms = services.ExceptionTerms(approver=request.user,
