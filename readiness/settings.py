@@ -202,6 +202,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema lists every tenant-scoped route: signed-in users only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Senders and tickets both have a "status": name each choice set once.
+    "ENUM_NAME_OVERRIDES": {
+        "SenderStatusEnum": "readiness.senders.choices.SenderStatus",
+        "TicketStatusEnum": "readiness.senders.choices.TicketStatus",
+    },
 }
 
 # Login throttling: five failures lock the username+IP pair for 15 minutes.

@@ -1,13 +1,7 @@
 from django import forms
 
 from readiness.connectors.choices import Cloud
-
-
-class WriteOnlyTextarea(forms.Textarea):
-    """A textarea that never renders its value: a pasted private key is not sent back."""
-
-    def format_value(self, value):
-        return None
+from readiness.core.forms import SecretField
 
 
 class ConnectionForm(forms.Form):
@@ -17,12 +11,8 @@ class ConnectionForm(forms.Form):
     directory_id = forms.CharField(label="Directory (tenant) ID", max_length=64)
     client_id = forms.CharField(label="Application (client) ID", max_length=64)
     cloud = forms.ChoiceField(choices=Cloud.choices, initial=Cloud.GLOBAL)
-    client_secret = forms.CharField(
-        required=False, strip=True, label="Client secret (value)",
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
-    certificate_key = forms.CharField(
-        required=False, label="Certificate private key (PEM)", widget=WriteOnlyTextarea(
-            attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}))
+    client_secret = SecretField(label="Client secret (value)")
+    certificate_key = SecretField(multiline=True, label="Certificate private key (PEM)")
     certificate = forms.CharField(required=False, label="Certificate (PEM)",
                                   widget=forms.Textarea(attrs={"rows": 4}))
     thumbprint = forms.CharField(required=False, max_length=64,

@@ -26,6 +26,7 @@ from readiness.inventory.services import (
     inventory_mark_stale,
     inventory_snapshot_apply,
 )
+from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
 from reports.usage.services import signin_events_store, signin_usage_recompute
 
@@ -44,18 +45,25 @@ def _guid(value: str, label: str) -> str:
         raise ValidationError({label: f"{label} must be a GUID, got {value!r}"}) from None
 
 
+AUDITED_CONNECTION_FIELDS = ("directory_id", "client_id", "cloud", "credential_kind",
+                             "certificate_thumbprint")
+
+
 def connection_save(*, tenant: Tenant, directory_id: str, client_id: str,
                     cloud: str = Cloud.GLOBAL, client_secret: str = "",
                     certificate_key: str = "", certificate: str = "",
-                    thumbprint: str = "") -> TenantConnection:
+                    thumbprint: str = "", actor=None, ip: str = "",
+                    source: str = "web") -> TenantConnection:
     """Create or update the tenant's connection. Empty credential fields keep the stored
-    credential; a new one replaces it (and forgets cached tokens for the old one)."""
+    credential; a new one replaces it (and forgets cached tokens for the old one).
+    Audited as `connection.save`: the fields, and THAT the credential was replaced."""
     if cloud not in Cloud.values:
         raise ValidationError({"cloud": f"cloud must be one of {', '.join(Cloud.values)}"})
     if certificate_key and not (certificate or thumbprint):
         raise ValidationError({"certificate": "A certificate key needs the certificate "
                                               "(PEM) or its thumbprint."})
     connection, _ = TenantConnection.objects.get_or_create(tenant=tenant)
+    before = _audited(connection)
     connection.directory_id = _guid(directory_id, "directory_id")
     connection.client_id = _guid(client_id, "client_id")
     connection.cloud = cloud
@@ -66,14 +74,23 @@ def connection_save(*, tenant: Tenant, directory_id: str, client_id: str,
                                    thumbprint=thumbprint.replace(":", "").strip())
     connection.full_clean()
     connection.save()
+    after = _audited(connection)
+    if client_secret or certificate_key:
+        after["credential"] = "replaced"  # never the value, nor its ciphertext
+    audit_record(actor=actor, tenant=tenant, action="connection.save", obj=connection,
+                 before=before, after=after, ip=ip, source=source)
     return connection
+
+
+def _audited(connection: TenantConnection) -> dict:
+    return {name: getattr(connection, name) for name in AUDITED_CONNECTION_FIELDS}
 
 
 @transaction.atomic
 def tenant_onboard(*, slug: str, name: str, directory_id: str, client_id: str,
                    domain: str = "", cloud: str = Cloud.GLOBAL, client_secret: str = "",
                    certificate_key: str = "", certificate: str = "",
-                   thumbprint: str = "") -> Tenant:
+                   thumbprint: str = "", actor=None, source: str = "cli") -> Tenant:
     """Create (or update) a tenant with its connection and ingest schedules."""
     if not (client_secret or certificate_key):
         raise ValidationError("A client secret or a certificate key is required.")
@@ -85,9 +102,9 @@ def tenant_onboard(*, slug: str, name: str, directory_id: str, client_id: str,
     connection_save(tenant=tenant, directory_id=directory_id, client_id=client_id,
                     cloud=cloud, client_secret=client_secret,
                     certificate_key=certificate_key, certificate=certificate,
-                    thumbprint=thumbprint)
-    for source in REAL_SOURCES:
-        schedule_ensure(tenant=tenant, source=source)
+                    thumbprint=thumbprint, actor=actor, source=source)
+    for ingest_source in REAL_SOURCES:
+        schedule_ensure(tenant=tenant, source=ingest_source)
     return tenant
 
 

@@ -9,10 +9,12 @@ from readiness.connectors.models import TenantConnection
 from readiness.connectors.probe import connection_test
 from readiness.connectors.selectors import connection_overview
 from readiness.connectors.services import connection_for, connection_save
+from readiness.core.forms import SensitivePostMixin
+from readiness.tenancy.audit import request_ip
 from readiness.tenancy.mixins import TenantScopedMixin
 
 
-class ConnectionView(TenantScopedMixin, TemplateView):
+class ConnectionView(SensitivePostMixin, TenantScopedMixin, TemplateView):
     """Enter or replace the app registration, and test it. Reading needs VIEW; saving
     and testing need MANAGE (TenantScopedMixin.write_capability)."""
 
@@ -44,7 +46,8 @@ class ConnectionView(TenantScopedMixin, TemplateView):
         form = self._form(data=request.POST)
         if form.is_valid():
             try:
-                connection_save(tenant=self.tenant, **form.cleaned_data)
+                connection_save(tenant=self.tenant, **form.cleaned_data,
+                                actor=request.user, ip=request_ip(request))
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

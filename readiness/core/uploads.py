@@ -14,17 +14,18 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 SNIFF_BYTES = 8192
+EXPORT_AS_CSV = "export it as CSV and upload the CSV file"
 # Magic numbers of formats people upload by mistake (or on purpose).
 FORBIDDEN_MAGIC = {
-    b"PK\x03\x04": "a ZIP archive (or XLSX workbook)",
-    b"PK\x05\x06": "a ZIP archive",
-    b"\xd0\xcf\x11\xe0": "a legacy Office document",
-    b"MZ": "a Windows executable",
-    b"\x7fELF": "an executable",
-    b"%PDF": "a PDF document",
-    b"\x1f\x8b": "a gzip archive",
-    b"\x89PNG": "an image",
-    b"\xff\xd8\xff": "an image",
+    b"PK\x03\x04": f"This looks like an Excel workbook or a ZIP archive; {EXPORT_AS_CSV}.",
+    b"PK\x05\x06": "This is a ZIP archive, not a CSV report.",
+    b"\xd0\xcf\x11\xe0": f"This looks like a legacy Office document; {EXPORT_AS_CSV}.",
+    b"MZ": "This is a Windows executable, not a CSV report.",
+    b"\x7fELF": "This is an executable, not a CSV report.",
+    b"%PDF": "This is a PDF document, not a CSV report.",
+    b"\x1f\x8b": "This is a gzip archive, not a CSV report.",
+    b"\x89PNG": "This is an image, not a CSV report.",
+    b"\xff\xd8\xff": "This is an image, not a CSV report.",
 }
 BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -38,12 +39,17 @@ def validate_upload(file, *, max_bytes: int | None = None,
     """Check an uploaded file; return the text encoding to read it with.
 
     Raises ValidationError (a message fit to show the user) when the file is empty,
-    too large, wrongly named, or not CSV text. The file position is left at 0.
+    too large, wrongly named, or not CSV text. Accepts whatever a CSV reader of
+    Microsoft 365 reports accepts: UTF-8 with or without a BOM, UTF-16 LE/BE with a
+    BOM, any delimiter. Only the first bytes are read; the file position is left at 0.
     """
     limit = max_bytes or settings.REPORT_UPLOAD_MAX_BYTES
     name = getattr(file, "name", "") or ""
     if extensions and not name.lower().endswith(extensions):
-        raise ValidationError(f"{name or 'The file'} is not a {' or '.join(extensions)} file.")
+        raise ValidationError(
+            f"{name or 'The file'} is not a {' or '.join(extensions)} file: upload the report "
+            f"as a {extensions[0]} file, as Microsoft 365 delivers it (not a workbook or "
+            "an archive).")
     size = getattr(file, "size", None)
     if size is not None and size > limit:
         raise ValidationError(
@@ -58,27 +64,42 @@ def validate_upload(file, *, max_bytes: int | None = None,
 
 
 def sniff_text_encoding(head: bytes) -> str:
-    for magic, what in FORBIDDEN_MAGIC.items():
+    for magic, message in FORBIDDEN_MAGIC.items():
         if head.startswith(magic):
-            raise ValidationError(f"This is {what}, not a CSV report.")
+            raise ValidationError(message)
     for bom, encoding in BOMS:
         if head.startswith(bom):
-            return encoding if _decodes(head, encoding) else _not_text()
-    # UTF-16 without a BOM shows as a NUL in every other byte of ASCII text.
-    if b"\x00" in head:
-        _not_text()
-    return "utf-8" if _decodes(head, "utf-8") else _not_text()
+            _check_text(head, encoding)
+            return encoding
+    if _looks_like_utf16(head):
+        raise ValidationError("The file looks like UTF-16 text without a byte order mark; "
+                              "save it again as CSV UTF-8 or as Unicode text.")
+    _check_text(head, "utf-8")
+    return "utf-8"
 
 
-def _decodes(head: bytes, encoding: str) -> bool:
+def _looks_like_utf16(head: bytes) -> bool:
+    # ASCII text as UTF-16 has a NUL in (nearly) every other byte.
+    sample = head[:64]
+    pairs = len(sample) // 2
+    zeros = max(sample[0::2].count(0), sample[1::2].count(0))
+    return pairs >= 4 and zeros >= pairs * 0.8
+
+
+def _check_text(head: bytes, encoding: str) -> None:
+    """Decode the head; a bad byte or a NUL is reported with its line number."""
     decoder = codecs.getincrementaldecoder(encoding)()
+    kind = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
     try:
         # final=False: a multi-byte character cut at the sniff boundary is fine.
         text = decoder.decode(head, final=False)
-    except UnicodeDecodeError:
-        return False
-    return "\x00" not in text
-
-
-def _not_text():
-    raise ValidationError("The file is not CSV text (expected UTF-8 or UTF-16).")
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].decode(encoding, "replace").count("\n") + 1
+        byte = exc.object[exc.start:exc.start + 1].hex()
+        raise ValidationError(
+            f"Line {line} is not valid {kind} text (byte 0x{byte}). "
+            'If you saved the file from Excel, choose "CSV UTF-8".') from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ValidationError(
+            f"Line {line} contains a NUL character: this is not a CSV text file.")

@@ -1,18 +1,19 @@
 from django.contrib import admin
 
 from readiness.notifications.models import Notification, Webhook, WebhookDelivery
+from readiness.tenancy.admin import TenantScopedAdmin
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(TenantScopedAdmin):
     list_display = ("name", "tenant", "url", "active")
     list_filter = ("active",)
-    # The secret is never shown or edited here: it is set through the tenant page.
-    exclude = ("secret_encrypted",)
+    # secret_encrypted is registered with crypto, so TenantScopedAdmin never shows it;
+    # the secret is set through the tenant's webhook page.
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(TenantScopedAdmin):
     list_display = ("created_at", "tenant", "webhook", "event", "attempt", "status",
                     "status_code")
     list_filter = ("status",)
@@ -22,7 +23,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(TenantScopedAdmin):
     list_display = ("created_at", "tenant", "kind", "key")
 
     def has_change_permission(self, request, obj=None):

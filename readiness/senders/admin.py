@@ -7,6 +7,7 @@ from readiness.senders.models import (
     SenderStatusChange,
     Ticket,
 )
+from readiness.tenancy.admin import TenantScopedAdmin
 
 
 @admin.register(DeviceModel)
@@ -19,7 +20,7 @@ class DeviceModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sender)
-class SenderAdmin(admin.ModelAdmin):
+class SenderAdmin(TenantScopedAdmin):
     list_display = ("address", "tenant", "status", "migration_path", "team")
     list_filter = ("status", "migration_path", "tenant")
     search_fields = ("address", "display_name", "team")
@@ -29,7 +30,7 @@ class SenderAdmin(admin.ModelAdmin):
 
 
 @admin.register(SenderStatusChange)
-class SenderStatusChangeAdmin(admin.ModelAdmin):
+class SenderStatusChangeAdmin(TenantScopedAdmin):
     list_display = ("created_at", "tenant", "sender", "from_status", "to_status", "actor")
 
     def has_change_permission(self, request, obj=None):
@@ -37,7 +38,7 @@ class SenderStatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(SenderException)
-class SenderExceptionAdmin(admin.ModelAdmin):
+class SenderExceptionAdmin(TenantScopedAdmin):
     list_display = ("sender", "tenant", "kind", "expires_on", "approver", "ended_at")
     list_filter = ("kind",)
 
@@ -46,7 +47,7 @@ class SenderExceptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(TenantScopedAdmin):
     list_display = ("title", "tenant", "assignee", "status", "priority", "due_date", "version")
     list_filter = ("status", "priority")
 

@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from readiness.core.http import m365_session
+from readiness.connectors.transport import session_new
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import ExternalIdentity, UserSecurity
 
@@ -45,7 +45,7 @@ def _app() -> msal.ConfidentialClientApplication:
         authority=f"{login_url}/{settings.READINESS_ENTRA_TENANT}",
         # A sovereign cloud or the emulator is not in Microsoft's instance list.
         instance_discovery=None if login_url == DEFAULT_LOGIN_URL else False,
-        http_client=m365_session(),
+        http_client=session_new(),  # the connectors' session: the same CA and timeouts
     )
 
 

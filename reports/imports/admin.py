@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from readiness.tenancy.admin import TenantScopedAdmin
 from reports.imports.models import ReportImport
 
 
 @admin.register(ReportImport)
-class ReportImportAdmin(admin.ModelAdmin):
+class ReportImportAdmin(TenantScopedAdmin):
     """Read-only: imports change only through the importer service (audited)."""
 
     list_display = ("file_name", "tenant", "format", "status", "rows", "senders",

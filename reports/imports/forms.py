@@ -1,36 +1,25 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
+
+from readiness.core.uploads import validate_upload
 
 ALLOWED_EXTENSIONS = (".csv", ".txt")
 
 
-def validate_upload(file) -> None:
-    """Size and type checks for an uploaded report, with messages for the user.
-
-    The one place to point at readiness/core/uploads.py::validate_upload once it
-    exists. Content (encoding, columns) is the parser's job, after the upload.
-    """
-    limit = settings.REPORT_UPLOAD_MAX_BYTES
-    name = (getattr(file, "name", "") or "").lower()
-    if not name.endswith(ALLOWED_EXTENSIONS):
-        raise ValidationError("Upload the report as a .csv file (as the Exchange admin "
-                              "center delivers it), not a workbook or archive.")
-    if file.size == 0:
-        raise ValidationError("The file is empty.")
-    if file.size > limit:
-        raise ValidationError(
-            f"The file is {filesizeformat(file.size)}; the limit is {filesizeformat(limit)}.")
-
-
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Report file", validators=[validate_upload],
+        label="Report file",
         help_text="The detailed report (SmtpCSReport_*.csv) or the on-screen report's "
                   "Export (.csv).")
+
+    def clean_file(self):
+        """The one upload gate (readiness/core/uploads.py): name, size, not a binary, text
+        encoding. Columns and rows are the parser's job, after the upload."""
+        file = self.cleaned_data["file"]
+        validate_upload(file, extensions=ALLOWED_EXTENSIONS)
+        return file
 
 
 class ConfirmForm(forms.Form):

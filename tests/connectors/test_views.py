@@ -103,3 +103,30 @@ def test_test_connection_with_a_wrong_secret_is_an_error(client_for, msp_admin, 
     client_for(msp_admin).post(_url(tenant), {"action": "test"})
     connection = TenantConnection.objects.get(tenant=tenant)
     assert connection.health == "error" and "AADSTS7000215" in connection.last_error
+
+
+def test_saving_credentials_is_audited_without_the_value(client_for, alice, tenant_a):
+    from readiness.tenancy.models import AuditEvent
+
+    client = client_for(alice)
+    client.post(_url(tenant_a), _form(client_secret=SECRET))
+    client.post(_url(tenant_a), _form(cloud="usgov"))
+    first, second = AuditEvent.objects.filter(action="connection.save").order_by("pk")
+    assert first.actor == alice and first.tenant == tenant_a and first.source == "web"
+    assert first.after["credential"] == "replaced" and first.after["credential_kind"] == "secret"
+    assert "credential" not in second.after and second.after["cloud"] == "usgov"
+    encrypted = TenantConnection.objects.get(tenant=tenant_a).client_secret_encrypted
+    for event in (first, second):
+        text = str(event.before) + str(event.after)
+        assert SECRET not in text and encrypted not in text
+
+
+def test_the_credential_fields_are_write_only_secret_fields(client_for, alice, tenant_a):
+    from readiness.connectors.forms import ConnectionForm
+    from readiness.core.forms import SecretField
+
+    form = ConnectionForm()
+    assert isinstance(form.fields["client_secret"], SecretField)
+    assert isinstance(form.fields["certificate_key"], SecretField)
+    response = client_for(alice).post(_url(tenant_a), _form(client_secret=SECRET))
+    assert response.wsgi_request.sensitive_post_parameters == "__ALL__"

@@ -8,7 +8,9 @@ from django.test import override_settings
 
 from readiness.connectors.models import TenantConnection
 from readiness.core import crypto
+from readiness.notifications.models import Webhook
 from readiness.tenancy.models import AuditEvent
+from tests.factories import WebhookFactory
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
@@ -22,6 +24,7 @@ def connections(tenant_a, tenant_b):
         b = TenantConnection(tenant=tenant_b)
         b.set_certificate(private_key_pem="PEM-B")
         b.save()
+        WebhookFactory(tenant=tenant_a, secret_encrypted=crypto.encrypt("hook-secret-a"))
     return a, b
 
 
@@ -38,6 +41,10 @@ def test_it_refuses_a_token_made_with_another_key(settings):
     settings.READINESS_ENCRYPTION_KEY = NEW
     with pytest.raises(crypto.SecretUnreadable):
         crypto.decrypt(token)
+
+
+def test_the_registry_lists_the_webhook_secret():
+    assert crypto.encrypted_fields_for(Webhook) == ["secret_encrypted"]
 
 
 def test_the_registry_lists_connector_secrets_and_takes_more():
@@ -57,6 +64,7 @@ def test_rotation_re_encrypts_every_registered_field_with_the_new_key(connection
     settings.READINESS_ENCRYPTION_KEY = NEW  # the new key alone reads everything
     assert crypto.decrypt(a.client_secret_encrypted) == "secret-a"
     assert crypto.decrypt(b.certificate_key_encrypted) == "PEM-B"
+    assert crypto.decrypt(Webhook.objects.get().secret_encrypted) == "hook-secret-a"
     event = AuditEvent.objects.get(action="encryption_key.rotated")
     assert event.source == "cli" and NEW not in str(event.after)
 
@@ -84,6 +92,7 @@ def test_rotation_explains_the_env_update(connections, settings, capsys):
     out = capsys.readouterr().out
     assert f"READINESS_ENCRYPTION_KEY={NEW},{OLD}" in out
     assert "connectors.TenantConnection: 2 row(s)" in out
+    assert "notifications.Webhook: 1 row(s)" in out
 
 
 @pytest.mark.django_db

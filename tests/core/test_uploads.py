@@ -29,14 +29,15 @@ def test_it_accepts_csv_text_and_names_the_encoding(content, encoding):
 
 
 @pytest.mark.parametrize(("content", "why"), [
-    (b"PK\x03\x04rest-of-a-zip", "ZIP"),
+    (b"PK\x03\x04rest-of-a-zip", "Excel workbook or a ZIP archive; export it as CSV"),
     (b"MZ\x90\x00", "executable"),
     (b"\x7fELF\x02\x01", "executable"),
     (b"%PDF-1.7", "PDF"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1", "Office"),
-    (CSV.encode("utf-16-le"), "not CSV text"),  # UTF-16 without a BOM: ambiguous NULs
-    (b"\xff\xfe\x00\xd8A\x00", "not CSV text"),  # a BOM then a lone surrogate
-    (b"caf\xe9,latin-1", "not CSV text"),
+    (CSV.encode("utf-16-le"), "UTF-16 text without a byte order mark"),
+    (b"\xff\xfe\x00\xd8A\x00", "Line 1 is not valid UTF-16"),  # a BOM, a lone surrogate
+    (b"Name\ncaf\xe9,latin-1", 'Line 2 is not valid UTF-8 text \\(byte 0xe9\\).*"CSV UTF-8"'),
+    (b"Name\nA\x00B\n", "Line 2 contains a NUL character"),
     (b"", "empty"),
 ])
 def test_it_refuses_what_is_not_csv_text(content, why):
@@ -50,7 +51,7 @@ def test_it_refuses_an_oversized_file():
 
 
 def test_it_refuses_another_extension_whatever_the_content():
-    with pytest.raises(ValidationError, match=r"not a \.csv file"):
+    with pytest.raises(ValidationError, match=r"not a \.csv file: upload the report as a \.csv"):
         validate_upload(upload(CSV.encode(), name="report.exe"))
 
 

@@ -6,19 +6,51 @@ import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 
+from readiness.senders.models import TicketComment
 from readiness.tenancy.models import Tenant
-from tests.factories import MembershipFactory, SenderFactory, UserFactory
+from reports.imports.choices import ImportStatus
+from reports.imports.models import ReportImport
+from tests.factories import (
+    MailboxFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    SenderFactory,
+    TicketFactory,
+    UserFactory,
+    WebhookFactory,
+)
 from tests.security.url_matrix import World
 
-MARKERS = ["Alpha Widgets Ltd", "alpha-sender-marker", "printer@alpha.example"]
+MARKERS = ["Alpha Widgets Ltd", "alpha-sender-marker", "printer@alpha.example",
+           "alpha-mailbox-marker", "alpha-ticket-marker", "alpha-comment-marker",
+           "alpha-import-marker.csv", "alpha-hook-marker", "alpha-target-marker"]
+
+
+def tenant_objects(tenant, *, prefix: str, assignee=None) -> dict:
+    """One of each object a tenant page or API route takes a pk of; names from prefix."""
+    mailbox = MailboxFactory(tenant=tenant, display_name=f"{prefix}-mailbox-marker")
+    sender = SenderFactory(tenant=tenant, address=f"printer@{prefix}.example",
+                           display_name=f"{prefix}-sender-marker", mailbox=mailbox)
+    ticket = TicketFactory(tenant=tenant, title=f"{prefix}-ticket-marker", assignee=assignee)
+    ticket.senders.add(sender)
+    TicketComment.objects.create(tenant=tenant, ticket=ticket, body=f"{prefix}-comment-marker")
+    report = ReportImport.objects.create(
+        tenant=tenant, file_name=f"{prefix}-import-marker.csv", sha256=prefix * 8,
+        status=ImportStatus.FAILED, error="No header row")
+    WebhookFactory(tenant=tenant, name=f"{prefix}-hook-marker")
+    target = MilestoneFactory(tenant=tenant, key=f"{prefix}-target",
+                              title=f"{prefix}-target-marker")
+    return {"sender": sender.pk, "ticket": ticket.pk, "report_import": report.pk,
+            "tenant_milestone": target.pk}
 
 
 @pytest.fixture
 def world(tenant_a, tenant_b, msp_admin, alice, hana, victor, bob, charlie):
     tenant_a.name = MARKERS[0]
     tenant_a.save()
-    SenderFactory(tenant=tenant_a, address=MARKERS[2], display_name=MARKERS[1])
-    SenderFactory(tenant=tenant_b, address="printer@beta.example")
+    objects = tenant_objects(tenant_a, prefix="alpha", assignee=hana)
+    tenant_objects(tenant_b, prefix="beta", assignee=bob)
+    milestone = MilestoneFactory(key="matrix-global", title="A Microsoft milestone")
     # A sacrificial membership for the member pages (the matrix POSTs to them).
     zed = MembershipFactory(tenant=tenant_a, user=UserFactory(username="zed"), role="viewer")
     MembershipFactory(tenant=tenant_b, user=UserFactory(username="yves"), role="viewer")
@@ -26,7 +58,7 @@ def world(tenant_a, tenant_b, msp_admin, alice, hana, victor, bob, charlie):
         "slug": tenant_a.slug, "membership": zed.pk, "app_label": "tenancy",
         "user_id": msp_admin.pk,
         "tenant_content_type": ContentType.objects.get_for_model(Tenant).pk,
-        "missing_path": "zz-missing/",
+        "missing_path": "zz-missing/", "milestone": milestone.pk, **objects,
     }
     for model in admin.site._registry:
         first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()

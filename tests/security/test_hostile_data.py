@@ -10,15 +10,30 @@ import re
 
 import openpyxl
 import pytest
+from django.utils.html import escape
 
 from readiness.core.exports import FORMULA_PREFIXES
 from readiness.inventory.models import AuthenticationPolicy
 from readiness.milestones.models import Milestone
-from tests.factories import MailboxFactory, SenderFactory
+from readiness.notifications.models import WebhookDelivery
+from readiness.senders.guidance import ps_quote
+from readiness.senders.models import Sender, Ticket, TicketComment
+from reports.imports.choices import ImportStatus, ReportFormat
+from reports.imports.models import ReportImport
+from tests.factories import (
+    DailyUsageFactory,
+    MailboxFactory,
+    SenderFactory,
+    TenantSettingsFactory,
+    TicketFactory,
+    WebhookFactory,
+)
 from tests.security.test_pages import event_handlers
 from tests.security.url_matrix import walk_pages
 
 XSS = '<img src=x onerror=alert(1)>'
+# A sender address that would break out of a PowerShell single-quoted string.
+PS_BREAKOUT = "o'; Remove-Mailbox -Identity x; '" + XSS + "@alpha.example"
 FORMULA = '=HYPERLINK("http://evil","x")'
 PAYLOADS = [XSS, FORMULA, "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
 
@@ -34,7 +49,39 @@ def hostile(world, tenant_a):
                       display_name=payload, mailbox=mailbox if i == 0 else None)
     AuthenticationPolicy.objects.create(tenant=tenant_a, name=XSS)
     Milestone.objects.create(tenant=tenant_a, key="hostile", date="2099-01-01", title=XSS)
+    Milestone.objects.create(tenant=tenant_a, key="hostile-formula", date="2099-02-01",
+                             title=FORMULA)
+    MailboxFactory(tenant=tenant_a, display_name=FORMULA, address="mb2@alpha.example")
+    _plant_in_sample_objects(world.samples, tenant_a)
+    _plant_in_what_if(tenant_a)
     return world
+
+
+def _plant_in_sample_objects(samples, tenant):
+    """The objects the matrix opens by pk (sender, ticket, import) carry payloads too."""
+    Sender.objects.filter(pk=samples["sender"]).update(display_name=XSS, team=FORMULA)
+    Ticket.objects.filter(pk=samples["ticket"]).update(title=XSS)
+    TicketFactory(tenant=tenant, title=FORMULA)
+    TicketComment.objects.create(tenant=tenant, ticket_id=samples["ticket"], body=XSS)
+    ReportImport.objects.filter(pk=samples["report_import"]).update(
+        file_name=f"{XSS}.csv", status=ImportStatus.PREVIEW_READY, format=ReportFormat.DETAILED,
+        preview={"rows": [{"line": 2, "day": "2026-01-02", "sender": XSS, "auth_method": "basic",
+                           "messages": 1, "message_id": XSS}], "senders": [XSS]})
+    ReportImport.objects.create(tenant=tenant, file_name=FORMULA, sha256="f" * 64,
+                                status=ImportStatus.REJECTED, error=f"Bad date {XSS}",
+                                error_line=3, error_column=XSS, error_value=XSS)
+    hook = WebhookFactory(tenant=tenant, name=XSS, url="https://hooks.example/<b>x</b>")
+    WebhookFactory(tenant=tenant, name=FORMULA)
+    WebhookDelivery.objects.create(tenant=tenant, webhook=hook, event="sender.regressed",
+                                   status="failed", error=XSS)
+
+
+def _plant_in_what_if(tenant):
+    """A sender that breaks when SMTP AUTH goes off, so its address lands in a script."""
+    TenantSettingsFactory(tenant=tenant, smtp_client_auth_disabled=False,
+                          security_defaults_enabled=False, conditional_access_blocks=[])
+    sender = SenderFactory(tenant=tenant, address=PS_BREAKOUT, mailbox=None)
+    DailyUsageFactory(sender=sender, auth_method="basic", messages=5)
 
 
 def cells(key, response) -> list[str]:
@@ -66,8 +113,29 @@ def test_the_tenant_pages_do_show_the_escaped_form(hostile, client_for, msp_admi
 
 
 @pytest.mark.django_db
+def test_the_what_if_scripts_quote_for_powershell_and_escape_for_html(hostile, client_for,
+                                                                       msp_admin, tenant_a):
+    body = client_for(msp_admin).get(f"/tenants/{tenant_a.slug}/what-if/").content.decode()
+    quoted = ps_quote(PS_BREAKOUT)
+    assert quoted.startswith("'o''; Remove-Mailbox")  # the quote is doubled, not closing
+    assert f"Set-CASMailbox -Identity {escape(quoted)}" in body
+
+
+@pytest.mark.django_db
+def test_the_payloads_reach_the_new_pages(hostile):
+    """Each page below shows a planted payload (escaped), so the checks above bite."""
+    wanted = {"dashboards:sender", "dashboards:mailboxes", "senders:tickets", "senders:ticket",
+              "imports:list", "imports:detail", "notifications:webhooks",
+              "notifications:deliveries", "milestones:list", "milestones:tenant",
+              "senders:what_if"}
+    shown = {key for key, _path, response in walk_pages(hostile, exports=())
+             if escape(XSS) in response.content.decode(errors="replace")}
+    assert wanted - shown == set()
+
+
+@pytest.mark.django_db
 def test_every_export_neutralises_formulas(hostile):
-    exports, neutralised = 0, set()
+    exports, neutralised, carried = 0, set(), set()
     for key, path, response in walk_pages(hostile):
         if "[" not in key:
             continue
@@ -76,8 +144,13 @@ def test_every_export_neutralises_formulas(hostile):
         dangerous = [c for c in values if c.startswith(FORMULA_PREFIXES)]
         assert dangerous == [], f"{key} {path}: {dangerous}"
         neutralised |= {c for c in values if c in {"'" + p for p in PAYLOADS}}
+        if "'" + FORMULA in values:
+            carried.add(key.split("[")[0])
         exports += 1
-    assert exports >= 4
+    assert exports >= 10
+    # Every table export with a free-text column carried the planted formula, as text.
+    assert {"dashboards:senders", "dashboards:mailboxes", "senders:tickets", "imports:list",
+            "notifications:webhooks", "milestones:list"} <= carried
     # The payloads did reach the exports (as text), so the check above could fail.
     assert {"'" + FORMULA, "'@SUM(A1)", "'-2+3", "'\tTAB"} <= neutralised
 

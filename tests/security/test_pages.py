@@ -82,3 +82,57 @@ def test_every_form_on_every_page_carries_a_csrf_token(world):
             if re.search(r'method="post"', form, re.I) and "csrfmiddlewaretoken" not in form:
                 missing.append(f"{key} {path}")
     assert missing == []
+
+
+TABS = re.compile(r'<ul class="nav nav-tabs mb-3">(.*?)</ul>', re.S)
+LINKS = re.compile(r'href="([^"]+)">([^<]+)</a>')
+
+
+def tenant_tabs(body: str) -> list[tuple[str, str]]:
+    found = TABS.search(body)
+    return LINKS.findall(found.group(1)) if found else []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "labels"), [
+    ("victor", ["Overview", "Senders", "Mailboxes", "Tickets", "Imports", "What-if",
+                "Connection", "Milestones"]),
+    ("hana", ["Overview", "Senders", "Mailboxes", "Tickets", "Imports", "What-if",
+              "Connection", "Milestones"]),
+    ("alice", ["Overview", "Senders", "Mailboxes", "Tickets", "Imports", "What-if",
+               "Connection", "Members", "Webhooks", "Audit", "Milestones"]),
+    ("msp_admin", ["Overview", "Senders", "Mailboxes", "Tickets", "Imports", "What-if",
+                   "Connection", "Members", "Webhooks", "Audit", "Milestones"]),
+])
+def test_the_tenant_tabs_show_every_page_the_role_may_open(world, client_for, persona, labels):
+    client = client_for(world.users[persona])
+    tabs = tenant_tabs(client.get(f"/tenants/{world.samples['slug']}/").content.decode())
+    assert [label for _href, label in tabs] == labels
+    for href, label in tabs:
+        assert client.get(href).status_code == 200, f"{persona}: {label} {href}"
+
+
+@pytest.mark.django_db
+def test_every_tenant_page_shows_each_tab_once_and_one_active(world):
+    pages = 0
+    for key, path, response in html_pages(world):
+        tabs = tenant_tabs(response.content.decode())
+        if not tabs:
+            continue
+        labels = [label for _href, label in tabs]
+        assert len(labels) == len(set(labels)) == 11, f"{key} {path}: {labels}"
+        section = TABS.search(response.content.decode()).group(1)
+        assert section.count("nav-link active") == 1, f"{key} {path}: no single active tab"
+        pages += 1
+    assert pages > 15
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "labels"), [
+    ("victor", ["Portfolio", "My tickets", "Milestones"]),
+    ("msp_admin", ["Portfolio", "My tickets", "Milestones", "Audit log", "Admin"]),
+])
+def test_the_top_navigation(world, client_for, persona, labels):
+    body = client_for(world.users[persona]).get("/").content.decode()
+    nav = re.search(r'<ul class="navbar-nav me-auto">(.*?)</ul>', body, re.S).group(1)
+    assert [label for _href, label in LINKS.findall(nav)] == labels

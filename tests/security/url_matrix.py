@@ -81,8 +81,53 @@ ROUTES: dict[str, Route] = {
     "tenancy:member-remove": Route(read=MANAGE, write=MANAGE, kwargs={"pk": "membership"}),
     "tenancy:audit": Route(read=MANAGE, export=True),
     "tenancy:audit-global": Route(read=MSP, export=True),
+    "dashboards:sender": Route(read=VIEW, kwargs={"pk": "sender"}),
+    "dashboards:mailboxes": Route(read=VIEW, export=True),
+    # The Microsoft 365 connection: everyone in the tenant sees its state; only a
+    # manager saves credentials or runs the test.
+    "connectors:connection": Route(read=VIEW, write=MANAGE),
+    # Remediation workflow: helpdesk (WORK) works ownership, status and tickets.
+    "senders:bulk": Route(read=None, write=WORK),
+    "senders:workflow": Route(read=VIEW, kwargs={"pk": "sender"}),
+    "senders:ownership": Route(read=WORK, write=WORK, kwargs={"pk": "sender"}),
+    "senders:transition": Route(read=None, write=WORK, kwargs={"pk": "sender"}),
+    "senders:my_tickets": Route(read=AUTH, export=True),
+    "senders:tickets": Route(read=VIEW, export=True),
+    "senders:ticket": Route(read=VIEW, write=WORK, kwargs={"pk": "ticket"}),
+    "senders:ticket_comment": Route(read=None, write=WORK, kwargs={"pk": "ticket"}),
+    # Anyone may plan; tracking the breaking senders as exceptions is a manager's call.
+    "senders:what_if": Route(read=VIEW, write=MANAGE),
+    # Webhooks carry a signing secret: managers only.
+    "notifications:webhooks": Route(read=MANAGE, write=MANAGE, export=True),
+    "notifications:deliveries": Route(read=MANAGE, export=True),
+    # Microsoft's milestones are edited by MSP admins; a tenant's targets by its managers.
+    "milestones:list": Route(read=AUTH, export=True),
+    "milestones:add": Route(read=MSP, write=MSP),
+    "milestones:edit": Route(read=MSP, write=MSP, kwargs={"pk": "milestone"}),
+    "milestones:retire": Route(read=None, write=MSP, kwargs={"pk": "milestone"}),
+    "milestones:tenant": Route(read=VIEW, write=MANAGE),
+    "milestones:tenant-retire": Route(read=None, write=MANAGE,
+                                      kwargs={"pk": "tenant_milestone"}),
+    # Report imports: everyone sees the runs; a manager uploads, confirms and deletes.
+    "imports:list": Route(read=VIEW, export=True),
+    "imports:upload": Route(read=MANAGE, write=MANAGE),
+    "imports:detail": Route(read=VIEW, kwargs={"pk": "report_import"}),
+    "imports:status": Route(read=VIEW, kwargs={"pk": "report_import"}),
+    "imports:confirm": Route(read=None, write=MANAGE, kwargs={"pk": "report_import"}),
+    "imports:delete": Route(read=MANAGE, write=MANAGE, kwargs={"pk": "report_import"}),
     # API.
     "api-schema": Route(kind=API, read=AUTH),
+    "api-tenants": Route(kind=API, read=AUTH),
+    "api-tenant-summary": Route(kind=API, read=VIEW),
+    "api-senders": Route(kind=API, read=VIEW),
+    "api-mailboxes": Route(kind=API, read=VIEW),
+    "api-usage": Route(kind=API, read=VIEW),
+    "api-my-tickets": Route(kind=API, read=AUTH),
+    "api-tickets": Route(kind=API, read=VIEW, write=WORK),
+    "api-ticket-assign": Route(kind=API, read=None, write=WORK, kwargs={"pk": "ticket"}),
+    "api-ticket-comment": Route(kind=API, read=None, write=WORK, kwargs={"pk": "ticket"}),
+    "api-sender-workflow": Route(kind=API, read=VIEW),
+    "api-sender-transition": Route(kind=API, read=None, write=WORK, kwargs={"pk": "sender"}),
     # The admin: MSP admins only. Specific names first; "admin:*" covers the rest
     # (every ModelAdmin's changelist/add/change/delete/history and the redirects).
     "admin:login": Route(kind=ADMIN, read=PUBLIC, write=PUBLIC, ok=(200, 302)),

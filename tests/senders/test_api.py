@@ -106,3 +106,19 @@ def test_the_command_line_refuses_a_viewer(victor, tenant_a, sender):
     with pytest.raises(CommandError, match="may not work"):
         call_command("sender_transition", tenant=tenant_a.slug, address=sender.address,
                      to_status="triaged", user="victor")
+
+
+def test_the_schema_documents_every_write_with_its_request_body(api, hana):
+    schema = api(hana).get("/api/schema/", {"format": "json"}).json()
+    bodies = {
+        path: op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        for path, ops in schema["paths"].items() for method, op in ops.items()
+        if method == "post"}
+    assert bodies == {
+        "/api/v1/tenants/{slug}/tickets/": "TicketCreate",
+        "/api/v1/tenants/{slug}/tickets/{id}/assign/": "TicketAssign",
+        "/api/v1/tenants/{slug}/tickets/{id}/comments/": "Comment",
+        "/api/v1/tenants/{slug}/senders/{id}/transition/": "Transition",
+    }
+    enums = schema["components"]["schemas"]
+    assert "SenderStatusEnum" in enums and "TicketStatusEnum" in enums

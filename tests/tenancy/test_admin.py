@@ -50,3 +50,21 @@ def test_membership_changes_in_the_admin_are_audited(msp_admin, charlie, client_
                            {"tenant": tenant_a.pk, "user": charlie.pk, "role": "viewer"})
     assert response.status_code == 302
     assert AuditEvent.objects.get().action == "membership.granted"
+
+
+def test_every_admin_of_a_tenant_owned_model_is_scoped():
+    from readiness.tenancy.models import TenantOwned
+
+    unscoped = [model._meta.label for model, model_admin in admin.site._registry.items()
+                if issubclass(model, TenantOwned)
+                and not isinstance(model_admin, TenantScopedAdmin)]
+    assert unscoped == []
+
+
+def test_the_webhook_admin_hides_the_signing_secret(msp_admin):
+    from readiness.notifications.models import Webhook
+
+    model_admin = admin.site._registry[Webhook]
+    request = _request(msp_admin)
+    assert "secret_encrypted" in model_admin.get_exclude(request)
+    assert "secret_encrypted" not in model_admin.get_form(request).base_fields

@@ -1,41 +1,44 @@
-"""Sign in with Microsoft, end to end over HTTPS against the in-test OIDC stand-in."""
+"""Sign in with Microsoft, end to end over HTTPS against the shared M365 emulator
+(readiness/connectors/emulator/login.py: authorize, auth-code + PKCE, ID token)."""
 
 from __future__ import annotations
 
 import uuid
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
 from django.test import Client
 
+from readiness.connectors.emulator.state import SIGNIN_CLIENT_ID, SIGNIN_CLIENT_SECRET
 from readiness.tenancy.models import AuditEvent, ExternalIdentity, UserSecurity
 from tests.factories import UserFactory
-from tests.tenancy.oidc_standin import Provider, serve
-
-TID = str(uuid.uuid4())
-OID = str(uuid.uuid4())
 
 
 @pytest.fixture
-def provider(settings, tmp_path):
-    provider = Provider(client_id="app-id", client_secret="app-secret", tid=TID)
-    provider.user = {"oid": OID, "email": "Lena@Example.test", "name": "Lena"}
-    server, ca = serve(provider, tmp_path)
-    settings.M365_LOGIN_URL = provider.base
-    settings.M365_CA_BUNDLE = str(ca)
-    settings.READINESS_ENTRA_CLIENT_ID = "app-id"
-    settings.READINESS_ENTRA_CLIENT_SECRET = "app-secret"
+def provider(settings, emulator):
+    """The emulator as the identity provider. With the multi-tenant "organizations"
+    authority and no login hint it signs in its first tenant's first user."""
+    settings.M365_LOGIN_URL = emulator.base_url
+    settings.M365_CA_BUNDLE = str(emulator.ca)
+    settings.READINESS_ENTRA_CLIENT_ID = SIGNIN_CLIENT_ID
+    settings.READINESS_ENTRA_CLIENT_SECRET = SIGNIN_CLIENT_SECRET
     settings.READINESS_ENTRA_TENANT = "organizations"
     settings.READINESS_ENTRA_ALLOWED_TENANTS = []
     settings.READINESS_ENTRA_LINK_BY_EMAIL = False
-    provider.ca = str(ca)
-    yield provider
-    server.shutdown()
+    tenant = next(iter(emulator.state.tenants.values()))
+    user = next(m for m in tenant.mailboxes if m.recipient_type == "UserMailbox")
+    emulator.base, emulator.tid, emulator.user = emulator.base_url, tenant.tenant_id, user
+    return emulator
 
 
 @pytest.fixture
-def lena(db):
-    return UserFactory(username="lena", email="lena@example.test")
+def lena(db, provider):
+    return UserFactory(username="lena", email=provider.user.address.upper())
+
+
+def subject(provider) -> str:
+    return f"{provider.tid}:{provider.user.object_id}"
 
 
 def sign_in(provider, client=None, tamper=None):
@@ -47,7 +50,7 @@ def sign_in(provider, client=None, tamper=None):
         session = client.session
         tamper(session["entra_flow"])
         session.save()
-    authorize = requests.get(start["Location"], verify=provider.ca, allow_redirects=False,
+    authorize = requests.get(start["Location"], verify=str(provider.ca), allow_redirects=False,
                              timeout=10)
     assert authorize.status_code == 302, authorize.text
     callback = authorize.headers["Location"].replace("http://testserver", "")
@@ -66,12 +69,15 @@ def test_the_button_shows_only_when_configured(provider, settings, db):
 
 
 def test_a_linked_identity_signs_in_with_pkce(provider, lena):
-    ExternalIdentity.objects.create(user=lena, subject=f"{TID}:{OID}")
-    client, response = sign_in(provider)
+    ExternalIdentity.objects.create(user=lena, subject=subject(provider))
+    client = Client()
+    start = client.get("/accounts/microsoft/login/?next=/tenants/")
+    query = parse_qs(urlparse(start["Location"]).query)
+    assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) >= 43
+    assert len(client.session["entra_flow"]["code_verifier"]) >= 43
+    client, response = sign_in(provider, client)
     assert response.status_code == 302 and response["Location"] == "/tenants/"
     assert signed_in_as(client) == str(lena.pk)
-    token_request = provider.token_requests[-1]
-    assert len(token_request["code_verifier"]) >= 43
     assert ExternalIdentity.objects.get().last_login_at is not None
 
 
@@ -86,30 +92,30 @@ def test_linking_by_email_needs_a_pinned_directory_and_permission(provider, lena
     UserSecurity.objects.create(user=lena, entra_link_by_email=True)
     client, _ = sign_in(provider)
     assert signed_in_as(client) is None  # any directory could claim that address
-    settings.READINESS_ENTRA_ALLOWED_TENANTS = [TID]
+    settings.READINESS_ENTRA_ALLOWED_TENANTS = [provider.tid]
     client, _ = sign_in(provider)
     assert signed_in_as(client) == str(lena.pk)
-    assert ExternalIdentity.objects.get().subject == f"{TID}:{OID}"
+    assert ExternalIdentity.objects.get().subject == subject(provider)
     assert not UserSecurity.objects.get(user=lena).entra_link_by_email  # one use only
     assert AuditEvent.objects.get().action == "identity.linked"
 
 
 def test_the_setting_allows_linking_by_email_for_everyone(provider, lena, settings):
-    settings.READINESS_ENTRA_TENANT = TID
+    settings.READINESS_ENTRA_TENANT = provider.tid
     settings.READINESS_ENTRA_LINK_BY_EMAIL = True
     client, _ = sign_in(provider)
     assert signed_in_as(client) == str(lena.pk)
 
 
 def test_another_directory_is_refused_when_directories_are_pinned(provider, lena, settings):
-    ExternalIdentity.objects.create(user=lena, subject=f"{TID}:{OID}")
+    ExternalIdentity.objects.create(user=lena, subject=subject(provider))
     settings.READINESS_ENTRA_ALLOWED_TENANTS = [str(uuid.uuid4())]
     client, _ = sign_in(provider)
     assert signed_in_as(client) is None
 
 
 def test_a_wrong_pkce_verifier_is_refused_by_the_token_endpoint(provider, lena):
-    ExternalIdentity.objects.create(user=lena, subject=f"{TID}:{OID}")
+    ExternalIdentity.objects.create(user=lena, subject=subject(provider))
 
     def swap_verifier(flow):
         flow["code_verifier"] = "x" * 43
@@ -120,10 +126,10 @@ def test_a_wrong_pkce_verifier_is_refused_by_the_token_endpoint(provider, lena):
 
 
 def test_a_callback_from_another_browser_is_refused(provider, lena):
-    ExternalIdentity.objects.create(user=lena, subject=f"{TID}:{OID}")
+    ExternalIdentity.objects.create(user=lena, subject=subject(provider))
     victim = Client()
     start = Client().get("/accounts/microsoft/login/")  # the attacker's own flow
-    authorize = requests.get(start["Location"], verify=provider.ca, allow_redirects=False,
+    authorize = requests.get(start["Location"], verify=str(provider.ca), allow_redirects=False,
                              timeout=10)
     victim.get("/accounts/microsoft/login/")
     victim.get(authorize.headers["Location"].replace("http://testserver", ""))
@@ -131,7 +137,7 @@ def test_a_callback_from_another_browser_is_refused(provider, lena):
 
 
 def test_a_disabled_user_cannot_sign_in(provider, lena):
-    ExternalIdentity.objects.create(user=lena, subject=f"{TID}:{OID}")
+    ExternalIdentity.objects.create(user=lena, subject=subject(provider))
     lena.is_active = False
     lena.save()
     client, _ = sign_in(provider)
@@ -139,10 +145,21 @@ def test_a_disabled_user_cannot_sign_in(provider, lena):
 
 
 def test_open_redirects_are_dropped(provider, lena):
-    ExternalIdentity.objects.create(user=lena, subject=f"{TID}:{OID}")
+    ExternalIdentity.objects.create(user=lena, subject=subject(provider))
     client = Client()
     start = client.get("/accounts/microsoft/login/?next=https://evil.example/")
-    authorize = requests.get(start["Location"], verify=provider.ca, allow_redirects=False,
+    authorize = requests.get(start["Location"], verify=str(provider.ca), allow_redirects=False,
                              timeout=10)
     response = client.get(authorize.headers["Location"].replace("http://testserver", ""))
     assert response["Location"] == "/"
+
+
+def test_sign_in_trusts_the_configured_ca_even_with_requests_ca_bundle_set(provider, lena,
+                                                                            monkeypatch):
+    """Entra uses the connectors' session (transport.session_new), whose CA pin wins."""
+    import certifi
+
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", certifi.where())  # a bundle without our CA
+    ExternalIdentity.objects.create(user=lena, subject=subject(provider))
+    client, _ = sign_in(provider)
+    assert signed_in_as(client) == str(lena.pk)

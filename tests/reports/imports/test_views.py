@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from readiness.tenancy.models import AuditEvent
 from reports.imports import services
@@ -286,3 +287,28 @@ def test_a_stored_path_cannot_escape_the_upload_root():
 
     with pytest.raises(ValueError, match="outside"):
         stored_file("../../etc/passwd")
+
+
+@pytest.mark.parametrize(("encoding", "delimiter"), [
+    ("utf-8", ","), ("utf-8-sig", ";"), ("utf-16-le", "\t"), ("utf-16-be", ","),
+    ("utf-8", "\t"),
+])
+def test_the_upload_form_accepts_every_encoding_and_delimiter_the_parser_reads(
+        tenant_a, alice, client_for, encoding, delimiter):
+    data = build_csv([detailed_row(1), detailed_row(2)], encoding=encoding, delimiter=delimiter)
+    response = _upload(client_for(alice), tenant_a, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ReportImport.objects.get().file_name == "SmtpCSReport_x.csv"
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"date,senderName\n2026-01-01,caf\xe9\n", 'Line 2 is not valid UTF-8 text (byte 0xe9)'),
+    ("date,senderName\n".encode("utf-16-le"), "UTF-16 text without a byte order mark"),
+    (b"PK\x03\x04" + bytes(100), "export it as CSV and upload the CSV file"),
+])
+def test_the_upload_form_explains_content_that_is_not_csv_text(tenant_a, alice, client_for,
+                                                               data, message):
+    response = _upload(client_for(alice), tenant_a, data)
+    assert response.status_code == 200
+    assert escape(message) in response.content.decode()
+    assert not ReportImport.objects.exists()
