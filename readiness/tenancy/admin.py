@@ -21,6 +21,20 @@ from readiness.tenancy.models import (
 )
 
 
+class ReadOnlyAdminMixin:
+    """Records that are written only by services (audit log, imports, Microsoft's
+    milestones): the admin may look, never add, change or delete."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class TenantScopedAdmin(admin.ModelAdmin):
     """Base for tenant-owned models: set `tenant_field` if the path is not "tenant"."""
 
@@ -92,7 +106,7 @@ class MembershipAdmin(TenantScopedAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(TenantScopedAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     """Read-only: the audit log has no edit path anywhere."""
 
     list_display = ("created_at", "tenant", "actor_label", "action", "object_repr", "source")
@@ -103,15 +117,6 @@ class AuditEventAdmin(TenantScopedAdmin):
         # Events without a tenant are visible to MSP admins, who are the only admin users.
         return AuditEvent.objects.all() if scoping.is_msp_admin(request.user) else (
             super().get_queryset(request))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ExternalIdentity)

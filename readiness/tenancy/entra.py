@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+import warnings
 
 import msal
 from django.conf import settings
@@ -50,9 +51,16 @@ def _app() -> msal.ConfidentialClientApplication:
 
 
 def flow_start(*, redirect_uri: str) -> dict:
-    """A new auth-code flow (keep it server-side); `flow["auth_uri"]` is where to go."""
-    return _app().initiate_auth_code_flow(scopes=[], redirect_uri=redirect_uri,
-                                          response_mode="query")
+    """A new auth-code flow (keep it server-side); `flow["auth_uri"]` is where to go.
+
+    response_mode=query on purpose: a form_post back from Microsoft is a cross-site POST
+    that arrives without our SameSite=Lax session cookie, losing the flow. The code is
+    single-use and bound to the PKCE verifier, so msal's advice does not apply here.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="response_mode='form_post' is recommended")
+        return _app().initiate_auth_code_flow(scopes=[], redirect_uri=redirect_uri,
+                                              response_mode="query")
 
 
 def flow_finish(*, flow: dict, params: dict) -> dict:

@@ -85,3 +85,20 @@ def test_a_target_of_another_tenant_cannot_be_retired(client_for, alice, tenant_
     foreign = MilestoneFactory(tenant=tenant_b, kind="internal")
     url = reverse("milestones:tenant-retire", kwargs={"slug": tenant_a.slug, "pk": foreign.pk})
     assert client_for(alice).post(url).status_code == 404
+
+
+def test_an_msp_admin_edits_a_milestone_in_the_admin_and_it_is_audited(client_for, msp_admin):
+    from readiness.milestones.models import Milestone
+    from readiness.tenancy.models import AuditEvent
+
+    milestone = Milestone.objects.get(key="default-off-existing")
+    url = reverse("admin:milestones_milestone_change", args=[milestone.pk])
+    data = {"key": milestone.key, "date": "2027-01-31", "precision": "month",
+            "kind": milestone.kind, "status": milestone.status, "title": milestone.title,
+            "source": milestone.source, "as_of": "2026-11-29"}
+    response = client_for(msp_admin).post(url, data)
+    assert response.status_code == 302, response.content[:500]
+    milestone.refresh_from_db()
+    assert milestone.date.isoformat() == "2027-01-31"
+    event = AuditEvent.objects.get(action="milestone.update", object_id=str(milestone.pk))
+    assert event.source == "admin" and event.after["date"] == "2027-01-31"
