@@ -112,14 +112,14 @@ def _execute(tenant: Tenant, schedule: IngestSchedule, triggered_by: str) -> Ing
         _finish(run, schedule, RunStatus.ERRORED, error=f"{type(exc).__name__}: {exc}")
         raise
     if run.status in (RunStatus.OK, RunStatus.PARTIAL):
-        after_ingest(tenant=tenant)
+        after_usage_change(tenant=tenant)
     return run
 
 
-def after_ingest(*, tenant: Tenant, days: int = 35) -> None:
-    """What every successful ingest or import is followed by, in this order: the workflow
-    pass (regressions, verification, new Basic senders), then the dashboard rollups,
-    which count senders by status."""
+def after_usage_change(*, tenant: Tenant, days: int = 35) -> None:
+    """What follows every successful ingest, import or import deletion, in this order:
+    the workflow pass (regressions, verification, new Basic senders), then the dashboard
+    rollups of the last `days` days, which count senders by status."""
     from readiness.senders.services import workflow_evaluate
     from reports.usage.rollups import usage_rollups_refresh
 

@@ -118,15 +118,10 @@ def _export_observation_rows(tenant: Tenant, sender_ids: set[int]) -> list[dict]
     return rows
 
 
-def rollups_refresh(*, tenant: Tenant, start: date) -> None:
-    """Ask the dashboards to rebuild their rollups back to ``start``.
+def usage_followup(*, tenant: Tenant, start: date) -> None:
+    """After an import or a deletion changed usage back to `start`: the same follow-up
+    as an ingest (workflow pass, then rollups covering the changed days)."""
+    from readiness.ingestion.services import after_usage_change
 
-    The one guarded import of reports.usage.rollups (built on the dashboards branch):
-    until it is merged there are no rollups to refresh.
-    """
-    try:
-        from reports.usage.rollups import usage_rollups_refresh
-    except ImportError:
-        return
     days = max(35, (timezone.now().date() - start).days + 8)
-    usage_rollups_refresh(tenant=tenant, days=days)
+    after_usage_change(tenant=tenant, days=days)

@@ -255,7 +255,7 @@ def _merge(report: ReportImport, info: FileInfo, summary: Summary, stage: Messag
     audit_record(actor=actor, tenant=tenant, action="import.apply", obj=report,
                  after=_figures(report), source=source)
     start = report.period_start
-    transaction.on_commit(lambda: recompute.rollups_refresh(tenant=tenant, start=start))
+    transaction.on_commit(lambda: recompute.usage_followup(tenant=tenant, start=start))
 
 
 def _aggregates_upsert(report: ReportImport, rows: list[ExportRow], ids: dict[str, int]) -> None:
@@ -314,7 +314,7 @@ def report_delete(*, report: ReportImport, actor, ip: str = "", source: str = "w
         transaction.on_commit(lambda: file_discard(stored))
         if before["status"] == ImportStatus.IMPORTED:
             tenant, start = report.tenant, report.period_start
-            transaction.on_commit(lambda: recompute.rollups_refresh(tenant=tenant, start=start))
+            transaction.on_commit(lambda: recompute.usage_followup(tenant=tenant, start=start))
 
 
 def _contributions_remove(report: ReportImport) -> None:
