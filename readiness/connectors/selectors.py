@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from readiness.connectors.endpoints import admin_consent_url
 from readiness.connectors.models import TenantConnection
@@ -38,14 +39,19 @@ def connection_overview(*, tenant: Tenant) -> dict:
                  .filter(source__in=SOURCES)}
     org = TenantSettings.objects.for_tenant(tenant).first()
     now = timezone.now()
-    sources = [{"name": name, **source_status(
+    sources = [_for_display({"name": name, **source_status(
         schedule=schedules.get(name), connection=connection, now=now,
-        settings_stale=bool(org and org.is_stale and name == "exchange"))}
+        settings_stale=bool(org and org.is_stale and name == "exchange"))})
         for name in SOURCES]
     consent = admin_consent_url(cloud=connection.cloud, directory_id=connection.directory_id,
                                 client_id=connection.client_id) if (
         connection and connection.directory_id and connection.client_id) else ""
     return {"connection": connection, "sources": sources, "consent_url": consent,
             "checks": (connection.permissions or {}).get("checks", []) if connection else [],
-            "checked_at": (connection.permissions or {}).get("checked_at") if connection
-            else None}
+            "checked_at": parse_datetime((connection.permissions or {}).get("checked_at") or "")
+            if connection else None}
+
+
+def _for_display(source: dict) -> dict:
+    # The report's JSON carries ISO strings; the page formats real datetimes.
+    return {**source, "last_success": parse_datetime(source.get("last_success") or "")}
