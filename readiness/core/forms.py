@@ -30,3 +30,13 @@ class SensitivePostMixin:
     def dispatch(self, request, *args, **kwargs):
         request.sensitive_post_parameters = "__ALL__"
         return super().dispatch(request, *args, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value must be ISO (YYYY-MM-DD) whatever the
+    locale, or the browser shows an empty field and a save silently clears the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

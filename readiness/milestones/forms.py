@@ -5,10 +5,11 @@ from functools import partial
 from django import forms
 from django.utils.text import slugify
 
+from readiness.core.forms import DateInput
 from readiness.milestones.choices import Precision
 from readiness.milestones.models import Milestone
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = DateInput()
 
 
 class MilestoneForm(forms.ModelForm):

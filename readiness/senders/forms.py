@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from readiness.core.forms import DateInput
 from readiness.senders.choices import (
     ALLOWED_TRANSITIONS,
     SYSTEM_ONLY_STATUSES,
@@ -19,7 +20,7 @@ from readiness.senders.services.ownership import OWNERSHIP_FIELDS
 from readiness.senders.services.tickets import ASSIGNABLE_ROLES
 from readiness.tenancy.models import Tenant
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def members(tenant: Tenant, roles=None):

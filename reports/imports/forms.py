@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from readiness.core.forms import DateInput
 from readiness.core.uploads import validate_upload
 
 ALLOWED_EXTENSIONS = (".csv", ".txt")
@@ -25,8 +26,8 @@ class UploadForm(forms.Form):
 class ConfirmForm(forms.Form):
     """Export files carry no dates: the person importing states the period."""
 
-    period_start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(required=False, widget=DateInput())
+    period_end = forms.DateField(required=False, widget=DateInput())
 
     def __init__(self, *args, needs_period: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -36,3 +36,17 @@ def test_sensitive_post_views_hide_every_post_value_from_error_reports():
     CredentialView.as_view()(request)
     shown = SafeExceptionReporterFilter().get_post_parameters(request)
     assert shown["client_secret"] != "hunter2-secret"
+
+
+def test_a_date_field_renders_iso_whatever_the_locale():
+    import datetime as dt
+
+    from django import forms as django_forms
+
+    from readiness.core.forms import DateInput
+
+    class Form(django_forms.Form):
+        due = django_forms.DateField(widget=DateInput())
+
+    html = str(Form(initial={"due": dt.date(2026, 12, 17)})["due"])
+    assert 'type="date"' in html and 'value="2026-12-17"' in html

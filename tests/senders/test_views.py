@@ -202,6 +202,13 @@ def test_the_second_editor_of_a_ticket_sees_a_conflict_with_current_values(
     assert Ticket.objects.get(pk=ticket.pk).title == "Alice's title"
 
 
+def test_the_ticket_form_shows_the_due_date_so_a_save_keeps_it(client_for, hana, tenant_a,
+                                                              ticket):
+    Ticket.objects.filter(pk=ticket.pk).update(due_date=dt.date(2026, 12, 17))
+    url = reverse("senders:ticket", args=[tenant_a.slug, ticket.pk])
+    assert b'value="2026-12-17"' in client_for(hana).get(url).content
+
+
 def test_a_viewer_cannot_edit_a_ticket(client_for, victor, tenant_a, ticket):
     url = reverse("senders:ticket", args=[tenant_a.slug, ticket.pk])
     assert client_for(victor).post(url, _ticket_form(ticket, title="x")).status_code == 403
