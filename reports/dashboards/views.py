@@ -10,23 +10,17 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from readiness.core.exports import SafeExportMixin
-from readiness.inventory.choices import EffectiveState
-from readiness.senders.choices import SenderStatus
 from readiness.tenancy import scoping
 from readiness.tenancy.mixins import TenantScopedMixin
 from reports.dashboards import charts, selectors
 from reports.dashboards.filtersets import MailboxFilterSet, SenderFilterSet, TenantFilterSet
+from reports.dashboards.overview import TIMELINE_DAYS, tenant_overview
 from reports.dashboards.tables import (
     SENDER_OPTIONAL_COLUMNS,
     MailboxTable,
     PortfolioTable,
     SenderTable,
 )
-from reports.usage.models import TenantRollup
-
-TIMELINE_DAYS = 90
-EXPOSURE_STATES = [EffectiveState.BASIC_POSSIBLE, EffectiveState.UNKNOWN,
-                   EffectiveState.OAUTH_ONLY, EffectiveState.SMTP_AUTH_OFF]
 
 
 class PortfolioView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
@@ -61,45 +55,8 @@ class TenantOverviewView(TenantScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        start, end = selectors.window(TIMELINE_DAYS)
-        days = selectors.tenant_days(tenant=self.tenant, start=start, end=end)
-        milestones = selectors.milestone_rows(tenant=self.tenant)
-        upcoming = selectors.next_milestone(tenant=self.tenant)
-        states = selectors.mailbox_state_counts(tenant=self.tenant)
-        rollup = TenantRollup.objects.filter(tenant=self.tenant).first()
-        # Show the data and the run-up to the next milestone; older ones sit behind "all".
-        window = (start, max(end, upcoming.date if upcoming else end) + timedelta(days=7))
-        forecast = charts.projection(
-            [(d["day"], sum(d["basic_senders_by_status"].values())) for d in days],
-            milestone_date=upcoming.date if upcoming else None,
-            milestone_title=upcoming.title if upcoming else "",
-            milestone_when=upcoming.when_label if upcoming else None)
-        state_rows = [(s, EffectiveState(s).label, states.get(s, 0)) for s in EXPOSURE_STATES]
-        tls_rows = sorted((rollup.senders_by_tls if rollup else {}).items())
-        context.update(
-            days=days, rollup=rollup, next_milestone=upcoming, forecast=forecast,
-            state_rows=state_rows, tls_rows=tls_rows, mailboxes_total=sum(states.values()),
-            basic_share=_share(rollup), start=start, end=end,
-            kpi={f: getattr(rollup, f) if rollup else None for f in (
-                "basic_senders_30d", "basic_signins_30d", "failed_signins_30d")},
-            timeline=charts.timeline_figure(days, milestones, window),
-            burndown=charts.burndown_figure(days, dict(SenderStatus.choices), forecast,
-                                            milestones, window),
-            exposure=charts.bar_figure(state_rows, title="mailboxes",
-                                       colours=charts.STATE_COLOURS),
-            tls=charts.bar_figure([(v, v, n) for v, n in tls_rows], title="senders",
-                                  colours={"TLS1_0": "#d62728", "TLS1_1": "#ff7f0e"}),
-            coverage=charts.coverage_figure(days, start, end),
-            burndown_rows=[(d["day"], d["basic_senders_by_status"]) for d in days],
-            status_labels=dict(SenderStatus.choices),
-        )
+        context.update(tenant_overview(tenant=self.tenant))
         return context
-
-
-def _share(rollup: TenantRollup | None) -> int | None:
-    if rollup is None or not rollup.smtp_messages_30d:
-        return None
-    return round(100 * rollup.basic_messages_30d / rollup.smtp_messages_30d)
 
 
 class SenderListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, FilterView):
