@@ -2,11 +2,12 @@ from django.contrib import admin
 
 from readiness.milestones.models import Milestone
 from readiness.milestones.services import milestone_save
+from readiness.tenancy.admin import HttpsUrlAdmin
 from readiness.tenancy.audit import request_ip
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(HttpsUrlAdmin):
     """Editable by MSP admins (the only admin users); every save goes through the audited
     service. Milestones are retired (superseded), not deleted: the charts keep showing
     a cancelled date, so deletion is not offered."""

@@ -7,11 +7,11 @@ from readiness.senders.models import (
     SenderStatusChange,
     Ticket,
 )
-from readiness.tenancy.admin import TenantScopedAdmin
+from readiness.tenancy.admin import HttpsUrlAdmin, TenantScopedAdmin
 
 
 @admin.register(DeviceModel)
-class DeviceModelAdmin(admin.ModelAdmin):
+class DeviceModelAdmin(HttpsUrlAdmin):
     """The device catalogue is shared by all tenants and edited here."""
 
     list_display = ("vendor", "model", "device_type", "oauth_support", "evidence_url")

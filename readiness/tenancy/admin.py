@@ -8,6 +8,7 @@ encrypted column (crypto.ENCRYPTED_FIELDS), so the admin cannot leak either way.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from readiness.core import crypto
 from readiness.tenancy import scoping, services
@@ -35,7 +36,13 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class TenantScopedAdmin(admin.ModelAdmin):
+class HttpsUrlAdmin(admin.ModelAdmin):
+    """URL fields typed without a scheme mean https (Django 6's default, chosen now)."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class TenantScopedAdmin(HttpsUrlAdmin):
     """Base for tenant-owned models: set `tenant_field` if the path is not "tenant"."""
 
     tenant_field = "tenant"
