@@ -11,8 +11,8 @@ from reports.imports.choices import ImportStatus
 from reports.imports.models import ReportImport
 from reports.imports.storage import stored_file
 from reports.usage.models import DailyUsage
+from tests.conftest import wait_for
 from tests.factories import TenantFactory, UserFactory
-from tests.ingestion.test_worker_e2e import wait_for, worker, worker_queue  # noqa: F401
 
 from .conftest import SAMPLES
 
@@ -23,7 +23,7 @@ def _status(pk):
     return ReportImport.objects.get(pk=pk).status
 
 
-def test_an_upload_is_inspected_and_applied_by_a_real_worker(worker, settings):  # noqa: F811
+def test_an_upload_is_inspected_and_applied_by_a_real_worker(worker, settings):
     settings.REPORT_UPLOAD_DIR = settings.DATA_DIR / "uploads"  # where the worker looks
     tenant, user = TenantFactory(), UserFactory()
     data = (SAMPLES / "SmtpCSReport_sample.csv").read_bytes()

@@ -1,0 +1,37 @@
+"""A manager uploads a report in the browser: the progress bar follows a real Celery
+worker reading it, the preview appears, and confirming imports it."""
+
+import pytest
+
+from reports.imports.models import ReportImport
+from reports.usage.models import DailyUsage
+from tests.browser.conftest import session_cookie_for
+from tests.reports.imports.conftest import SAMPLES
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def manager_cookie(alice):
+    return session_cookie_for(alice)
+
+
+def test_upload_preview_and_confirm_through_a_real_worker(worker, settings, tenant_a,
+                                                          manager_cookie, page_as):
+    settings.REPORT_UPLOAD_DIR = settings.DATA_DIR / "uploads"  # where the worker looks
+    page = page_as(manager_cookie)
+    page.goto(f"/tenants/{tenant_a.slug}/imports/upload/")
+    page.set_input_files("input[type=file]", str(SAMPLES / "SmtpCSReport_sample.csv"))
+    page.click("text=Upload and preview")
+
+    # The progress page polls the status endpoint and reloads itself into the preview.
+    page.wait_for_selector("text=Import these 5 rows", timeout=90000)
+    assert "utf-16-le" in page.content()  # the preview names what it detected
+    page.click("text=Import these 5 rows")
+    page.wait_for_selector("#import-status-label:has-text('Imported')", timeout=90000)
+    assert page.problems == []
+    page.close()
+
+    report = ReportImport.objects.get(tenant=tenant_a)
+    assert report.status == "imported" and report.uploaded_by.username == "alice"
+    assert DailyUsage.objects.filter(tenant=tenant_a, source="detailed_report").exists()
