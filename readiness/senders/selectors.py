@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from readiness.senders.choices import OPEN_TICKET_STATUSES, OAuthSupport
 from readiness.senders.models import Sender, SenderException, SenderStatusChange, Ticket
 from readiness.tenancy import scoping
-from readiness.tenancy.models import Tenant
+from readiness.tenancy.choices import Role
+from readiness.tenancy.models import Membership, Tenant
 from reports.usage.models import DailyUsage
+
+# Who may hold a ticket: the tenant's helpdesk and managers (and MSP admins).
+ASSIGNABLE_ROLES = (Role.HELPDESK, Role.MANAGER)
 
 
 def covered_days(*, tenant: Tenant, start: date, end: date) -> set[date]:
@@ -98,3 +103,14 @@ def active_since(days: int = 30, today: date | None = None) -> date:
 
 def has_usage_since(since: date) -> Exists:
     return Exists(DailyUsage.objects.filter(sender=OuterRef("pk"), day__gte=since))
+
+
+def assignee_by_username(*, tenant: Tenant, username: str):
+    """The active user named `username` who may hold this tenant's tickets, else None.
+
+    Looked up among the tenant's helpdesk and managers (and MSP admins) only, so an
+    API caller cannot learn which usernames exist in other tenants.
+    """
+    assignable = Membership.objects.for_tenant(tenant).filter(role__in=ASSIGNABLE_ROLES)
+    return (get_user_model().objects.filter(username=username, is_active=True)
+            .filter(Q(pk__in=assignable.values("user")) | Q(is_superuser=True)).first())

@@ -6,7 +6,6 @@ writing is a 403, helpdesk (WORK) can work tickets and statuses.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -49,9 +48,11 @@ class TenantAPIMixin:
     def user_named(self, username):
         if not username:
             return None
-        user = get_user_model().objects.filter(username=username).first()
+        user = selectors.assignee_by_username(tenant=self.tenant, username=username)
         if user is None:
-            raise ValidationError({"assignee": f"No user '{username}'."})
+            # One message whether or not the name exists elsewhere: no enumeration.
+            raise ValidationError({"assignee": f"No helpdesk or manager of this tenant is "
+                                               f"named '{username}'."})
         return user
 
 

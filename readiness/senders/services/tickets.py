@@ -15,16 +15,15 @@ from readiness.milestones.choices import Kind
 from readiness.milestones.models import Milestone
 from readiness.senders.choices import SenderStatus, TicketEventKind, TicketPriority
 from readiness.senders.models import Sender, Ticket, TicketComment, TicketEvent
+from readiness.senders.selectors import ASSIGNABLE_ROLES
 from readiness.senders.services.workflow import TransitionRefused, sender_transition
 from readiness.tenancy.audit import audit_record
-from readiness.tenancy.choices import Role
 from readiness.tenancy.models import Membership, Tenant
 from reports.usage.choices import AuthMethod
 from reports.usage.models import DailyUsage
 
 EDITABLE_FIELDS = ("title", "assignee", "status", "priority", "due_date", "external_id",
                    "external_url")
-ASSIGNABLE_ROLES = (Role.HELPDESK, Role.MANAGER)
 # Senders in these statuses move to "assigned" when their ticket gets an assignee.
 _ASSIGN_FROM = (SenderStatus.NEW, SenderStatus.TRIAGED, SenderStatus.REGRESSED)
 
