@@ -135,6 +135,6 @@ class TrackExceptionsForm(forms.Form):
 
     def clean_expires_on(self):
         value = self.cleaned_data["expires_on"]
-        if value <= timezone.localdate():
+        if value <= timezone.now().date():
             raise forms.ValidationError("The expiry must be in the future.")
         return value

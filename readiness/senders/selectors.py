@@ -77,7 +77,7 @@ def _overdue_annotation(today: date):
 
 def ticket_queryset(*, tenant: Tenant, today: date | None = None) -> QuerySet[Ticket]:
     """The team queue: the tenant's tickets with the related rows the tables show."""
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     return (Ticket.objects.for_tenant(tenant)
             .select_related("tenant", "assignee", "updated_by")
             .annotate(is_overdue=_overdue_annotation(today)))
@@ -85,7 +85,7 @@ def ticket_queryset(*, tenant: Tenant, today: date | None = None) -> QuerySet[Ti
 
 def my_ticket_queryset(*, user, today: date | None = None) -> QuerySet[Ticket]:
     """My queue: tickets assigned to the user in every tenant the user may still see."""
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     return (scoping.scope(Ticket.objects.filter(assignee=user), user)
             .select_related("tenant", "assignee", "updated_by")
             .annotate(is_overdue=_overdue_annotation(today)))
@@ -98,7 +98,7 @@ def overdue_tickets(*, tenant: Tenant, today: date) -> QuerySet[Ticket]:
 
 
 def active_since(days: int = 30, today: date | None = None) -> date:
-    return (today or timezone.localdate()) - timedelta(days=days - 1)
+    return (today or timezone.now().date()) - timedelta(days=days - 1)
 
 
 def has_usage_since(since: date) -> Exists:

@@ -49,7 +49,7 @@ def assignee_validate(*, tenant: Tenant, user) -> None:
 
 def ticket_default_due(*, tenant: Tenant, today: date | None = None) -> date | None:
     """The next deadline/internal milestone minus the tenant's buffer (never before today)."""
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     milestone = (Milestone.objects.for_tenant(tenant).upcoming(today)
                  .filter(kind__in=(Kind.DEADLINE, Kind.INTERNAL)).order_by("date").first())
     if milestone is None:
@@ -83,7 +83,7 @@ def ticket_create(*, tenant: Tenant, senders: list[Sender], actor, title: str = 
                   assignee=None, due_date: date | None = None, priority: str | None = None,
                   source: str = "web", ip: str = "", today: date | None = None) -> Ticket:
     """A ticket for one sender or a group; due date and priority derived unless given."""
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     if not senders or any(s.tenant_id != tenant.pk for s in senders):
         raise ValidationError("A ticket covers one or more senders of this tenant.")
     assignee_validate(tenant=tenant, user=assignee)

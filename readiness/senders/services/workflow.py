@@ -85,7 +85,7 @@ def sender_transition(*, tenant: Tenant, sender: Sender, to_status: str, actor,
     reason = transition_refusal(from_status, to_status, system=system)
     if reason is None and to_status == SenderStatus.EXCEPTION:
         reason = exception_terms_refusal(tenant=tenant, terms=exception,
-                                         today=timezone.localdate())
+                                         today=timezone.now().date())
     if reason:
         raise TransitionRefused(reason)
     now = timezone.now()
@@ -130,7 +130,7 @@ def _exception_follow(*, tenant, sender, from_status, to_status, terms) -> None:
 def sender_exception_grant(*, tenant: Tenant, sender: Sender, kind: str,
                            terms: ExceptionTerms) -> SenderException:
     """Record (or extend) the one active exception of this kind for the sender."""
-    reason = exception_terms_refusal(tenant=tenant, terms=terms, today=timezone.localdate())
+    reason = exception_terms_refusal(tenant=tenant, terms=terms, today=timezone.now().date())
     if reason:
         raise TransitionRefused(reason)
     exception, _ = SenderException.objects.update_or_create(
