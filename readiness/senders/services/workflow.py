@@ -160,3 +160,18 @@ def sender_exceptions_track(*, tenant: Tenant, senders: list[Sender], kind: str,
                  after={"kind": kind, "senders": [e.sender_id for e in tracked],
                         "expires_on": expires_on.isoformat()}, ip=ip, source=source)
     return tracked
+
+
+def what_if_exceptions_track(*, tenant: Tenant, scenario: str, actor, expires_on: date,
+                             source: str = "web", ip: str = "") -> list[SenderException]:
+    """Track, until `expires_on`, an exception for every sender the what-if `scenario`
+    would break: SMTP AUTH kept on (org-wide off) or Basic kept (Basic off by default)."""
+    from readiness.senders import whatif
+
+    plan = whatif.what_if_plans(tenant=tenant)[scenario]
+    kind = (ExceptionKind.KEEP_SMTP_AUTH if scenario == whatif.ORG_OFF
+            else ExceptionKind.KEEP_BASIC)
+    return sender_exceptions_track(
+        tenant=tenant, senders=[impact.sender for impact in plan.breaks], kind=kind,
+        reason=f"What-if planner: {plan.title} — kept working while it migrates",
+        actor=actor, expires_on=expires_on, source=source, ip=ip)
