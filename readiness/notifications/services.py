@@ -252,13 +252,3 @@ def webhook_create(*, tenant: Tenant, name: str, url: str, events: list[str],
                  source=source)
     return webhook, secret
 
-
-def webhook_set_active(*, tenant: Tenant, webhook: Webhook, active: bool, actor=None,
-                       ip: str = "") -> Webhook:
-    from readiness.tenancy.audit import audit_record
-
-    Webhook.objects.for_tenant(tenant).filter(pk=webhook.pk).update(active=active)
-    webhook.active = active
-    audit_record(actor=actor, tenant=tenant, action="webhook.active", obj=webhook,
-                 after={"active": active}, ip=ip)
-    return webhook

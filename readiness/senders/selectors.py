@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from readiness.senders.choices import OPEN_TICKET_STATUSES, OAuthSupport
+from readiness.senders.choices import OPEN_TICKET_STATUSES
 from readiness.senders.models import Sender, SenderException, SenderStatusChange, Ticket
 from readiness.tenancy import scoping
 from readiness.tenancy.choices import Role
@@ -37,17 +37,6 @@ def coverage_complete(*, tenant: Tenant, start: date, end: date) -> bool:
         return False
     wanted = (end - start).days + 1
     return len(covered_days(tenant=tenant, start=start, end=end)) == wanted
-
-
-def needs_relay_q(prefix: str = "") -> Q:
-    """Filter for senders whose catalogue device has no OAuth at all (annotation-friendly)."""
-    return Q(**{f"{prefix}device_model__oauth_support": OAuthSupport.NO})
-
-
-def with_needs_relay(queryset: QuerySet[Sender]) -> QuerySet[Sender]:
-    """Annotates `needs_relay_flag` for tables (one JOIN, no extra query per row)."""
-    return queryset.annotate(needs_relay_flag=Case(When(needs_relay_q(), then=Value(True)),
-                                                   default=Value(False)))
 
 
 def sender_needs_relay(sender: Sender) -> bool:
@@ -95,14 +84,6 @@ def overdue_tickets(*, tenant: Tenant, today: date) -> QuerySet[Ticket]:
     return (Ticket.objects.for_tenant(tenant)
             .filter(due_date__lt=today, status__in=OPEN_TICKET_STATUSES)
             .select_related("assignee"))
-
-
-def active_since(days: int = 30, today: date | None = None) -> date:
-    return (today or timezone.now().date()) - timedelta(days=days - 1)
-
-
-def has_usage_since(since: date) -> Exists:
-    return Exists(DailyUsage.objects.filter(sender=OuterRef("pk"), day__gte=since))
 
 
 def assignee_by_username(*, tenant: Tenant, username: str):
