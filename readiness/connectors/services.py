@@ -49,6 +49,7 @@ AUDITED_CONNECTION_FIELDS = ("directory_id", "client_id", "cloud", "credential_k
                              "certificate_thumbprint")
 
 
+@transaction.atomic
 def connection_save(*, tenant: Tenant, directory_id: str, client_id: str,
                     cloud: str = Cloud.GLOBAL, client_secret: str = "",
                     certificate_key: str = "", certificate: str = "",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView
 from django_filters.views import FilterView
@@ -21,7 +21,7 @@ from readiness.milestones.models import Milestone
 from readiness.milestones.tables import MilestoneTable
 from readiness.tenancy import scoping
 from readiness.tenancy.audit import request_ip
-from readiness.tenancy.mixins import TenantScopedMixin
+from readiness.tenancy.mixins import MSPAdminRequiredMixin, TenantScopedMixin
 
 
 class MilestoneListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
@@ -38,14 +38,7 @@ class MilestoneListView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, F
                 .select_related("tenant").order_by("date", "key"))
 
 
-class MspAdminRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not scoping.is_msp_admin(request.user):
-            raise PermissionDenied("Only MSP admins edit Microsoft's milestones.")
-        return super().dispatch(request, *args, **kwargs)
-
-
-class MilestoneEditView(MspAdminRequiredMixin, FormView):
+class MilestoneEditView(MSPAdminRequiredMixin, FormView):
     """Add (no pk) or edit (pk) one of Microsoft's milestones."""
 
     template_name = "milestones/form.html"
@@ -65,7 +58,7 @@ class MilestoneEditView(MspAdminRequiredMixin, FormView):
         return redirect("milestones:list")
 
 
-class MilestoneRetireView(MspAdminRequiredMixin, View):
+class MilestoneRetireView(MSPAdminRequiredMixin, View):
     def post(self, request, pk):
         milestone = get_object_or_404(Milestone, pk=pk, tenant__isnull=True)
         services.milestone_retire(actor=request.user, milestone=milestone, ip=request_ip(request))
@@ -83,14 +76,8 @@ class TenantTargetView(TenantScopedMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["targets"] = Milestone.objects.filter(tenant=self.tenant).order_by("date")
         context["microsoft"] = Milestone.objects.for_tenant(None).upcoming(
-            self.today()).order_by("date")[:5]
+            timezone.now().date()).order_by("date")[:5]
         return context
-
-    @staticmethod
-    def today():
-        from django.utils import timezone
-
-        return timezone.now().date()
 
     def form_valid(self, form):
         services.milestone_save(actor=self.request.user, milestone=form.build(tenant=self.tenant),
@@ -101,6 +88,7 @@ class TenantTargetView(TenantScopedMixin, FormView):
 
 class TenantTargetRetireView(TenantScopedMixin, View):
     def post(self, request, slug, pk):
+        # filter(tenant=...), not for_tenant(): that would include Microsoft's milestones.
         milestone = get_object_or_404(Milestone.objects.filter(tenant=self.tenant), pk=pk)
         services.milestone_retire(actor=request.user, milestone=milestone, ip=request_ip(request))
         messages.success(request, f"Target cancelled: {milestone.title}")

@@ -188,17 +188,20 @@ def sender_regressed(*, sender_id: int) -> None:
 
 
 def senders_new_basic(*, tenant: Tenant, sender_ids: list[int]) -> int:
-    """One digest to the tenant's managers listing senders not announced before."""
-    fresh = [pk for pk in sender_ids
-             if notify_once(tenant=tenant, kind="sender.new_basic", key=str(pk), recipients=[])]
+    """One digest to the tenant's managers listing senders not announced before.
+
+    Ids of other tenants' senders are ignored."""
+    senders = dict(Sender.objects.for_tenant(tenant).filter(pk__in=sender_ids)
+                   .order_by("address").values_list("pk", "address"))
+    fresh = {pk: address for pk, address in senders.items()
+             if notify_once(tenant=tenant, kind="sender.new_basic", key=str(pk), recipients=[])}
     if not fresh:
         return 0
-    addresses = list(Sender.objects.filter(pk__in=fresh).values_list("address", flat=True))
     transaction.on_commit(lambda: _email(
-        f"[{tenant.name}] {len(addresses)} new sender(s) using Basic SMTP AUTH",
+        f"[{tenant.name}] {len(fresh)} new sender(s) using Basic SMTP AUTH",
         "Senders never seen before started submitting with Basic authentication:\n"
-        + "\n".join(f"- {a}" for a in addresses), _managers(tenant)))
-    for pk, address in zip(fresh, addresses, strict=False):
+        + "\n".join(f"- {a}" for a in fresh.values()), _managers(tenant)))
+    for pk, address in fresh.items():
         webhooks_emit(tenant=tenant, event=Event.SENDER_NEW_BASIC,
                       data={"sender": pk, "address": address})
     return len(fresh)
@@ -249,13 +252,3 @@ def webhook_create(*, tenant: Tenant, name: str, url: str, events: list[str],
                  source=source)
     return webhook, secret
 
-
-def webhook_set_active(*, tenant: Tenant, webhook: Webhook, active: bool, actor=None,
-                       ip: str = "") -> Webhook:
-    from readiness.tenancy.audit import audit_record
-
-    Webhook.objects.for_tenant(tenant).filter(pk=webhook.pk).update(active=active)
-    webhook.active = active
-    audit_record(actor=actor, tenant=tenant, action="webhook.active", obj=webhook,
-                 after={"active": active}, ip=ip)
-    return webhook

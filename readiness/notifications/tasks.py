@@ -33,6 +33,6 @@ def deliver_webhook(self, delivery_id: int) -> None:
 @shared_task(name="notifications.send_overdue", acks_late=True, soft_time_limit=300,
              time_limit=360, ignore_result=True)
 def send_overdue() -> int:
-    today = timezone.localdate()
+    today = timezone.now().date()
     return sum(services.tickets_overdue(tenant=tenant, today=today)
                for tenant in Tenant.objects.order_by("pk"))

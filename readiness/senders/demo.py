@@ -95,7 +95,7 @@ def _ownership(senders: list[Sender], manager) -> None:
 
 
 def _statuses(tenant: Tenant, senders: list[Sender], manager) -> None:
-    recent = timezone.localdate() - timedelta(days=7)
+    recent = timezone.now().date() - timedelta(days=7)
     still = [s for s in senders if s.last_basic_day and s.last_basic_day >= recent]
     off = [s for s in senders if s not in still]
     if len(off) < len(OFF_BASIC):  # a young demo: borrow a few so every status shows
@@ -107,7 +107,7 @@ def _statuses(tenant: Tenant, senders: list[Sender], manager) -> None:
 
 def _walk(tenant: Tenant, sender: Sender, steps: list[str], manager) -> None:
     terms = ExceptionTerms(approver=manager, reason="Vendor firmware with OAuth due next quarter",
-                           expires_on=timezone.localdate() + timedelta(days=60))
+                           expires_on=timezone.now().date() + timedelta(days=60))
     for step in steps:
         sender_transition(tenant=tenant, sender=sender, to_status=step, actor=manager,
                           comment="demo", source="demo", exception=terms,
@@ -117,10 +117,10 @@ def _walk(tenant: Tenant, sender: Sender, steps: list[str], manager) -> None:
 def _regression(tenant: Tenant, sender: Sender, manager) -> None:
     """Migrated a few days before its last Basic day: the workflow pass re-opens it."""
     _walk(tenant, sender, WALKS[S.MIGRATED], manager)
-    when = timezone.now() - timedelta(days=(timezone.localdate() - sender.last_basic_day).days + 3)
+    when = timezone.now() - timedelta(days=(timezone.now().date() - sender.last_basic_day).days + 3)
     Sender.objects.filter(pk=sender.pk).update(status_changed_at=when)
     SenderStatusChange.objects.filter(sender=sender).update(created_at=when)
-    senders_regress(tenant=tenant, today=timezone.localdate())
+    senders_regress(tenant=tenant, today=timezone.now().date())
 
 
 def _tickets(tenant: Tenant, senders: list[Sender], helpdesk, manager) -> None:

@@ -16,8 +16,8 @@ from readiness.senders.choices import (
     SenderStatus,
 )
 from readiness.senders.models import DeviceModel, Sender, Ticket
+from readiness.senders.selectors import ASSIGNABLE_ROLES
 from readiness.senders.services.ownership import OWNERSHIP_FIELDS
-from readiness.senders.services.tickets import ASSIGNABLE_ROLES
 from readiness.tenancy.models import Tenant
 
 DATE = DateInput()
@@ -135,6 +135,6 @@ class TrackExceptionsForm(forms.Form):
 
     def clean_expires_on(self):
         value = self.cleaned_data["expires_on"]
-        if value <= timezone.localdate():
+        if value <= timezone.now().date():
             raise forms.ValidationError("The expiry must be in the future.")
         return value

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from readiness.senders.choices import OPEN_TICKET_STATUSES, OAuthSupport
+from readiness.senders.choices import OPEN_TICKET_STATUSES
 from readiness.senders.models import Sender, SenderException, SenderStatusChange, Ticket
 from readiness.tenancy import scoping
-from readiness.tenancy.models import Tenant
+from readiness.tenancy.choices import Role
+from readiness.tenancy.models import Membership, Tenant
 from reports.usage.models import DailyUsage
+
+# Who may hold a ticket: the tenant's helpdesk and managers (and MSP admins).
+ASSIGNABLE_ROLES = (Role.HELPDESK, Role.MANAGER)
 
 
 def covered_days(*, tenant: Tenant, start: date, end: date) -> set[date]:
@@ -32,17 +37,6 @@ def coverage_complete(*, tenant: Tenant, start: date, end: date) -> bool:
         return False
     wanted = (end - start).days + 1
     return len(covered_days(tenant=tenant, start=start, end=end)) == wanted
-
-
-def needs_relay_q(prefix: str = "") -> Q:
-    """Filter for senders whose catalogue device has no OAuth at all (annotation-friendly)."""
-    return Q(**{f"{prefix}device_model__oauth_support": OAuthSupport.NO})
-
-
-def with_needs_relay(queryset: QuerySet[Sender]) -> QuerySet[Sender]:
-    """Annotates `needs_relay_flag` for tables (one JOIN, no extra query per row)."""
-    return queryset.annotate(needs_relay_flag=Case(When(needs_relay_q(), then=Value(True)),
-                                                   default=Value(False)))
 
 
 def sender_needs_relay(sender: Sender) -> bool:
@@ -72,7 +66,7 @@ def _overdue_annotation(today: date):
 
 def ticket_queryset(*, tenant: Tenant, today: date | None = None) -> QuerySet[Ticket]:
     """The team queue: the tenant's tickets with the related rows the tables show."""
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     return (Ticket.objects.for_tenant(tenant)
             .select_related("tenant", "assignee", "updated_by")
             .annotate(is_overdue=_overdue_annotation(today)))
@@ -80,7 +74,7 @@ def ticket_queryset(*, tenant: Tenant, today: date | None = None) -> QuerySet[Ti
 
 def my_ticket_queryset(*, user, today: date | None = None) -> QuerySet[Ticket]:
     """My queue: tickets assigned to the user in every tenant the user may still see."""
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     return (scoping.scope(Ticket.objects.filter(assignee=user), user)
             .select_related("tenant", "assignee", "updated_by")
             .annotate(is_overdue=_overdue_annotation(today)))
@@ -92,9 +86,12 @@ def overdue_tickets(*, tenant: Tenant, today: date) -> QuerySet[Ticket]:
             .select_related("assignee"))
 
 
-def active_since(days: int = 30, today: date | None = None) -> date:
-    return (today or timezone.localdate()) - timedelta(days=days - 1)
+def assignee_by_username(*, tenant: Tenant, username: str):
+    """The active user named `username` who may hold this tenant's tickets, else None.
 
-
-def has_usage_since(since: date) -> Exists:
-    return Exists(DailyUsage.objects.filter(sender=OuterRef("pk"), day__gte=since))
+    Looked up among the tenant's helpdesk and managers (and MSP admins) only, so an
+    API caller cannot learn which usernames exist in other tenants.
+    """
+    assignable = Membership.objects.for_tenant(tenant).filter(role__in=ASSIGNABLE_ROLES)
+    return (get_user_model().objects.filter(username=username, is_active=True)
+            .filter(Q(pk__in=assignable.values("user")) | Q(is_superuser=True)).first())

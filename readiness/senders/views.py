@@ -16,7 +16,7 @@ from django_tables2 import SingleTableMixin
 
 from readiness.core.exports import SafeExportMixin
 from readiness.senders import selectors, services, whatif
-from readiness.senders.choices import ExceptionKind, SenderStatus
+from readiness.senders.choices import SenderStatus
 from readiness.senders.filtersets import TicketFilterSet
 from readiness.senders.forms import (
     BulkForm,
@@ -274,15 +274,9 @@ class WhatIfView(TenantScopedMixin, TemplateView):
         form = TrackExceptionsForm(request.POST, scenarios=whatif.SCENARIOS)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(track_form=form))
-        scenario = form.cleaned_data["scenario"]
-        plan = whatif.what_if_plans(tenant=self.tenant)[scenario]
-        kind = (ExceptionKind.KEEP_SMTP_AUTH if scenario == whatif.ORG_OFF
-                else ExceptionKind.KEEP_BASIC)
-        tracked = services.sender_exceptions_track(
-            tenant=self.tenant, senders=[impact.sender for impact in plan.breaks], kind=kind,
-            reason=f"What-if planner: {plan.title} — kept working while it migrates",
-            actor=request.user, expires_on=form.cleaned_data["expires_on"],
-            ip=request_ip(request))
+        tracked = services.what_if_exceptions_track(
+            tenant=self.tenant, scenario=form.cleaned_data["scenario"], actor=request.user,
+            expires_on=form.cleaned_data["expires_on"], ip=request_ip(request))
         messages.success(request, f"{len(tracked)} exception(s) tracked until "
                                   f"{form.cleaned_data['expires_on']}.")
         return redirect("senders:what_if", self.tenant.slug)

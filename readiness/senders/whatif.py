@@ -89,7 +89,7 @@ def active_senders(*, tenant: Tenant, today: date) -> list[Sender]:
 
 
 def what_if_plans(*, tenant: Tenant, today: date | None = None) -> dict[str, Plan]:
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     context = resolver_context(tenant=tenant)
     mailboxes = {m.address.lower(): m for m in Mailbox.objects.for_tenant(tenant)}
     plans = {key: Plan(key, title) for key, title in SCENARIOS.items()}

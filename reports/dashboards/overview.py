@@ -23,7 +23,7 @@ def tenant_overview(*, tenant: Tenant) -> dict:
     milestones = selectors.milestone_rows(tenant=tenant)
     upcoming = selectors.next_milestone(tenant=tenant)
     states = selectors.mailbox_state_counts(tenant=tenant)
-    rollup = TenantRollup.objects.filter(tenant=tenant).first()
+    rollup = TenantRollup.objects.for_tenant(tenant).first()
     # Show the data and the run-up to the next milestone; older ones sit behind "all".
     window = (start, max(end, upcoming.date if upcoming else end) + timedelta(days=7))
     forecast = charts.projection(

@@ -15,7 +15,6 @@ from django.db.models import (
     Count,
     F,
     Max,
-    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -196,14 +195,6 @@ def sender_observations(*, tenant: Tenant, sender: Sender) -> list[ClientObserva
 def usage_rows(*, tenant: Tenant, start: date, end: date) -> QuerySet:
     """The API's daily rows: one per day, from the de-duplicated tenant rollup."""
     return TenantDay.objects.for_tenant(tenant).filter(day__range=(start, end)).order_by("day")
-
-
-def data_as_of(*, tenant: Tenant) -> date | None:
-    return DailyUsage.objects.for_tenant(tenant).aggregate(last=Max("day"))["last"]
-
-
-def first_data_day(*, tenant: Tenant) -> date | None:
-    return TenantDay.objects.for_tenant(tenant).aggregate(first=Min("day"))["first"]
 
 
 def window(days: int, end: date | None = None) -> tuple[date, date]:

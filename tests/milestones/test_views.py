@@ -87,6 +87,15 @@ def test_a_target_of_another_tenant_cannot_be_retired(client_for, alice, tenant_
     assert client_for(alice).post(url).status_code == 404
 
 
+def test_a_tenant_manager_cannot_retire_microsofts_milestone_through_the_target_page(
+        client_for, alice, tenant_a):
+    microsoft = MilestoneFactory(tenant=None)
+    url = reverse("milestones:tenant-retire", kwargs={"slug": tenant_a.slug, "pk": microsoft.pk})
+    assert client_for(alice).post(url).status_code == 404
+    microsoft.refresh_from_db()
+    assert not microsoft.is_superseded
+
+
 def test_an_msp_admin_edits_a_milestone_in_the_admin_and_it_is_audited(client_for, msp_admin):
     from readiness.milestones.models import Milestone
     from readiness.tenancy.models import AuditEvent

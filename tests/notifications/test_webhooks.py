@@ -125,3 +125,19 @@ def test_backoff_grows_exponentially_with_jitter_and_is_bounded():
         ceiling = min(3600, 30 * 2 ** (attempt - 1))
         assert ceiling // 2 <= backoff(attempt) <= ceiling
     assert backoff(50) <= 3600
+
+
+def test_each_new_basic_sender_event_names_its_own_address(tenant_a, tenant_b):
+    from tests.factories import SenderFactory
+
+    WebhookFactory(tenant=tenant_a, events=["sender.new_basic"])
+    zed = SenderFactory(tenant=tenant_a, address="zed@a.example")
+    amy = SenderFactory(tenant=tenant_a, address="amy@a.example")
+    foreign = SenderFactory(tenant=tenant_b, address="other@b.example")
+    # Ids in an order other than the addresses' (as the evaluation's GROUP BY yields).
+    sent = services.senders_new_basic(tenant=tenant_a, sender_ids=[zed.pk, amy.pk, foreign.pk])
+    payloads = {d.payload["data"]["sender"]: d.payload["data"]["address"]
+                for d in WebhookDelivery.objects.for_tenant(tenant_a)}
+    # Another tenant's id is ignored: never announced, never named.
+    assert sent == 2
+    assert payloads == {zed.pk: "zed@a.example", amy.pk: "amy@a.example"}

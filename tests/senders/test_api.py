@@ -122,3 +122,25 @@ def test_the_schema_documents_every_write_with_its_request_body(api, hana):
     }
     enums = schema["components"]["schemas"]
     assert "SenderStatusEnum" in enums and "TicketStatusEnum" in enums
+
+
+@pytest.mark.parametrize("username", ["bob", "charlie", "nobody", "victor"])
+def test_it_does_not_assign_or_reveal_users_outside_the_tenants_assignees(
+        api, hana, bob, charlie, victor, tenant_a, sender, username):
+    ticket = TicketFactory(tenant=tenant_a)
+    answer = api(hana).post(f"/api/v1/tenants/{tenant_a.slug}/tickets/{ticket.pk}/assign/",
+                            {"assignee": username, "version": ticket.version}, format="json")
+    # The same answer for another tenant's manager, an outsider, an unknown name and a
+    # viewer of this tenant: the API does not tell which usernames exist.
+    assert answer.status_code == 400
+    assert answer.json() == {"assignee": [
+        f"No helpdesk or manager of this tenant is named '{username}'."]}
+    ticket.refresh_from_db()
+    assert ticket.assignee is None
+
+
+def test_an_msp_admin_can_be_assigned_through_the_api(api, hana, msp_admin, tenant_a, sender):
+    ticket = TicketFactory(tenant=tenant_a)
+    answer = api(hana).post(f"/api/v1/tenants/{tenant_a.slug}/tickets/{ticket.pk}/assign/",
+                            {"assignee": "msp", "version": ticket.version}, format="json")
+    assert answer.status_code == 200 and answer.json()["assignee"] == "msp"

@@ -6,12 +6,10 @@ writing is a 403, helpdesk (WORK) can work tickets and statuses.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,21 +24,16 @@ from readiness.senders.api.serializers import (
 )
 from readiness.senders.choices import SenderStatus
 from readiness.senders.models import Sender, Ticket
-from readiness.tenancy import scoping
+from readiness.tenancy.api import TenantScopedAPIMixin
 from readiness.tenancy.audit import request_ip
 from readiness.tenancy.choices import Capability
 
 
-class TenantAPIMixin:
-    """Resolves self.tenant (404 when invisible) and checks VIEW for reads, WORK for writes."""
+class TenantAPIMixin(TenantScopedAPIMixin):
+    """self.tenant resolved through scoping (404 when invisible); VIEW reads, WORK writes."""
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self.tenant = scoping.tenant_for_user_or_404(request.user, kwargs["slug"])
-        needed = Capability.VIEW if request.method in ("GET", "HEAD", "OPTIONS") else (
-            Capability.WORK)
-        if not scoping.can(request.user, self.tenant, needed):
-            raise PermissionDenied("Your role does not allow this.")
+    capability = Capability.VIEW
+    write_capability = Capability.WORK
 
     def ticket(self, pk) -> Ticket:
         return get_object_or_404(Ticket.objects.for_tenant(self.tenant).select_related(
@@ -49,9 +42,11 @@ class TenantAPIMixin:
     def user_named(self, username):
         if not username:
             return None
-        user = get_user_model().objects.filter(username=username).first()
+        user = selectors.assignee_by_username(tenant=self.tenant, username=username)
         if user is None:
-            raise ValidationError({"assignee": f"No user '{username}'."})
+            # One message whether or not the name exists elsewhere: no enumeration.
+            raise ValidationError({"assignee": f"No helpdesk or manager of this tenant is "
+                                               f"named '{username}'."})
         return user
 
 

@@ -32,6 +32,7 @@ from readiness.senders.services.workflow import (
     sender_exceptions_track,
     sender_transition,
     transition_refusal,
+    what_if_exceptions_track,
 )
 
 __all__ = [
@@ -57,5 +58,6 @@ __all__ = [
     "ticket_derive_priority",
     "ticket_update",
     "transition_refusal",
+    "what_if_exceptions_track",
     "workflow_evaluate",
 ]

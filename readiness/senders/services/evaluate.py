@@ -25,7 +25,7 @@ NEW_BASIC_WINDOW_DAYS = 7
 
 
 def workflow_evaluate(*, tenant: Tenant, today: date | None = None) -> dict[str, int]:
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     return {
         "regressed": senders_regress(tenant=tenant, today=today),
         "verified": senders_verify(tenant=tenant, today=today),

@@ -15,16 +15,15 @@ from readiness.milestones.choices import Kind
 from readiness.milestones.models import Milestone
 from readiness.senders.choices import SenderStatus, TicketEventKind, TicketPriority
 from readiness.senders.models import Sender, Ticket, TicketComment, TicketEvent
+from readiness.senders.selectors import ASSIGNABLE_ROLES
 from readiness.senders.services.workflow import TransitionRefused, sender_transition
 from readiness.tenancy.audit import audit_record
-from readiness.tenancy.choices import Role
 from readiness.tenancy.models import Membership, Tenant
 from reports.usage.choices import AuthMethod
 from reports.usage.models import DailyUsage
 
 EDITABLE_FIELDS = ("title", "assignee", "status", "priority", "due_date", "external_id",
                    "external_url")
-ASSIGNABLE_ROLES = (Role.HELPDESK, Role.MANAGER)
 # Senders in these statuses move to "assigned" when their ticket gets an assignee.
 _ASSIGN_FROM = (SenderStatus.NEW, SenderStatus.TRIAGED, SenderStatus.REGRESSED)
 
@@ -50,7 +49,7 @@ def assignee_validate(*, tenant: Tenant, user) -> None:
 
 def ticket_default_due(*, tenant: Tenant, today: date | None = None) -> date | None:
     """The next deadline/internal milestone minus the tenant's buffer (never before today)."""
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     milestone = (Milestone.objects.for_tenant(tenant).upcoming(today)
                  .filter(kind__in=(Kind.DEADLINE, Kind.INTERNAL)).order_by("date").first())
     if milestone is None:
@@ -84,7 +83,7 @@ def ticket_create(*, tenant: Tenant, senders: list[Sender], actor, title: str = 
                   assignee=None, due_date: date | None = None, priority: str | None = None,
                   source: str = "web", ip: str = "", today: date | None = None) -> Ticket:
     """A ticket for one sender or a group; due date and priority derived unless given."""
-    today = today or timezone.localdate()
+    today = today or timezone.now().date()
     if not senders or any(s.tenant_id != tenant.pk for s in senders):
         raise ValidationError("A ticket covers one or more senders of this tenant.")
     assignee_validate(tenant=tenant, user=assignee)

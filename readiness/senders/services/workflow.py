@@ -85,7 +85,7 @@ def sender_transition(*, tenant: Tenant, sender: Sender, to_status: str, actor,
     reason = transition_refusal(from_status, to_status, system=system)
     if reason is None and to_status == SenderStatus.EXCEPTION:
         reason = exception_terms_refusal(tenant=tenant, terms=exception,
-                                         today=timezone.localdate())
+                                         today=timezone.now().date())
     if reason:
         raise TransitionRefused(reason)
     now = timezone.now()
@@ -130,7 +130,7 @@ def _exception_follow(*, tenant, sender, from_status, to_status, terms) -> None:
 def sender_exception_grant(*, tenant: Tenant, sender: Sender, kind: str,
                            terms: ExceptionTerms) -> SenderException:
     """Record (or extend) the one active exception of this kind for the sender."""
-    reason = exception_terms_refusal(tenant=tenant, terms=terms, today=timezone.localdate())
+    reason = exception_terms_refusal(tenant=tenant, terms=terms, today=timezone.now().date())
     if reason:
         raise TransitionRefused(reason)
     exception, _ = SenderException.objects.update_or_create(
@@ -160,3 +160,18 @@ def sender_exceptions_track(*, tenant: Tenant, senders: list[Sender], kind: str,
                  after={"kind": kind, "senders": [e.sender_id for e in tracked],
                         "expires_on": expires_on.isoformat()}, ip=ip, source=source)
     return tracked
+
+
+def what_if_exceptions_track(*, tenant: Tenant, scenario: str, actor, expires_on: date,
+                             source: str = "web", ip: str = "") -> list[SenderException]:
+    """Track, until `expires_on`, an exception for every sender the what-if `scenario`
+    would break: SMTP AUTH kept on (org-wide off) or Basic kept (Basic off by default)."""
+    from readiness.senders import whatif
+
+    plan = whatif.what_if_plans(tenant=tenant)[scenario]
+    kind = (ExceptionKind.KEEP_SMTP_AUTH if scenario == whatif.ORG_OFF
+            else ExceptionKind.KEEP_BASIC)
+    return sender_exceptions_track(
+        tenant=tenant, senders=[impact.sender for impact in plan.breaks], kind=kind,
+        reason=f"What-if planner: {plan.title} — kept working while it migrates",
+        actor=actor, expires_on=expires_on, source=source, ip=ip)

@@ -16,6 +16,7 @@ from readiness.inventory.models import Mailbox
 from readiness.inventory.selectors import readiness_summary
 from readiness.senders.models import Sender
 from readiness.tenancy import scoping
+from readiness.tenancy.api import TenantScopedAPIMixin
 from reports.dashboards import selectors
 from reports.dashboards.api.serializers import (
     MailboxSerializer,
@@ -38,11 +39,10 @@ class UsageResponseSerializer(serializers.Serializer):
 UsageResponseSerializer._declared_fields["from"] = serializers.DateField()
 
 
-class TenantScopedAPIMixin:
-    def get_tenant(self):
-        if not hasattr(self, "_tenant"):
-            self._tenant = scoping.tenant_for_user_or_404(self.request.user, self.kwargs["slug"])
-        return self._tenant
+class ReadOnlyTenantAPIMixin(TenantScopedAPIMixin):
+    """`self.tenant` resolved through scoping (404 when invisible); reads only."""
+
+    write_capability = None
 
 
 class TenantListAPI(generics.ListAPIView):
@@ -55,15 +55,15 @@ class TenantListAPI(generics.ListAPIView):
         return selectors.portfolio_queryset(scoping.visible_tenants(self.request.user))
 
 
-class TenantSummaryAPI(TenantScopedAPIMixin, APIView):
+class TenantSummaryAPI(ReadOnlyTenantAPIMixin, APIView):
     """The same figures as `manage.py readiness_report` for one tenant."""
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, slug):
-        return Response(readiness_summary(tenant=self.get_tenant()))
+        return Response(readiness_summary(tenant=self.tenant))
 
 
-class SenderListAPI(TenantScopedAPIMixin, generics.ListAPIView):
+class SenderListAPI(ReadOnlyTenantAPIMixin, generics.ListAPIView):
     """Senders, filtered by exactly the same FilterSet as the sender table."""
 
     serializer_class = SenderSerializer
@@ -72,17 +72,17 @@ class SenderListAPI(TenantScopedAPIMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no tenant
             return Sender.objects.none()
-        return selectors.sender_queryset(tenant=self.get_tenant())
+        return selectors.sender_queryset(tenant=self.tenant)
 
 
-class MailboxListAPI(TenantScopedAPIMixin, generics.ListAPIView):
+class MailboxListAPI(ReadOnlyTenantAPIMixin, generics.ListAPIView):
     serializer_class = MailboxSerializer
     filterset_class = MailboxFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Mailbox.objects.none()
-        return selectors.mailbox_queryset(tenant=self.get_tenant())
+        return selectors.mailbox_queryset(tenant=self.tenant)
 
 
 def parse_day(value: str | None, name: str, default: date) -> date:
@@ -96,7 +96,7 @@ def parse_day(value: str | None, name: str, default: date) -> date:
         ) from None
 
 
-class UsageAPI(TenantScopedAPIMixin, APIView):
+class UsageAPI(ReadOnlyTenantAPIMixin, APIView):
     """Daily rows (de-duplicated across sources) for ?from=YYYY-MM-DD&to=YYYY-MM-DD.
 
     Defaults to the last 30 days; at most 400 days per request.
@@ -107,7 +107,7 @@ class UsageAPI(TenantScopedAPIMixin, APIView):
         OpenApiParameter("to", OpenApiTypes.DATE, description="last day (default: today)")],
         responses={200: UsageResponseSerializer})
     def get(self, request, slug):
-        tenant = self.get_tenant()
+        tenant = self.tenant
         end = parse_day(request.query_params.get("to"), "to", selectors.today())
         start = parse_day(request.query_params.get("from"), "from", end - timedelta(days=29))
         if start > end:
