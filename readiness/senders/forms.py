@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from readiness.core.forms import DateInput
@@ -16,18 +15,11 @@ from readiness.senders.choices import (
     SenderStatus,
 )
 from readiness.senders.models import DeviceModel, Sender, Ticket
-from readiness.senders.selectors import ASSIGNABLE_ROLES
+from readiness.senders.selectors import assignable_users, tenant_members
 from readiness.senders.services.ownership import OWNERSHIP_FIELDS
 from readiness.tenancy.models import Tenant
 
 DATE = DateInput()
-
-
-def members(tenant: Tenant, roles=None):
-    qs = get_user_model().objects.filter(memberships__tenant=tenant, is_active=True)
-    if roles:
-        qs = qs.filter(memberships__role__in=roles)
-    return qs.distinct().order_by("username")
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -43,7 +35,7 @@ class OwnershipForm(forms.ModelForm):
 
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_user"] = UserChoiceField(members(tenant), required=False,
+        self.fields["owner_user"] = UserChoiceField(tenant_members(tenant=tenant), required=False,
                                                     label="Owner (user)")
         self.fields["device_model"].queryset = DeviceModel.objects.all()
         for field in self.fields.values():
@@ -88,8 +80,8 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_user"].queryset = members(tenant)
-        self.fields["assignee"].queryset = members(tenant, ASSIGNABLE_ROLES)
+        self.fields["owner_user"].queryset = tenant_members(tenant=tenant)
+        self.fields["assignee"].queryset = assignable_users(tenant=tenant)
 
 
 class TicketForm(forms.ModelForm):
@@ -105,7 +97,9 @@ class TicketForm(forms.ModelForm):
 
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"] = UserChoiceField(members(tenant, ASSIGNABLE_ROLES),
+        # MSP admins may hold tickets too (the service allows it), so an edit of a
+        # ticket assigned to one must not fail with "Select a valid choice".
+        self.fields["assignee"] = UserChoiceField(assignable_users(tenant=tenant),
                                                   required=False)
         self.fields["version"].initial = self.instance.version
         for field in self.fields.values():

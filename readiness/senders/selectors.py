@@ -86,12 +86,27 @@ def overdue_tickets(*, tenant: Tenant, today: date) -> QuerySet[Ticket]:
             .select_related("assignee"))
 
 
+def tenant_members(*, tenant: Tenant, roles=None):
+    """Active users with a membership in the tenant (optionally of these roles)."""
+    memberships = Membership.objects.for_tenant(tenant)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return (get_user_model().objects.filter(is_active=True, pk__in=memberships.values("user"))
+            .order_by("username"))
+
+
+def assignable_users(*, tenant: Tenant):
+    """Who may hold this tenant's tickets: its helpdesk and managers, and MSP admins."""
+    assignable = Membership.objects.for_tenant(tenant).filter(role__in=ASSIGNABLE_ROLES)
+    return (get_user_model().objects.filter(is_active=True)
+            .filter(Q(pk__in=assignable.values("user")) | Q(is_superuser=True))
+            .order_by("username"))
+
+
 def assignee_by_username(*, tenant: Tenant, username: str):
     """The active user named `username` who may hold this tenant's tickets, else None.
 
-    Looked up among the tenant's helpdesk and managers (and MSP admins) only, so an
-    API caller cannot learn which usernames exist in other tenants.
+    Looked up among the assignable users only, so an API caller cannot learn which
+    usernames exist in other tenants.
     """
-    assignable = Membership.objects.for_tenant(tenant).filter(role__in=ASSIGNABLE_ROLES)
-    return (get_user_model().objects.filter(username=username, is_active=True)
-            .filter(Q(pk__in=assignable.values("user")) | Q(is_superuser=True)).first())
+    return assignable_users(tenant=tenant).filter(username=username).first()

@@ -8,13 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from readiness.core.exports import SafeExportMixin
+from readiness.core.redirects import safe_next
 from readiness.senders import selectors, services, whatif
 from readiness.senders.choices import SenderStatus
 from readiness.senders.filtersets import TicketFilterSet
@@ -42,11 +42,8 @@ def sender_detail_url(tenant, sender) -> str:
 
 
 def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                       require_https=request.is_secure()):
-        return target
-    return fallback
+    return safe_next(request, request.POST.get("next") or request.GET.get("next") or "",
+                     fallback)
 
 
 class SenderMixin(TenantScopedMixin):

@@ -20,3 +20,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.HELPDESK: frozenset({Capability.VIEW, Capability.WORK}),
     Role.MANAGER: frozenset({Capability.VIEW, Capability.WORK, Capability.MANAGE}),
 }
+
+
+class AuditSource(models.TextChoices):
+    """Where a change came from; every audit_record call names one."""
+
+    WEB = "web", "Web"
+    API = "api", "API"
+    CLI = "cli", "Command line"
+    TASK = "task", "Background task"
+    ADMIN = "admin", "Admin site"
+    DEMO = "demo", "Demo data"

@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from readiness.tenancy.choices import Role
+from readiness.tenancy.choices import AuditSource, Role
 from readiness.tenancy.models import AuditEvent, Membership
 
 
@@ -22,9 +22,7 @@ class MembershipFilterSet(django_filters.FilterSet):
 class AuditEventFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     action = django_filters.CharFilter(lookup_expr="istartswith")
-    source = django_filters.ChoiceFilter(
-        choices=[(s, s) for s in ("web", "api", "cli", "task")]
-    )
+    source = django_filters.ChoiceFilter(choices=AuditSource.choices)
     since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte",
                                       label="From")
     until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte",

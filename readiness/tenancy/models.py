@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from readiness.tenancy.choices import Role
+from readiness.tenancy.choices import AuditSource, Role
 
 
 class TenantQuerySet(models.QuerySet):
@@ -84,7 +84,8 @@ class AuditEvent(models.Model):
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     ip = models.CharField(max_length=45, blank=True)
-    source = models.CharField(max_length=20, default="web")
+    source = models.CharField(max_length=20, choices=AuditSource.choices,
+                              default=AuditSource.WEB)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = TenantOwnedQuerySet.as_manager()

@@ -12,13 +12,13 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from readiness.core.exports import SafeExportMixin
+from readiness.core.redirects import safe_next
 from readiness.tenancy import entra, selectors, services
 from readiness.tenancy.audit import request_ip
 from readiness.tenancy.choices import Capability
@@ -171,7 +171,7 @@ class EntraLoginView(View):
             raise Http404("Sign in with Microsoft is not configured")
         flow = entra.flow_start(redirect_uri=request.build_absolute_uri(reverse("entra-callback")))
         request.session[ENTRA_FLOW_KEY] = flow
-        request.session[ENTRA_NEXT_KEY] = _safe_next(request, request.GET.get("next", ""))
+        request.session[ENTRA_NEXT_KEY] = safe_next(request, request.GET.get("next", ""))
         return redirect(flow["auth_uri"])
 
 
@@ -193,7 +193,3 @@ class EntraCallbackView(View):
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
 
 
-def _safe_next(request, url: str) -> str:
-    allowed = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                              require_https=request.is_secure())
-    return url if allowed else ""

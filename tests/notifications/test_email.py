@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from readiness.notifications import services
 from readiness.notifications.models import Webhook
-from readiness.notifications.tasks import send_overdue
+from readiness.notifications.tasks import send_overdue_tenant
 from readiness.tenancy.models import AuditEvent
 from tests.factories import TicketFactory
 
@@ -18,8 +18,8 @@ def test_overdue_tickets_are_mailed_once_a_day(tenant_a, hana, alice):
     TicketFactory(tenant=tenant_a, assignee=hana, due_date=today + dt.timedelta(days=1))
     TicketFactory(tenant=tenant_a, assignee=hana, due_date=today - dt.timedelta(days=1),
                   status="done")
-    assert send_overdue.apply().get() == 2
-    assert send_overdue.apply().get() == 0
+    assert send_overdue_tenant.apply(args=[tenant_a.pk]).get() == 2
+    assert send_overdue_tenant.apply(args=[tenant_a.pk]).get() == 0
     recipients = {m.subject: m.to for m in mail.outbox}
     assert recipients == {"[Tenant A] Overdue: Late one": [hana.email],
                           "[Tenant A] Overdue: Nobody's": [alice.email]}

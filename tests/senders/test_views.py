@@ -273,3 +273,15 @@ def test_the_team_queue_exports_exactly_the_filtered_rows(client_for, victor, te
                                       {"status": "open", "_export": "csv"})
     body = response.content.decode()
     assert "'=HYPERLINK(evil)" in body and "Closed one" not in body
+
+
+def test_a_ticket_held_by_an_msp_admin_can_still_be_edited(client_for, hana, msp_admin,
+                                                           tenant_a, ticket):
+    Ticket.objects.filter(pk=ticket.pk).update(assignee=msp_admin)
+    ticket.refresh_from_db()
+    url = reverse("senders:ticket", args=[tenant_a.slug, ticket.pk])
+    response = client_for(hana).post(url, _ticket_form(ticket, title="Renamed",
+                                                       assignee=msp_admin.pk))
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.title, ticket.assignee) == ("Renamed", msp_admin)
