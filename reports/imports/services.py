@@ -21,7 +21,13 @@ from django.utils import timezone
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
 from reports.imports import recompute
-from reports.imports.choices import LIVE_STATUSES, ImportChannel, ImportStatus, ReportFormat
+from reports.imports.choices import (
+    DELETABLE_STATUSES,
+    LIVE_STATUSES,
+    ImportChannel,
+    ImportStatus,
+    ReportFormat,
+)
 from reports.imports.models import ExportAggregate, ReportImport, ReportMessage
 from reports.imports.parsing import ExportRow, FileInfo, ReportFormatError, inspect_report
 from reports.imports.scanning import Progress, Summary, file_scan
@@ -293,6 +299,20 @@ def _facts_recompute(report: ReportImport, *, sender_ids: set[int]) -> None:
 # --- deleting an import ------------------------------------------------------------------
 
 
+def report_delete_request(*, report: ReportImport, actor, ip: str = "") -> bool:
+    """Claim the import for deletion and queue the work: deleting a large import and
+    re-merging what overlapped it is too long for a web request. False when the import
+    is not in a deletable state (running, or already deleted)."""
+    from reports.imports import tasks
+
+    claimed = ReportImport.objects.filter(pk=report.pk, status__in=DELETABLE_STATUSES).update(
+        status=ImportStatus.DELETING, error="", progress_done=0)
+    if claimed:
+        actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        transaction.on_commit(lambda: tasks.delete_report.delay(report.pk, actor_id, ip))
+    return bool(claimed)
+
+
 def report_delete(*, report: ReportImport, actor, ip: str = "", source: str = "web") -> None:
     """Remove an import's contributions and recompute what they touched.
 
@@ -303,8 +323,9 @@ def report_delete(*, report: ReportImport, actor, ip: str = "", source: str = "w
     with transaction.atomic():
         _tenant_lock(report.tenant)
         report = ReportImport.objects.select_for_update().get(pk=report.pk)
+        was_imported = report.imported_at is not None  # its usage is in the facts
         before = {"status": report.status, **_figures(report)}
-        if report.status == ImportStatus.IMPORTED:
+        if was_imported:
             _contributions_remove(report)
         report.status, report.deleted_at = ImportStatus.DELETED, timezone.now()
         report.save(update_fields=["status", "deleted_at"])
@@ -312,7 +333,7 @@ def report_delete(*, report: ReportImport, actor, ip: str = "", source: str = "w
                      before=before, after={"status": report.status}, ip=ip, source=source)
         stored = report.stored_path
         transaction.on_commit(lambda: file_discard(stored))
-        if before["status"] == ImportStatus.IMPORTED:
+        if was_imported:
             tenant, start = report.tenant, report.period_start
             transaction.on_commit(lambda: recompute.usage_followup(tenant=tenant, start=start))
 

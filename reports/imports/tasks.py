@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.db import OperationalError
 
 from reports.imports import inbox, services
+from reports.imports.choices import ImportStatus
 from reports.imports.models import ReportImport
 
 logger = logging.getLogger(__name__)
@@ -56,3 +58,17 @@ def apply_report(self, report_id: int) -> str:
 def scan_inbox() -> dict:
     """Beat runs this every minute; claims are atomic, so overlapping scans are safe."""
     return inbox.inbox_scan()
+
+
+@shared_task(bind=True, name="imports.delete_report", acks_late=True, soft_time_limit=1800,
+             time_limit=1860, ignore_result=True, max_retries=RETRY["max_retries"])
+def delete_report(self, report_id: int, actor_id: int | None, ip: str = "") -> str:
+    report = ReportImport.objects.filter(pk=report_id).select_related("tenant").first()
+    if report is None or report.status != ImportStatus.DELETING:
+        return "nothing to delete"
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    try:
+        services.report_delete(report=report, actor=actor, ip=ip, source="task")
+    except OperationalError as exc:
+        raise self.retry(exc=exc, countdown=15 * 2 ** self.request.retries) from exc
+    return "deleted"

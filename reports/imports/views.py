@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -111,11 +110,10 @@ class ImportDeleteView(ImportObjectMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         report = self.get_object()
-        if report.status in (ImportStatus.PARSING, ImportStatus.IMPORTING):
+        if services.report_delete_request(report=report, actor=request.user,
+                                          ip=request_ip(request)):
+            messages.success(request, f"Deleting the import of {report.file_name}: its usage "
+                             "is being removed.")
+        elif report.status != ImportStatus.DELETED:
             messages.warning(request, "Wait until the import finishes before deleting it.")
-            return redirect("imports:detail", self.tenant.slug, report.pk)
-        if report.status != ImportStatus.DELETED:
-            services.report_delete(report=report, actor=request.user, ip=request_ip(request))
-            messages.success(request, f"Deleted the import of {report.file_name}; "
-                             "its usage was removed.")
-        return redirect(reverse("imports:list", args=[self.tenant.slug]))
+        return redirect("imports:detail", self.tenant.slug, report.pk)

@@ -196,16 +196,30 @@ def test_a_viewer_cannot_confirm_or_delete(uploaded, victor, client_for):
                        ).status_code == 403
 
 
-def test_deleting_asks_for_confirmation_then_removes_the_usage(tenant_a, alice, client_for):
+def test_deleting_asks_for_confirmation_then_removes_the_usage(
+        tenant_a, alice, client_for, eager_celery, django_capture_on_commit_callbacks):
     report = services.report_import(tenant=tenant_a, path=SAMPLES / "SmtpCSReport_sample.csv")
     client = client_for(alice)
     url = reverse("imports:delete", args=["tenant-a", report.pk])
     page = client.get(url)
     assert page.status_code == 200 and "will be removed from the usage" in page.content.decode()
     assert DailyUsage.objects.exists()
-    assert client.post(url).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # queue the task, as on commit
+        response = client.post(url)
+    assert response.status_code == 302 and response.url.endswith(f"/imports/{report.pk}/")
     assert not DailyUsage.objects.exists()
     assert ReportImport.objects.get(pk=report.pk).status == ImportStatus.DELETED
+    event = AuditEvent.objects.get(action="import.delete")
+    assert (event.actor, event.source) == (alice, "task")
+
+
+def test_a_delete_request_is_claimed_once_and_shown_as_running(tenant_a, alice, client_for):
+    report = services.report_import(tenant=tenant_a, path=SAMPLES / "SmtpCSReport_sample.csv")
+    assert services.report_delete_request(report=report, actor=alice)
+    assert not services.report_delete_request(report=report, actor=alice)  # already claimed
+    status = client_for(alice).get(reverse("imports:status", args=["tenant-a", report.pk]))
+    assert status.json()["running"] is True
+    assert DailyUsage.objects.exists()  # nothing removed until the worker runs
 
 
 def test_the_list_filters_sorts_and_exports(tenant_a, victor, client_for, write_file,
