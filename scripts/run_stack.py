@@ -21,6 +21,7 @@ CELERY = str(Path(PY).with_name("celery"))
 
 
 EMULATOR_PORT = int(os.environ.get("READINESS_EMULATOR_PORT", "8443"))
+WEB_PORT = int(os.environ.get("READINESS_WEB_PORT", "8000"))
 
 
 def emulator_env(data_dir: Path) -> dict:
@@ -50,7 +51,7 @@ def data_dir() -> Path:
 
 def commands() -> list[tuple[str, list[str]]]:
     procs = [
-        ("web", [PY, "manage.py", "runserver", "127.0.0.1:8000", "--noreload"]),
+        ("web", [PY, "manage.py", "runserver", f"127.0.0.1:{WEB_PORT}", "--noreload"]),
         ("worker", [CELERY, "-A", "readiness", "worker", "--loglevel=INFO",
                     "--concurrency=2", "--without-gossip", "--without-mingle"]),
         ("beat", [CELERY, "-A", "readiness", "beat", "--loglevel=INFO"]),
@@ -100,7 +101,7 @@ def main() -> int:
     # Explicit handlers: a shell may start us with SIGINT ignored (background jobs).
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)
-    print("[run] dashboard at http://127.0.0.1:8000 — press Ctrl-C to stop everything",
+    print(f"[run] dashboard at http://127.0.0.1:{WEB_PORT} — press Ctrl-C to stop everything",
           flush=True)
     try:
         while True:
