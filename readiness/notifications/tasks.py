@@ -16,7 +16,8 @@ BACKOFF_CAP = 3600
 
 
 def backoff(attempt: int) -> int:
-    """Exponential backoff with full jitter, bounded by BACKOFF_CAP seconds."""
+    """Exponential backoff with jitter: a random wait between half and all of a ceiling
+    that doubles each attempt from BACKOFF_BASE, capped at BACKOFF_CAP seconds."""
     ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(attempt - 1, 0))
     return random.randint(ceiling // 2, ceiling)
 

@@ -40,14 +40,3 @@ class TenantScopedAPIMixin:
 
     def get_queryset(self):
         return super().get_queryset().for_tenant(self.tenant)
-
-
-class PortfolioAPIMixin:
-    """Cross-tenant API lists: narrowed to the tenants the user may see; read-only."""
-
-    permission_classes = [IsAuthenticated]
-    tenant_field = "tenant"
-
-    def get_queryset(self):
-        return scoping.scope(super().get_queryset(), self.request.user,
-                             tenant_field=self.tenant_field)

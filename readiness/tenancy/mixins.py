@@ -54,13 +54,6 @@ class TenantScopedMixin(LoginRequiredMixin):
         return context
 
 
-class PortfolioMixin(LoginRequiredMixin):
-    """Cross-tenant pages: the queryset is narrowed to the user's visible tenants."""
-
-    def get_queryset(self):
-        return scoping.scope(super().get_queryset(), self.request.user)
-
-
 class MSPAdminRequiredMixin(LoginRequiredMixin):
     """Pages for MSP admins only (all tenants at once); anyone else gets a 403."""
 
