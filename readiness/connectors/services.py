@@ -19,7 +19,7 @@ from readiness.connectors.transport import DEFAULT_RETRY, RetryPolicy
 from readiness.ingestion.models import IngestSchedule
 from readiness.ingestion.services import schedule_ensure
 from readiness.inventory.choices import SmtpAuthSwitch
-from readiness.inventory.resolver import Policy, ca_blocking_policy_names
+from readiness.inventory.resolver import Policy, ca_legacy_blocks
 from readiness.inventory.services import (
     InventorySnapshot,
     MailboxRecord,
@@ -226,7 +226,7 @@ def exchange_snapshot_read(*, connection: TenantConnection,
         smtp_client_auth_disabled=transport.get("SmtpClientAuthenticationDisabled"),
         default_authentication_policy=org.get("DefaultAuthenticationPolicy") or "",
         security_defaults_enabled=graph.security_defaults_enabled(),
-        conditional_access_blocks=None if ca_policies is None else ca_blocking_policy_names(
+        conditional_access_blocks=None if ca_policies is None else ca_legacy_blocks(
             ca_policies),
         policies=[Policy(p.get("Name") or "", p.get("DistinguishedName") or "",
                          p.get("AllowBasicAuthSmtp") is True)

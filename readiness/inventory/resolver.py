@@ -36,8 +36,11 @@ class Inputs:
     user_policy: str | None  # Get-User AuthenticationPolicy: name, DN or None
     default_policy: str | None  # Get-OrganizationConfig DefaultAuthenticationPolicy
     policies: Sequence[Policy] | None  # None: Get-AuthenticationPolicy not read
-    ca_blocking_policies: Sequence[str] | None  # names of enabled blocks; None: unknown
+    # Enabled legacy-auth blocks as ca_legacy_blocks() summarises them (a bare name is a
+    # block on everyone); None: the policies could not be read.
+    ca_blocking_policies: Sequence[str | dict] | None
     extra_gates: Sequence[Callable[[Inputs], tuple[str, str] | None]] = field(default=())
+    mailbox_object_id: str = ""  # Entra object ID of the mailbox's user, for CA scoping
 
 
 @dataclass(frozen=True)
@@ -124,20 +127,59 @@ def find_policy(reference: str, policies: Sequence[Policy]) -> Policy | None:
 def _conditional_access_gate(inputs: Inputs):
     if inputs.ca_blocking_policies is None:
         return ("unknown", "Conditional Access not readable (needs Policy.Read.All)")
-    if inputs.ca_blocking_policies:
-        names = ", ".join(f"'{name}'" for name in inputs.ca_blocking_policies)
-        return ("block", f"Conditional Access {names} blocks legacy clients")
+    outcomes: dict[bool | None, list[str]] = {True: [], False: [], None: []}
+    for block in inputs.ca_blocking_policies:
+        name = block if isinstance(block, str) else block["name"]
+        outcomes[ca_block_applies(block, inputs.mailbox_object_id)].append(f"'{name}'")
+    if outcomes[True]:
+        return ("block", f"Conditional Access {', '.join(outcomes[True])} blocks legacy clients")
+    if outcomes[None]:
+        return ("unknown", f"Conditional Access {', '.join(outcomes[None])} is scoped by group "
+                "or role, and whether it covers this user was not read")
+    if outcomes[False]:
+        return ("allow", f"Conditional Access {', '.join(outcomes[False])} does not cover "
+                "this user")
     return None
 
 
-def ca_blocking_policy_names(policies: Sequence[dict]) -> list[str]:
-    """Enabled CA policies that block legacy clients; report-only ones block nothing."""
-    names = []
+def ca_block_applies(block: str | dict, object_id: str) -> bool | None:
+    """Does an enabled legacy-auth block cover this mailbox's user? None: cannot tell.
+
+    Admins commonly exclude the scanner's service account from "Block legacy
+    authentication": ignoring the exclusion would call that very sender safe.
+    """
+    if isinstance(block, str):
+        return True
+    if object_id and object_id in block.get("exclude_users", ()):
+        return False
+    if block.get("group_or_role_scoped") or (block.get("exclude_users") and not object_id):
+        return None
+    if block.get("include_all", True):
+        return True
+    return bool(object_id) and object_id in block.get("include_users", ())
+
+
+def ca_legacy_blocks(policies: Sequence[dict]) -> list[dict]:
+    """Enabled CA policies that block legacy clients, with who they cover; JSON-ready.
+    Report-only policies block nothing."""
+    blocks = []
     for policy in policies:
-        apps = (policy.get("conditions") or {}).get("clientAppTypes") or []
+        conditions = policy.get("conditions") or {}
+        apps = conditions.get("clientAppTypes") or []
         controls = (policy.get("grantControls") or {}).get("builtInControls") or []
         # "other" is where SMTP AUTH falls; "all" covers it too.
         legacy = bool({"exchangeActiveSync", "other", "all"} & set(apps))
         if policy.get("state") == "enabled" and legacy and "block" in controls:
-            names.append(policy.get("displayName") or policy.get("id") or "unnamed policy")
-    return names
+            blocks.append(_ca_summary(policy, conditions.get("users")))
+    return blocks
+
+
+def _ca_summary(policy: dict, users: dict | None) -> dict:
+    users = users or {"includeUsers": ["All"]}
+    include = [u for u in users.get("includeUsers") or [] if u != "None"]
+    by_group_or_role = any(users.get(key) for key in (
+        "includeGroups", "includeRoles", "excludeGroups", "excludeRoles"))
+    return {"name": policy.get("displayName") or policy.get("id") or "unnamed policy",
+            "include_all": "All" in include, "include_users": [u for u in include if u != "All"],
+            "exclude_users": list(users.get("excludeUsers") or []),
+            "group_or_role_scoped": by_group_or_role}

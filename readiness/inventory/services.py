@@ -39,7 +39,8 @@ def mailbox_states_recompute(*, tenant: Tenant) -> int:
     changed: list[Mailbox] = []
     for mailbox in Mailbox.objects.for_tenant(tenant).iterator(chunk_size=CHUNK):
         verdict = resolve(Inputs(mailbox_switch=mailbox.smtp_auth,
-                                 user_policy=mailbox.authentication_policy or None, **context))
+                                 user_policy=mailbox.authentication_policy or None,
+                                 mailbox_object_id=mailbox.object_id, **context))
         if (mailbox.effective_state, mailbox.effective_reason) != (verdict.state, verdict.reason):
             mailbox.effective_state, mailbox.effective_reason = verdict.state, verdict.reason
             changed.append(mailbox)
@@ -69,7 +70,7 @@ class InventorySnapshot:
     smtp_client_auth_disabled: bool | None
     default_authentication_policy: str
     security_defaults_enabled: bool | None
-    conditional_access_blocks: list[str] | None
+    conditional_access_blocks: list[dict] | None
     policies: list[Policy]
     mailboxes: list[MailboxRecord]
     warnings: list[str] = field(default_factory=list)

@@ -97,7 +97,7 @@ def what_if_plans(*, tenant: Tenant, today: date | None = None) -> dict[str, Pla
         mailbox = sender.mailbox or mailboxes.get(sender.address.lower())
         base = Inputs(mailbox_switch=mailbox.smtp_auth if mailbox else SmtpAuthSwitch.INHERIT,
                       user_policy=(mailbox.authentication_policy or None) if mailbox else None,
-                      **context)
+                      mailbox_object_id=mailbox.object_id if mailbox else "", **context)
         variants = {ORG_OFF: replace(base, org_smtp_disabled=True),
                     BASIC_DEFAULT_OFF: replace(base, extra_gates=(basic_default_off_gate,))}
         for key, inputs in variants.items():

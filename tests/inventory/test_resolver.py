@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from readiness.inventory.resolver import Inputs, Policy, ca_blocking_policy_names, resolve
+from readiness.inventory.resolver import Inputs, Policy, ca_legacy_blocks, resolve
 
 DN = "CN={},CN=Auth Policies,CN=Configuration,CN=contoso.onmicrosoft.com"
 POLICIES = [Policy("Allow SMTP", DN.format("Allow SMTP"), True),
@@ -38,7 +38,7 @@ def _inputs(switch, org, secdef, policy, ca) -> Inputs:
     raw_ca = CA_CASES[ca]
     return Inputs(mailbox_switch=switch, org_smtp_disabled=org, security_defaults=secdef,
                   user_policy=reference, default_policy=None, policies=policies,
-                  ca_blocking_policies=None if raw_ca is None else ca_blocking_policy_names(
+                  ca_blocking_policies=None if raw_ca is None else ca_legacy_blocks(
                       raw_ca))
 
 
@@ -101,7 +101,47 @@ def test_a_fifth_gate_can_be_added():
 
 def test_a_block_on_all_client_apps_covers_smtp():
     policy = {**LEGACY_BLOCK, "state": "enabled", "conditions": {"clientAppTypes": ["all"]}}
-    assert ca_blocking_policy_names([policy]) == ["Block legacy"]
+    assert [b["name"] for b in ca_legacy_blocks([policy])] == ["Block legacy"]
+
+
+SCANNER = "11111111-1111-1111-1111-111111111111"
+
+
+def _scoped(users: dict) -> list[dict]:
+    return ca_legacy_blocks([{**LEGACY_BLOCK, "state": "enabled",
+                              "conditions": {**LEGACY_BLOCK["conditions"], "users": users}}])
+
+
+def _with_ca(blocks, object_id=SCANNER):
+    return Inputs(mailbox_switch="enabled", org_smtp_disabled=False, security_defaults=False,
+                  user_policy=None, default_policy=None, policies=POLICIES,
+                  ca_blocking_policies=blocks, mailbox_object_id=object_id)
+
+
+def test_a_user_excluded_from_the_legacy_block_can_still_use_basic():
+    blocks = _scoped({"includeUsers": ["All"], "excludeUsers": [SCANNER]})
+    verdict = resolve(_with_ca(blocks))
+    assert verdict.state == "basic_possible"
+    assert "'Block legacy' does not cover this user" in verdict.reason
+    assert resolve(_with_ca(blocks, object_id="someone-else")).state == "oauth_only"
+
+
+def test_a_block_scoped_by_group_is_unknown_not_blocking():
+    blocks = _scoped({"includeUsers": ["All"], "excludeGroups": ["g-service-accounts"]})
+    verdict = resolve(_with_ca(blocks))
+    assert verdict.state == "unknown" and "scoped by group or role" in verdict.reason
+
+
+def test_a_block_naming_only_other_users_does_not_cover_this_one():
+    blocks = _scoped({"includeUsers": ["22222222-2222-2222-2222-222222222222"]})
+    assert resolve(_with_ca(blocks)).state == "basic_possible"
+    assert resolve(_with_ca(blocks, object_id="22222222-2222-2222-2222-222222222222")
+                   ).state == "oauth_only"
+
+
+def test_exclusions_cannot_be_checked_without_the_users_object_id():
+    blocks = _scoped({"includeUsers": ["All"], "excludeUsers": [SCANNER]})
+    assert resolve(_with_ca(blocks, object_id="")).state == "unknown"
 
 
 cases = st.tuples(st.sampled_from(SWITCHES), st.sampled_from(TRISTATE),
