@@ -40,3 +40,10 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class AnyYesNoWidget(forms.Select):
+    """A yes/no filter whose empty choice reads "Any" (django-filter's says "Unknown")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, choices=[("", "Any"), ("true", "Yes"), ("false", "No")])

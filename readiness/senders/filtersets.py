@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 
+from readiness.core.forms import AnyYesNoWidget
 from readiness.senders.choices import TicketPriority, TicketStatus
 from readiness.senders.models import Ticket
 
@@ -9,7 +10,9 @@ class TicketFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     status = django_filters.MultipleChoiceFilter(choices=TicketStatus.choices)
     priority = django_filters.MultipleChoiceFilter(choices=TicketPriority.choices)
-    overdue = django_filters.BooleanFilter(field_name="is_overdue", label="Overdue")
+    overdue = django_filters.BooleanFilter(
+        field_name="is_overdue", label="Overdue",
+        widget=AnyYesNoWidget())
 
     class Meta:
         model = Ticket
