@@ -68,11 +68,3 @@ def scope(queryset: QuerySet, user, *, tenant_field: str = "tenant") -> QuerySet
     if not tenant_field:
         return queryset.filter(pk__in=visible.values("pk"))
     return queryset.filter(**{f"{tenant_field}__in": visible.values("pk")})
-
-
-def scoped_object_or_404(queryset: QuerySet, user, *, tenant_field: str = "tenant", **lookup):
-    """One object from `queryset` that the user may see, else 404 (never 403)."""
-    obj = scope(queryset, user, tenant_field=tenant_field).filter(**lookup).first()
-    if obj is None:
-        raise Http404("No such object")
-    return obj

@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from readiness.senders.models import Sender
@@ -51,29 +49,6 @@ def _senders_created(tenant: Tenant, sender_ids: list[int]) -> None:
     sender_mailboxes_link(tenant=tenant, sender_ids=sender_ids)
 
 
-@transaction.atomic
-def usage_upsert(*, tenant: Tenant, source: str, rows: list[dict]) -> int:
-    """rows: sender, day, auth_method, and optional messages/signins/failed_signins,
-    client_ip, tls_version. Rows with the same key are summed before the write."""
-    ids = senders_ensure(tenant=tenant, addresses=[r["sender"] for r in rows])
-    facts: dict[tuple, DailyUsage] = {}
-    for row in rows:
-        key = (ids[row["sender"].lower()], row["day"], row["auth_method"])
-        fact = facts.setdefault(key, DailyUsage(
-            tenant=tenant, sender_id=key[0], day=key[1], auth_method=key[2], source=source))
-        fact.messages += row.get("messages", 0)
-        fact.signins += row.get("signins", 0)
-        fact.failed_signins += row.get("failed_signins", 0)
-    DailyUsage.objects.bulk_create(
-        list(facts.values()), batch_size=CHUNK, update_conflicts=True,
-        unique_fields=["tenant", "sender", "day", "auth_method", "source"],
-        update_fields=["messages", "signins", "failed_signins"],
-    )
-    observations_upsert(tenant=tenant, source=source, sender_ids=ids, rows=rows)
-    senders_touch(tenant=tenant, sender_ids=set(ids.values()))
-    return len(facts)
-
-
 def observations_upsert(*, tenant: Tenant, source: str, sender_ids: dict[str, int],
                         rows: list[dict]) -> None:
     seen: dict[tuple, ClientObservation] = {}
@@ -91,19 +66,26 @@ def observations_upsert(*, tenant: Tenant, source: str, sender_ids: dict[str, in
 
 
 def _merge_observations(observations: list[ClientObservation]) -> None:
-    # Widen the first/last window of existing rows; message totals are per-read
-    # figures, so the latest read wins rather than accumulating.
+    """Upsert in one statement. An existing row's first/last window only widens; message
+    totals are per-read figures, so the latest read wins rather than accumulating."""
+    if not observations:
+        return
+    sample = observations[0]  # one call writes one tenant and one source
+    known = {
+        (o.sender_id, o.client_ip, o.tls_version): (o.first_day, o.last_day)
+        for o in ClientObservation.objects.for_tenant(sample.tenant).filter(
+            source=sample.source, sender_id__in={o.sender_id for o in observations})
+        .only("sender_id", "client_ip", "tls_version", "first_day", "last_day")
+    }
+    for obs in observations:
+        first, last = known.get((obs.sender_id, obs.client_ip, obs.tls_version),
+                                (obs.first_day, obs.last_day))
+        obs.first_day, obs.last_day = min(first, obs.first_day), max(last, obs.last_day)
     ClientObservation.objects.bulk_create(
         observations, batch_size=CHUNK, update_conflicts=True,
         unique_fields=["tenant", "sender", "source", "client_ip", "tls_version"],
-        update_fields=["messages"],
+        update_fields=["messages", "first_day", "last_day"],
     )
-    for obs in observations:
-        ClientObservation.objects.filter(
-            tenant=obs.tenant, sender_id=obs.sender_id, source=obs.source,
-            client_ip=obs.client_ip, tls_version=obs.tls_version,
-        ).update(first_day=Least(F("first_day"), obs.first_day),
-                 last_day=Greatest(F("last_day"), obs.last_day))
 
 
 def senders_touch(*, tenant: Tenant, sender_ids: set[int]) -> None:
@@ -120,17 +102,6 @@ def senders_touch(*, tenant: Tenant, sender_ids: set[int]) -> None:
                       last_basic_day=s["last_basic"]) for s in stats]
     Sender.objects.bulk_update(updates, ["first_seen", "last_seen", "last_basic_day"],
                                batch_size=CHUNK)
-
-
-def usage_delete(*, tenant: Tenant, source: str, days: tuple[date, date] | None = None) -> int:
-    qs = DailyUsage.objects.for_tenant(tenant).filter(source=source)
-    if days:
-        qs = qs.filter(day__range=days)
-    deleted, _ = qs.delete()
-    return deleted
-
-
-# --- Entra sign-in logs (written by readiness.connectors) -------------------------------
 
 
 def signin_events_store(*, tenant: Tenant, records: list[dict]) -> set[date]:

@@ -72,8 +72,7 @@ def test_success_moves_next_run_forward_and_records_counts(tenant_a, flaky_sourc
     assert schedule.last_success_at is not None
 
 
-def test_dispatch_only_picks_due_unleased_schedules(tenant_a, tenant_b, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+def test_dispatch_only_picks_due_unleased_schedules(tenant_a, tenant_b):
     due = services.schedule_ensure(tenant=tenant_a, source="signins")
     later = services.schedule_ensure(tenant=tenant_b, source="signins")
     IngestSchedule.objects.filter(pk=later.pk).update(

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from readiness.senders.choices import SenderStatus, TicketPriority, TicketStatus
+from readiness.senders.choices import SenderStatus, TicketPriority
 from readiness.senders.models import Sender, Ticket
 
 
@@ -38,13 +38,6 @@ class TicketCreateSerializer(serializers.Serializer):
 class TicketAssignSerializer(serializers.Serializer):
     assignee = serializers.CharField(allow_null=True)
     version = serializers.IntegerField(help_text="The version you last read (conflict check).")
-
-
-class TicketUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=TicketStatus.choices, required=False)
-    priority = serializers.ChoiceField(choices=TicketPriority.choices, required=False)
-    title = serializers.CharField(required=False, max_length=200)
 
 
 class CommentSerializer(serializers.Serializer):
