@@ -44,6 +44,15 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> Non
     raise SystemExit(f"[run] the emulator did not open port {port} within {timeout:.0f}s")
 
 
+def require_free(port: int, variable: str) -> None:
+    """Fail clearly when a port is taken: a leftover process on it would answer in place
+    of ours (an old emulator with another CA, an old web server with old code)."""
+    with socket.socket() as sock:
+        if sock.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"[run] port {port} is already in use: stop what listens there "
+                             f"or set {variable} to another port")
+
+
 def data_dir() -> Path:
     raw = os.environ.get("READINESS_DATA_DIR")
     return Path(raw).resolve() if raw else ROOT / "var"
@@ -87,7 +96,11 @@ def main() -> int:
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
     children = {}
-    if os.environ.get("READINESS_EMULATOR", "1") != "0":
+    use_emulator = os.environ.get("READINESS_EMULATOR", "1") != "0"
+    require_free(WEB_PORT, "READINESS_WEB_PORT")
+    if use_emulator:
+        require_free(EMULATOR_PORT, "READINESS_EMULATOR_PORT")
+    if use_emulator:
         emulator = start("emulator", [PY, "manage.py", "m365_emulator",
                                       "--port", str(EMULATOR_PORT)], env)
         children["emulator"] = emulator
@@ -113,6 +126,10 @@ def main() -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        # A second signal (Ctrl-C twice, or `timeout` forwarding its own) must not cut
+        # the shutdown short and orphan a child still holding its port.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
         stop(children)
 
 

@@ -53,6 +53,8 @@ def test_it_starts_everything_and_ctrl_c_stops_it_all(tmp_path):
         grandchildren = [pid for child in children for pid in subprocess.run(
             ["pgrep", "-P", child], capture_output=True, text=True).stdout.split()]
         proc.send_signal(signal.SIGINT)
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)  # a second signal must not cut the shutdown short
         proc.wait(timeout=60)
     finally:
         if proc.poll() is None:
