@@ -42,9 +42,9 @@ INSTALLED_APPS = [
     "readiness.connectors",
     "readiness.demo",
     "readiness.notifications",
-    "reports.usage",
-    "reports.imports",
-    "reports.dashboards",
+    "readiness.usage",
+    "readiness.imports",
+    "readiness.dashboards",
 ]
 
 MIDDLEWARE = [

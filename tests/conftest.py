@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import connection
 
 from readiness.celery import app as celery_app
-from readiness.connectors.emulator.ca import ca_ensure
-from readiness.connectors.emulator.server import EmulatorServer, emulator_state_build
+from readiness.demo.emulator.ca import ca_ensure
+from readiness.demo.emulator.server import EmulatorServer, emulator_state_build
 from tests.factories import MembershipFactory, TenantFactory, UserFactory
 
 

@@ -28,7 +28,7 @@ from readiness.inventory.services import (
 )
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
-from reports.usage.services import signin_events_store, signin_usage_recompute
+from readiness.usage.services import signin_events_store, signin_usage_recompute
 
 SIGNIN_RETENTION = timedelta(days=30)
 SIGNIN_OVERLAP = timedelta(hours=2)  # records arrive up to ~2 h late

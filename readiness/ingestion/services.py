@@ -121,7 +121,7 @@ def after_usage_change(*, tenant: Tenant, days: int = 35) -> None:
     the workflow pass (regressions, verification, new Basic senders), then the dashboard
     rollups of the last `days` days, which count senders by status."""
     from readiness.senders.services import workflow_evaluate
-    from reports.usage.rollups import usage_rollups_refresh
+    from readiness.usage.rollups import usage_rollups_refresh
 
     workflow_evaluate(tenant=tenant)
     usage_rollups_refresh(tenant=tenant, days=days)

@@ -17,8 +17,8 @@ from readiness.inventory.choices import EffectiveState
 from readiness.inventory.models import Mailbox, TenantSettings
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
-from reports.usage.models import DailyUsage
-from reports.usage.selectors import failed_signins_by_day
+from readiness.usage.models import DailyUsage
+from readiness.usage.selectors import failed_signins_by_day
 
 USAGE_WINDOW_DAYS = 30
 SOURCES = ("signins", "exchange")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from readiness.connectors import ratelimit, tokens
-from readiness.connectors.emulator.faults import Faults
-from readiness.connectors.emulator.state import ALL_ROLES
 from readiness.connectors.services import tenant_onboard
 from readiness.connectors.transport import RetryPolicy
+from readiness.demo.emulator.faults import Faults
+from readiness.demo.emulator.state import ALL_ROLES
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import jwt
 import pytest
 import requests
 
-from readiness.connectors.emulator.faults import faults_parse
-from readiness.connectors.emulator.graph import FilterError, filter_parse
-from readiness.connectors.emulator.state import SIGNIN_CLIENT_ID, SIGNIN_CLIENT_SECRET
+from readiness.demo.emulator.faults import faults_parse
+from readiness.demo.emulator.graph import FilterError, filter_parse
+from readiness.demo.emulator.state import SIGNIN_CLIENT_ID, SIGNIN_CLIENT_SECRET
 
 
 def _pkce() -> tuple[str, str]:

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from reports.usage.rollups import usage_rollups_refresh
+from readiness.usage.rollups import usage_rollups_refresh
 from tests.factories import (
     ClientObservationFactory,
     DailyUsageFactory,

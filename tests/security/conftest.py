@@ -6,10 +6,10 @@ import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 
+from readiness.imports.choices import ImportStatus
+from readiness.imports.models import ReportImport
 from readiness.senders.models import TicketComment
 from readiness.tenancy.models import Tenant
-from reports.imports.choices import ImportStatus
-from reports.imports.models import ReportImport
 from tests.factories import (
     MailboxFactory,
     MembershipFactory,

@@ -17,8 +17,8 @@ from readiness.senders.choices import WATCHED_STATUSES, ExceptionKind, SenderSta
 from readiness.senders.models import Sender, SenderException
 from readiness.senders.services.workflow import TransitionRefused, sender_transition
 from readiness.tenancy.models import Tenant
-from reports.usage.choices import AuthMethod
-from reports.usage.models import DailyUsage
+from readiness.usage.choices import AuthMethod
+from readiness.usage.models import DailyUsage
 
 # A sender whose first Basic day is older than this is not "new" news any more.
 NEW_BASIC_WINDOW_DAYS = 7

@@ -19,8 +19,8 @@ from readiness.senders.selectors import ASSIGNABLE_ROLES
 from readiness.senders.services.workflow import TransitionRefused, sender_transition
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Membership, Tenant
-from reports.usage.choices import AuthMethod
-from reports.usage.models import DailyUsage
+from readiness.usage.choices import AuthMethod
+from readiness.usage.models import DailyUsage
 
 EDITABLE_FIELDS = ("title", "assignee", "status", "priority", "due_date", "external_id",
                    "external_url")

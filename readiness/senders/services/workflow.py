@@ -112,7 +112,7 @@ def sender_transition(*, tenant: Tenant, sender: Sender, to_status: str, actor,
 
 
 def _portfolio_refresh(tenant_id: int) -> None:
-    from reports.usage.tasks import tenant_rollup_refresh_task
+    from readiness.usage.tasks import tenant_rollup_refresh_task
 
     tenant_rollup_refresh_task.delay(tenant_id)
 
