@@ -2,9 +2,9 @@
 worker reading it, the preview appears, and confirming imports it."""
 
 import pytest
-from tests.readiness.imports.conftest import SAMPLES
 
 from tests.browser.conftest import session_cookie_for
+from tests.imports.conftest import SAMPLES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
