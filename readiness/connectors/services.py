@@ -26,6 +26,7 @@ from readiness.inventory.services import (
     inventory_mark_stale,
     inventory_snapshot_apply,
 )
+from readiness.senders.identity import sender_mailboxes_link
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
 from readiness.usage.services import signin_events_store, signin_usage_recompute
@@ -274,4 +275,8 @@ def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
     except Exception as exc:
         inventory_mark_stale(tenant=tenant, warnings=[f"Last read failed: {exc}"])
         raise
-    return inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)
+    with transaction.atomic():
+        counts = inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)
+        if snapshot.complete:
+            sender_mailboxes_link(tenant=tenant)
+    return counts

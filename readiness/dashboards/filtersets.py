@@ -5,12 +5,12 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from readiness.dashboards.selectors import PortfolioState
 from readiness.inventory.choices import EffectiveState, SmtpAuthSwitch
 from readiness.inventory.models import Mailbox
 from readiness.senders.choices import DeviceType, SenderStatus
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
+from readiness.usage.readiness import PortfolioState
 
 NO_MAILBOX = "none"
 YES_NO = (("yes", "Yes"), ("no", "No"))

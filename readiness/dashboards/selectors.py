@@ -10,18 +10,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     F,
-    Max,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.utils import timezone
 
@@ -29,54 +23,18 @@ from readiness.ingestion.models import IngestSchedule
 from readiness.inventory.models import Mailbox
 from readiness.milestones.choices import Kind, Status
 from readiness.milestones.models import Milestone
-from readiness.senders.choices import TicketStatus
+from readiness.senders.choices import OPEN_TICKET_STATUSES
 from readiness.senders.models import Sender, Ticket
 from readiness.tenancy.models import Tenant
-from readiness.usage.models import ClientObservation, DailyUsage, TenantDay
+from readiness.usage.models import ClientObservation, TenantDay
+from readiness.usage.readiness import PortfolioState, readiness_state_expression
+from readiness.usage.selectors import usage_largest_across_sources
 
-# Portfolio thresholds (README, "Portfolio states").
-READY_SCORE = 90
-AT_RISK_SCORE = 50
-OPEN_TICKET_STATUSES = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.WAITING)
 MILESTONE_KINDS = (Kind.DEADLINE, Kind.INTERNAL)
-
-
-class PortfolioState:
-    READY = "ready"
-    IN_PROGRESS = "in_progress"
-    AT_RISK = "at_risk"
-    NO_DATA = "no_data"
-    NOT_CONNECTED = "not_connected"
-    CHOICES = [
-        (READY, "Ready"), (IN_PROGRESS, "In progress"), (AT_RISK, "At risk"),
-        (NO_DATA, "Connected, no data yet"), (NOT_CONNECTED, "Not yet connected"),
-    ]
-    LABELS = dict(CHOICES)
 
 
 def today() -> date:
     return timezone.now().date()
-
-
-def readiness_state_expression() -> Case:
-    """The portfolio state of a tenant, as a database expression (filterable, sortable).
-
-    not_connected: no usage data and no working connection;
-    no_data: a connection but no usage data yet;
-    ready: score >= 90, no Basic message in 7 days, no mailbox where Basic is possible;
-    at_risk: score < 50; in_progress: everything else.
-    """
-    no_data = Q(usage_rollup__isnull=True) | Q(usage_rollup__data_days=0)
-    unconnected = Q(connection__isnull=True) | Q(connection__health="never")
-    return Case(
-        When(no_data & unconnected, then=Value(PortfolioState.NOT_CONNECTED)),
-        When(no_data, then=Value(PortfolioState.NO_DATA)),
-        When(usage_rollup__score__gte=READY_SCORE, usage_rollup__basic_messages_7d=0,
-             usage_rollup__mailboxes_basic_possible=0, then=Value(PortfolioState.READY)),
-        When(Q(usage_rollup__score__lt=AT_RISK_SCORE) | Q(usage_rollup__score__isnull=True),
-             then=Value(PortfolioState.AT_RISK)),
-        default=Value(PortfolioState.IN_PROGRESS), output_field=CharField(),
-    )
 
 
 def next_global_milestone(*, on: date | None = None) -> Milestone | None:
@@ -178,13 +136,8 @@ def sender_for_tenant_or_404(*, tenant: Tenant, pk: int) -> Sender:
 
 def sender_daily_rows(*, tenant: Tenant, sender: Sender, start: date, end: date) -> list[dict]:
     """Per day and method, de-duplicated across sources (the largest figure wins)."""
-    return list(
-        DailyUsage.objects.for_tenant(tenant).filter(sender=sender, day__range=(start, end))
-        .values("day", "auth_method")
-        .annotate(messages=Max("messages"), signins=Max("signins"),
-                  failed_signins=Max("failed_signins"))
-        .order_by("day", "auth_method")
-    )
+    return list(usage_largest_across_sources(tenant=tenant, start=start, end=end,
+                                             sender=sender).order_by("day", "auth_method"))
 
 
 def sender_observations(*, tenant: Tenant, sender: Sender) -> list[ClientObservation]:

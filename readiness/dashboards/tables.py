@@ -13,10 +13,11 @@ from django.utils.safestring import mark_safe
 
 from readiness.connectors.choices import Health
 from readiness.dashboards import charts
-from readiness.dashboards.selectors import PortfolioState, today
+from readiness.dashboards.selectors import today
 from readiness.inventory.models import Mailbox
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
+from readiness.usage.readiness import PortfolioState
 
 
 def _nulls_last(queryset, field: str, is_descending: bool):

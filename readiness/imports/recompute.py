@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from readiness.imports.choices import ImportStatus
 from readiness.imports.models import ExportAggregate, ReportMessage
+from readiness.senders.services import after_usage_change
 from readiness.tenancy.models import Tenant
 from readiness.usage.choices import UsageSource
 from readiness.usage.models import ClientObservation, DailyUsage
@@ -121,7 +122,5 @@ def _export_observation_rows(tenant: Tenant, sender_ids: set[int]) -> list[dict]
 def usage_followup(*, tenant: Tenant, start: date) -> None:
     """After an import or a deletion changed usage back to `start`: the same follow-up
     as an ingest (workflow pass, then rollups covering the changed days)."""
-    from readiness.ingestion.services import after_usage_change
-
     days = max(35, (timezone.now().date() - start).days + 8)
     after_usage_change(tenant=tenant, days=days)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from readiness.milestones.choices import Status
+from readiness.milestones.models import Milestone
+from readiness.tenancy.audit import audit_record
+
 AUDITED_FIELDS = ("key", "date", "precision", "kind", "status", "title", "source", "as_of")
 
 
@@ -15,9 +19,6 @@ def milestone_save(*, actor, milestone, ip: str = "", source: str = "web"):
 
     The caller passes an unsaved or modified instance (e.g. from a ModelForm).
     """
-    from readiness.milestones.models import Milestone
-    from readiness.tenancy.audit import audit_record
-
     before = _snapshot(Milestone.objects.get(pk=milestone.pk)) if milestone.pk else {}
     milestone.full_clean()
     milestone.save()
@@ -29,9 +30,6 @@ def milestone_save(*, actor, milestone, ip: str = "", source: str = "web"):
 
 def milestone_retire(*, actor, milestone, ip: str = "", source: str = "web"):
     """Mark a milestone superseded: charts keep it, dashed and labelled "cancelled"."""
-    from readiness.milestones.choices import Status
-    from readiness.tenancy.audit import audit_record
-
     before = _snapshot(milestone)
     milestone.status = Status.SUPERSEDED
     milestone.full_clean()

@@ -19,13 +19,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from readiness.inventory.choices import EffectiveState
 from readiness.inventory.models import Mailbox
-from readiness.senders.choices import SenderStatus
+from readiness.senders.choices import SCORE_DONE_STATUSES, SenderStatus
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
 from readiness.usage.models import (
@@ -35,42 +35,13 @@ from readiness.usage.models import (
     TenantDay,
     TenantRollup,
 )
-from readiness.usage.selectors import failed_signins_by_day
+from readiness.usage.readiness import readiness_score
+from readiness.usage.selectors import failed_signins_by_day, usage_largest_across_sources
 
 CHUNK = 5000
 WINDOW_DAYS = 30
 STILL_ON_BASIC_DAYS = 7  # a sender is "still on Basic" on day d if it used Basic in d-6..d
 TREND_DAYS = 14
-
-# Statuses that count as "done" for the score: the sender needs no further work.
-SCORE_DONE_STATUSES = (SenderStatus.MIGRATED, SenderStatus.VERIFIED, SenderStatus.EXCEPTION)
-SCORE_WEIGHTS = {"messages": 0.5, "senders": 0.3, "mailboxes": 0.2}
-
-
-def readiness_score(*, smtp_messages: int, basic_messages: int, senders_total: int,
-                    senders_done: int, mailboxes_total: int,
-                    mailboxes_basic_possible: int) -> int | None:
-    """Readiness score 0-100 (README, "Readiness score").
-
-    100 x weighted mean of three shares, each in [0, 1]:
-      0.5 x SMTP AUTH messages of the last 30 days that were NOT Basic,
-      0.3 x senders migrated, verified or accepted as an exception,
-      0.2 x mailboxes where Basic SMTP AUTH is NOT possible (unknown counts as possible).
-    A share whose denominator is zero is unknown (no data is not "no usage"): it is left
-    out and the remaining weights are rescaled. All unknown -> None.
-    """
-    parts = []
-    if smtp_messages:
-        parts.append((SCORE_WEIGHTS["messages"], 1 - basic_messages / smtp_messages))
-    if senders_total:
-        parts.append((SCORE_WEIGHTS["senders"], senders_done / senders_total))
-    if mailboxes_total:
-        parts.append((SCORE_WEIGHTS["mailboxes"], 1 - mailboxes_basic_possible / mailboxes_total))
-    if not parts:
-        return None
-    weight = sum(w for w, _ in parts)
-    return round(100 * sum(w * share for w, share in parts) / weight)
-
 
 def usage_rollups_refresh(*, tenant: Tenant, days: int = 35, today: date | None = None) -> None:
     """Rebuild the tenant's rollups; `days` = how many recent days of TenantDay to redo.
@@ -86,20 +57,10 @@ def usage_rollups_refresh(*, tenant: Tenant, days: int = 35, today: date | None 
 
 
 def _deduped_rows(*, tenant: Tenant, start: date, end: date) -> Iterator[tuple]:
-    """(sender_id, day, auth_method, messages, signins, failed): max over sources.
-
-    Raw SQL because the ORM cannot aggregate an aggregate; it is portable SQL.
-    """
-    table = DailyUsage._meta.db_table
-    sql = (
-        f"SELECT sender_id, day, auth_method, MAX(messages), MAX(signins), "  # noqa: S608
-        f"MAX(failed_signins) FROM {table} WHERE tenant_id = %s AND day BETWEEN %s AND %s "
-        f"GROUP BY sender_id, day, auth_method"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [tenant.pk, start, end])
-        while batch := cursor.fetchmany(CHUNK):
-            yield from batch
+    """(sender_id, day, auth_method, messages, signins, failed), largest figure across sources."""
+    return usage_largest_across_sources(tenant=tenant, start=start, end=end).values_list(
+        "sender_id", "day", "auth_method", "messages", "signins", "failed_signins",
+    ).iterator(chunk_size=CHUNK)
 
 
 def tenant_days_refresh(*, tenant: Tenant, start: date, end: date) -> int:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import TruncDate
 
 from readiness.tenancy.models import Tenant
-from readiness.usage.models import SignInEvent
+from readiness.usage.models import DailyUsage, SignInEvent
 
 
 def failed_signins_by_day(*, tenant: Tenant, start: date, end: date) -> dict[date, int]:
@@ -24,3 +24,19 @@ def failed_signins_by_day(*, tenant: Tenant, start: date, end: date) -> dict[dat
             .annotate(day=TruncDate("created_at", tzinfo=UTC))
             .values("day").annotate(n=Count("pk")).values_list("day", "n"))
     return dict(rows)
+
+
+def usage_largest_across_sources(*, tenant: Tenant, start: date, end: date,
+                                 sender=None) -> QuerySet:
+    """Per sender, day and auth method, the largest figure any source reports: two sources
+    describing the same traffic (sign-in logs and a report file) must not be added up.
+
+    The one home of this rule: the rollups, the readiness summary and the sender page
+    all read usage through it."""
+    rows = DailyUsage.objects.for_tenant(tenant).filter(day__range=(start, end))
+    if sender is not None:
+        rows = rows.filter(sender=sender)
+    return (rows.values("sender_id", "day", "auth_method")
+            .annotate(messages=Max("messages"), signins=Max("signins"),
+                      failed_signins=Max("failed_signins"))
+            .order_by("sender_id", "day", "auth_method"))

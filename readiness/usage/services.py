@@ -12,9 +12,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from readiness.senders.identity import sender_mailboxes_link
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
-from readiness.usage.models import ClientObservation, DailyUsage
+from readiness.usage.models import ClientObservation, DailyUsage, SignInEvent
+from readiness.usage.rollups import sender_rollups_ensure
 
 CHUNK = 2000
 
@@ -42,9 +44,6 @@ def _sender_ids(tenant: Tenant, addresses: set[str]) -> dict[str, int]:
 
 def _senders_created(tenant: Tenant, sender_ids: list[int]) -> None:
     """New senders get what the pages rely on: a rollup row and their mailbox link."""
-    from readiness.inventory.services import sender_mailboxes_link
-    from readiness.usage.rollups import sender_rollups_ensure
-
     sender_rollups_ensure(tenant=tenant, today=timezone.now().date())
     sender_mailboxes_link(tenant=tenant, sender_ids=sender_ids)
 
@@ -111,8 +110,6 @@ def signin_events_store(*, tenant: Tenant, records: list[dict]) -> set[date]:
     records: record_id, created_at (aware), user_principal_name, and optionally
     user_display_name, user_id, ip_address, client_app, error_code, failure_reason.
     """
-    from readiness.usage.models import SignInEvent
-
     unique = {r["record_id"]: r for r in records}
     # Only a successful sign-in makes an address a sender; failures attach to a sender
     # that exists and otherwise stay attempts (password spraying is not usage).
@@ -139,8 +136,6 @@ def signin_usage_recompute(*, tenant: Tenant, days: Iterable[date]) -> int:
     overlapping re-reads idempotent."""
     from django.db.models import Count, Q
     from django.db.models.functions import TruncDate
-
-    from readiness.usage.models import SignInEvent
 
     days = sorted(set(days))
     if not days:

@@ -1,6 +1,6 @@
 import pytest
 
-from readiness.inventory.services import sender_mailboxes_link
+from readiness.senders.identity import sender_mailboxes_link
 from readiness.senders.models import Sender
 from readiness.usage.services import senders_ensure
 from tests.factories import MailboxFactory, SenderFactory

@@ -4,7 +4,8 @@ import pytest
 
 from readiness.inventory.models import Mailbox
 from readiness.usage.models import SenderRollup, SignInEvent, TenantDay, TenantRollup
-from readiness.usage.rollups import readiness_score, usage_rollups_refresh
+from readiness.usage.readiness import readiness_score
+from readiness.usage.rollups import usage_rollups_refresh
 from tests.factories import DailyUsageFactory, MailboxFactory, SenderFactory
 
 TODAY = date(2026, 11, 29)

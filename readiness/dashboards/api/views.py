@@ -20,8 +20,8 @@ from readiness.dashboards.api.serializers import (
     UsageDaySerializer,
 )
 from readiness.dashboards.filtersets import MailboxFilterSet, SenderFilterSet, TenantFilterSet
+from readiness.dashboards.summary import readiness_summary
 from readiness.inventory.models import Mailbox
-from readiness.inventory.selectors import readiness_summary
 from readiness.senders.models import Sender
 from readiness.tenancy import scoping
 from readiness.tenancy.api import TenantScopedAPIMixin

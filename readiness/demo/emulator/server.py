@@ -17,8 +17,10 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from readiness.demo.emulator import exchange, graph, login
+from readiness.demo.emulator.faults import faults_parse
 from readiness.demo.emulator.state import EmulatorState
 from readiness.demo.emulator.wire import Request, Response, json_response
+from readiness.demo.generator import build_universe
 
 logger = logging.getLogger(__name__)
 SERVICES = {"graph": graph.handle, "exchange": exchange.handle}
@@ -137,9 +139,6 @@ def emulator_state_build(*, seed: int = 42, tenants: int = 3, mailboxes: int = 4
                          graph_page_size: int = 1000,
                          exchange_page_size: int = 1000) -> EmulatorState:
     """The same universe seed_demo writes (same defaults), served over the real APIs."""
-    from readiness.demo.emulator.faults import faults_parse
-    from readiness.demo.generator import build_universe
-
     universe = build_universe(seed=seed, tenants=tenants, mailboxes=mailboxes, days=days)
     return EmulatorState(universe, faults=faults_parse(faults, seed=fault_seed),
                          graph_page_size=graph_page_size,

@@ -1,4 +1,5 @@
-"""Ingest sources, registered by name: `(tenant, schedule, run) -> counts`.
+"""The connectors' ingest sources, registered with readiness.ingestion by name:
+`(tenant, schedule, run) -> counts`.
 
 "signins" and "exchange" read the real Microsoft 365 APIs through readiness.connectors
 (in the demo, the local emulator serves them).
@@ -6,14 +7,13 @@
 
 from __future__ import annotations
 
+from readiness.connectors.errors import ConnectorError
+from readiness.connectors.services import exchange_ingest, signins_ingest, source_outcome_record
 from readiness.ingestion.services import register_source
 
 
 def _connector_run(tenant, source: str, work) -> dict:
     """Run a connector ingest and record on the connection why it failed, if it did."""
-    from readiness.connectors.errors import ConnectorError
-    from readiness.connectors.services import source_outcome_record
-
     try:
         counts = work()
     except ConnectorError as exc:
@@ -25,14 +25,10 @@ def _connector_run(tenant, source: str, work) -> dict:
 
 @register_source("signins")
 def signins_source(tenant, schedule, run) -> dict:
-    from readiness.connectors.services import signins_ingest
-
     return _connector_run(tenant, "signins",
                           lambda: signins_ingest(tenant=tenant, schedule=schedule))
 
 
 @register_source("exchange")
 def exchange_source(tenant, schedule, run) -> dict:
-    from readiness.connectors.services import exchange_ingest
-
     return _connector_run(tenant, "exchange", lambda: exchange_ingest(tenant=tenant))

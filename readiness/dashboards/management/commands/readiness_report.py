@@ -3,8 +3,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from readiness.inventory.selectors import readiness_blockers, readiness_summary
+from readiness.dashboards.summary import readiness_summary
 from readiness.tenancy.models import Tenant
+from readiness.usage.rollups import usage_rollups_refresh
 
 NOT_READY_EXIT = 3
 CSV_COLUMNS = ("record", "address", "display_name", "smtp_auth", "effective", "reason",
@@ -14,8 +15,8 @@ CSV_COLUMNS = ("record", "address", "display_name", "smtp_auth", "effective", "r
 
 class Command(BaseCommand):
     help = ("Print a tenant's SMTP AUTH readiness (json, csv or text). With "
-            f"--fail-if-not-ready, exit {NOT_READY_EXIT} when a mailbox can still use Basic "
-            "or Basic was used in the last 30 days.")
+            f"--fail-if-not-ready, exit {NOT_READY_EXIT} when the tenant is not ready "
+            "(readiness/usage/readiness.py decides, as on the portfolio).")
 
     def add_arguments(self, parser):
         parser.add_argument("--tenant", required=True, help="Tenant slug")
@@ -26,10 +27,12 @@ class Command(BaseCommand):
         found = Tenant.objects.filter(slug=tenant).first()
         if found is None:
             raise CommandError(f"No tenant {tenant!r}")
+        # The verdict reads the rollups: bring them up to now first (idempotent).
+        usage_rollups_refresh(tenant=found)
         summary = readiness_summary(tenant=found)
         getattr(self, f"write_{format}")(summary)
-        if fail_if_not_ready and readiness_blockers(summary):
-            raise CommandError("Not ready: " + "; ".join(readiness_blockers(summary)),
+        if fail_if_not_ready and not summary["ready"]:
+            raise CommandError("Not ready: " + "; ".join(summary["blockers"]),
                                returncode=NOT_READY_EXIT)
 
     def write_json(self, summary: dict) -> None:
@@ -59,5 +62,4 @@ class Command(BaseCommand):
             f"sign-ins {usage['basic_signins']}, failed {usage['failed_basic_signins']}")
         out(f"  Senders: {summary['senders']['total']}, using Basic "
             f"{summary['senders']['using_basic']}")
-        blockers = readiness_blockers(summary)
-        out("  Ready." if not blockers else "  Not ready: " + "; ".join(blockers))
+        out("  Ready." if summary["ready"] else "  Not ready: " + "; ".join(summary["blockers"]))

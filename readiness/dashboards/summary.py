@@ -1,61 +1,27 @@
-"""Read side of inventory and readiness: the per-tenant summary shared by the CLI report,
-the REST API and the pages."""
+"""The per-tenant readiness summary shared by the CLI report (readiness_report) and the
+REST API: organisation settings, source health, mailboxes, usage and senders, plus the
+verdict of readiness.usage.readiness."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from readiness.connectors.models import TenantConnection
-from readiness.ingestion.choices import RunStatus
+from readiness.connectors.selectors import SOURCES, source_status
 from readiness.ingestion.models import IngestSchedule
 from readiness.inventory.choices import EffectiveState
 from readiness.inventory.models import Mailbox, TenantSettings
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
-from readiness.usage.models import DailyUsage
-from readiness.usage.selectors import failed_signins_by_day
+from readiness.usage.models import DailyUsage, TenantRollup
+from readiness.usage.readiness import PortfolioState, readiness_blockers, tenant_state
+from readiness.usage.selectors import failed_signins_by_day, usage_largest_across_sources
 
 USAGE_WINDOW_DAYS = 30
-SOURCES = ("signins", "exchange")
-SOURCE_STATUSES = ("ok", "stale", "no_premium_license", "missing_permission", "error", "never")
-
-
-def source_status(*, schedule: IngestSchedule | None, connection: TenantConnection | None,
-                  settings_stale: bool = False, now: datetime) -> dict:
-    """One source's health: ok | stale | no_premium_license | missing_permission | error |
-    never, with the last success and the message to show."""
-    if schedule is None or not (schedule.last_status or schedule.last_success_at):
-        return {"status": "never", "last_success": None, "message": ""}
-    last = schedule.last_success_at
-    result = {"last_success": last.isoformat() if last else None,
-              "message": schedule.last_message}
-    if schedule.last_status in (RunStatus.FAILED, RunStatus.ERRORED):
-        problem = (connection.source_errors if connection else {}).get(schedule.source, {})
-        kind = problem.get("kind", "error")
-        result["status"] = kind if kind in SOURCE_STATUSES else "error"
-        return result
-    stale_after = getattr(settings, "READINESS_SOURCE_STALE_AFTER",
-                          3 * settings.READINESS_INGEST_INTERVAL)
-    stale = schedule.last_status == RunStatus.PARTIAL or settings_stale or (
-        last is None or now - last > stale_after)
-    result["status"] = "stale" if stale else "ok"
-    return result
-
-
-def _usage_rows(tenant: Tenant, first: date, last: date) -> list[dict]:
-    """Per sender, day and method, the largest figure any source reports: two sources
-    describing the same traffic must not be added up."""
-    return list(DailyUsage.objects.for_tenant(tenant).filter(day__range=(first, last))
-                .values("sender_id", "day", "auth_method")
-                .annotate(messages=Max("messages"), signins=Max("signins"),
-                          failed=Max("failed_signins")))
-
-
 def _per_sender(rows: list[dict]) -> dict[int, Counter]:
     totals: dict[int, Counter] = defaultdict(Counter)
     for row in rows:
@@ -63,7 +29,7 @@ def _per_sender(rows: list[dict]) -> dict[int, Counter]:
         bucket[f"{row['auth_method']}_messages"] += row["messages"]
         if row["auth_method"] == "basic":
             bucket["basic_signins"] += row["signins"]
-            bucket["failed_basic_signins"] += row["failed"]
+            bucket["failed_basic_signins"] += row["failed_signins"]
     return totals
 
 
@@ -130,7 +96,7 @@ def readiness_summary(*, tenant: Tenant, as_of: datetime | None = None,
     as_of = as_of or timezone.now()
     last = as_of.date()
     first = last - timedelta(days=window_days - 1)
-    rows = _usage_rows(tenant, first, last)
+    rows = list(usage_largest_across_sources(tenant=tenant, start=first, end=last))
     per_sender = _per_sender(rows)
     days = sorted({row["day"] for row in rows})
     mailbox_summary, mailbox_rows = _mailboxes(tenant)
@@ -150,18 +116,14 @@ def readiness_summary(*, tenant: Tenant, as_of: datetime | None = None,
         "senders": {"total": len(sender_rows), "using_basic": sum(
             1 for r in sender_rows if r["basic_messages"] or r["basic_signins"])},
         "mailbox_rows": mailbox_rows, "sender_rows": sender_rows,
+        **readiness_verdict(tenant),
     }
 
 
-def readiness_blockers(summary: dict) -> list[str]:
-    """Why a tenant is not ready (empty when it is): exposed mailboxes or recent Basic use."""
-    reasons = []
-    if summary["mailboxes"]["basic_possible"]:
-        reasons.append(f"{summary['mailboxes']['basic_possible']} mailbox(es) can still use "
-                       "Basic SMTP AUTH")
-    usage = summary["usage"]
-    if usage["basic_messages"] or usage["basic_signins"]:
-        reasons.append(f"Basic SMTP AUTH was used in the last {USAGE_WINDOW_DAYS} days "
-                       f"({usage['basic_messages']} messages, {usage['basic_signins']} "
-                       "sign-ins)")
-    return reasons
+def readiness_verdict(tenant: Tenant) -> dict:
+    """The tenant's state, whether it is ready and why not: readiness.usage.readiness
+    decides, from the tenant's rollup, exactly as the portfolio does."""
+    state = tenant_state(tenant)
+    rollup = TenantRollup.objects.for_tenant(tenant).first()
+    return {"state": state, "ready": state == PortfolioState.READY,
+            "blockers": readiness_blockers(rollup)}
