@@ -11,6 +11,7 @@ from readiness.senders.choices import SenderStatus
 from readiness.tenancy.models import Tenant
 from readiness.usage.choices import UsageSource
 from readiness.usage.models import TenantRollup
+from readiness.usage.readiness import PortfolioState, readiness_blockers, tenant_state
 
 TIMELINE_DAYS = 90
 EXPOSURE_STATES = [EffectiveState.BASIC_POSSIBLE, EffectiveState.UNKNOWN,
@@ -34,6 +35,8 @@ def tenant_overview(*, tenant: Tenant) -> dict:
     state_rows = [(s, EffectiveState(s).label, states.get(s, 0)) for s in EXPOSURE_STATES]
     tls_rows = sorted((rollup.senders_by_tls if rollup else {}).items())
     return {
+        "state": PortfolioState.LABELS[tenant_state(tenant)],
+        "blockers": readiness_blockers(rollup),
         "days": days, "rollup": rollup, "next_milestone": upcoming, "forecast": forecast,
         "state_rows": state_rows, "tls_rows": tls_rows, "mailboxes_total": sum(states.values()),
         "basic_share": _share(rollup), "start": start, "end": end,
