@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -34,11 +34,8 @@ from readiness.tenancy.mixins import TenantScopedMixin
 
 
 def sender_detail_url(tenant, sender) -> str:
-    """The dashboards' sender page when it is routed, else our workflow page."""
-    try:
-        return reverse("dashboards:sender", args=[tenant.slug, sender.pk])
-    except NoReverseMatch:
-        return reverse("senders:workflow", args=[tenant.slug, sender.pk])
+    """The one sender page (usage, mailbox, workflow panel)."""
+    return reverse("dashboards:sender", args=[tenant.slug, sender.pk])
 
 
 def _safe_next(request, fallback: str) -> str:

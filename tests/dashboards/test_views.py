@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.dashboards.conftest import populate
+from tests.dashboards.helpers import populate
 from tests.factories import TenantFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from readiness.imports.models import ReportImport
+from tests.imports.helpers import SAMPLES, build_csv, detailed_row, snapshot, usage_of
 
-from .conftest import SAMPLES, build_csv, detailed_row, snapshot, usage_of
-
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args) -> str:

@@ -7,8 +7,7 @@ from datetime import date
 from readiness.imports import services
 from readiness.imports.models import ExportAggregate
 from readiness.imports.selectors import coverage_days
-
-from .conftest import EXPORT_HEADER, build_csv, usage_of
+from tests.imports.helpers import EXPORT_HEADER, build_csv, usage_of
 
 
 def _export(write_file, name, messages, sender="erp@contoso.cz", protocol="Basic"):

@@ -9,7 +9,7 @@ from readiness.imports.services import report_import
 from readiness.senders.models import Sender
 from readiness.usage.models import SenderRollup
 from tests.factories import SenderFactory
-from tests.imports.conftest import build_csv, detailed_row
+from tests.imports.helpers import build_csv, detailed_row
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the follow-up runs on commit
 

@@ -9,8 +9,7 @@ from readiness.imports import tasks
 from readiness.imports.choices import ImportChannel
 from readiness.imports.inbox import inbox_scan
 from readiness.imports.models import ReportImport
-
-from .conftest import SAMPLES, build_csv, detailed_row, snapshot, usage_of
+from tests.imports.helpers import SAMPLES, build_csv, detailed_row, snapshot, usage_of
 
 
 def _inbox(settings, tenant):

@@ -6,8 +6,7 @@ from readiness.imports import services, tasks
 from readiness.imports.choices import ImportStatus
 from readiness.imports.models import ReportImport
 from readiness.imports.storage import file_store
-
-from .conftest import build_csv, detailed_row
+from tests.imports.helpers import build_csv, detailed_row
 
 
 def test_the_pass_reports_progress_every_batch_up_to_the_whole_file(tenant_a, write_file):

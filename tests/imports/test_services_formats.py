@@ -11,8 +11,7 @@ from readiness.imports.choices import ImportStatus
 from readiness.imports.models import ExportAggregate, ReportMessage
 from readiness.senders.models import Sender
 from readiness.usage.models import ClientObservation, DailyUsage
-
-from .conftest import EXPORT_HEADER, SAMPLES, build_csv, detailed_row, usage_of
+from tests.imports.helpers import EXPORT_HEADER, SAMPLES, build_csv, detailed_row, usage_of
 
 
 def test_it_imports_the_real_detailed_sample(tenant_a):

@@ -12,8 +12,7 @@ from readiness.imports.choices import ImportStatus
 from readiness.imports.models import ReportImport, ReportMessage
 from readiness.tenancy.models import AuditEvent
 from readiness.usage.models import ClientObservation, DailyUsage
-
-from .conftest import SAMPLES, build_csv, detailed_row, snapshot, usage_of
+from tests.imports.helpers import SAMPLES, build_csv, detailed_row, snapshot, usage_of
 
 DAY1, DAY2 = "2026-11-10T08:00:00Z", "2026-11-11T08:00:00Z"
 

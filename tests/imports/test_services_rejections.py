@@ -9,8 +9,14 @@ import pytest
 
 from readiness.imports import services
 from readiness.imports.models import ReportImport
-
-from .conftest import DETAILED_HEADER, EXPORT_HEADER, SAMPLES, build_csv, detailed_row, snapshot
+from tests.imports.helpers import (
+    DETAILED_HEADER,
+    EXPORT_HEADER,
+    SAMPLES,
+    build_csv,
+    detailed_row,
+    snapshot,
+)
 
 GOOD = [detailed_row(n) for n in range(1, 4)]
 

@@ -14,8 +14,14 @@ from readiness.imports.choices import ImportStatus
 from readiness.imports.models import ReportImport
 from readiness.tenancy.models import AuditEvent
 from readiness.usage.models import DailyUsage
-
-from .conftest import EXPORT_HEADER, SAMPLES, build_csv, detailed_row, snapshot, usage_of
+from tests.imports.helpers import (
+    EXPORT_HEADER,
+    SAMPLES,
+    build_csv,
+    detailed_row,
+    snapshot,
+    usage_of,
+)
 
 HOSTILE = '<script>alert(1)</script>"x'
 

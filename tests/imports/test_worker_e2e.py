@@ -11,10 +11,9 @@ from readiness.imports.choices import ImportStatus
 from readiness.imports.models import ReportImport
 from readiness.imports.storage import stored_file
 from readiness.usage.models import DailyUsage
-from tests.conftest import wait_for
 from tests.factories import TenantFactory, UserFactory
-
-from .conftest import SAMPLES
+from tests.helpers import wait_for
+from tests.imports.helpers import SAMPLES
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -14,7 +14,7 @@ from readiness.ingestion.models import IngestRun
 from readiness.ingestion.tasks import dispatch
 from readiness.inventory.models import Mailbox
 from readiness.usage.models import DailyUsage, SignInEvent
-from tests.conftest import database_url, wait_for
+from tests.helpers import database_url, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
