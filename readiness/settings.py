@@ -1,4 +1,4 @@
-"""One settings module, driven by the environment (see README "Configuration")."""
+"""One settings module, driven by the environment (see docs/configuration.md)."""
 
 from __future__ import annotations
 
@@ -224,7 +224,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# Production switches (README "Security"). Behind a TLS-terminating proxy set
+# Production switches (docs/security.md). Behind a TLS-terminating proxy set
 # READINESS_BEHIND_PROXY so Django trusts X-Forwarded-Proto.
 SECURE_SSL_REDIRECT = config.env_bool("READINESS_SSL_REDIRECT", default=False)
 # Container and load-balancer health probes speak plain HTTP to the app port.
@@ -238,7 +238,7 @@ if config.env_bool("READINESS_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # "Sign in with Microsoft" (Entra ID, authorization code + PKCE through msal). The
-# button shows only when a client ID and secret are configured. See the README, "Security".
+# button shows only when a client ID and secret are configured. See docs/security.md.
 READINESS_ENTRA_CLIENT_ID = config.env_str("READINESS_ENTRA_CLIENT_ID")
 READINESS_ENTRA_CLIENT_SECRET = config.env_str("READINESS_ENTRA_CLIENT_SECRET")
 READINESS_ENTRA_TENANT = config.env_str("READINESS_ENTRA_TENANT", "organizations")

@@ -138,7 +138,8 @@ class SenderRollup(TenantOwned):
 class TenantRollup(TenantOwned):
     """Rollup: the figures one portfolio row and the tenant's KPI cards show.
 
-    See the README, "Readiness score". `score` is None when no component is known.
+    The score is computed by readiness/usage/readiness.py; `score` is None when no
+    component is known.
     """
 
     # One-to-one so the portfolio can select_related it from Tenant in the same query.

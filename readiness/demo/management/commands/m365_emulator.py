@@ -9,7 +9,7 @@ from readiness.demo.emulator.server import EmulatorServer, emulator_state_build
 
 class Command(BaseCommand):
     help = ("Serve a local Microsoft 365 stand-in (login, Graph, Exchange admin API) over "
-            "HTTPS for the demo universe. See the README, 'Connecting Microsoft 365 tenants'.")
+            "HTTPS for the demo universe. See docs/operations.md.")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
