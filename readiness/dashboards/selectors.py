@@ -110,7 +110,7 @@ def sender_queryset(*, tenant: Tenant) -> QuerySet[Sender]:
         # are fetched for the page's rows only (two constant queries).
         Sender.objects.for_tenant(tenant)
         .select_related("rollup")
-        .prefetch_related("mailbox", "owner_user", Prefetch(
+        .prefetch_related("mailbox", "owner_user", "device_model", Prefetch(
             "observations", queryset=ClientObservation.objects.only(
                 "sender_id", "client_ip", "tls_version").order_by("client_ip")))
         .annotate(

@@ -51,13 +51,12 @@ class SenderMixin(TenantScopedMixin):
         return get_object_or_404(Sender.objects.for_tenant(self.tenant), pk=self.kwargs["pk"])
 
 
-class SenderWorkflowView(SenderMixin, TemplateView):
-    """A standalone page around the workflow panel (the dashboards embed the panel)."""
+class SenderWorkflowView(SenderMixin, View):
+    """The old standalone workflow page: the one sender page embeds the panel."""
 
-    template_name = "senders/sender_workflow.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(sender=self.get_sender(), **kwargs)
+    def get(self, request, *args, **kwargs):
+        sender = self.get_sender()  # another tenant's sender stays a 404
+        return redirect(sender_detail_url(self.tenant, sender), permanent=True)
 
 
 class SenderOwnershipView(SenderMixin, FormView):

@@ -32,13 +32,15 @@ class SenderSerializer(serializers.ModelSerializer):
     oauth_messages_30d = serializers.IntegerField(source="rollup.oauth_messages_30d", default=0)
     basic_signins_30d = serializers.IntegerField(source="rollup.basic_signins_30d", default=0)
     owner = serializers.CharField(source="owner_label")
+    needs_relay = serializers.BooleanField(read_only=True)
     client_ips = serializers.SerializerMethodField()
     ticket_title = serializers.CharField(default=None)
     ticket_due = serializers.DateField(default=None)
 
     class Meta:
         model = Sender
-        fields = ["id", "address", "display_name", "status", "device_type", "mailbox_state",
+        fields = ["id", "address", "display_name", "status", "status_changed_at",
+                  "migration_path", "team", "needs_relay", "device_type", "mailbox_state",
                   "last_basic_day", "basic_messages_30d", "oauth_messages_30d",
                   "basic_signins_30d", "client_ips", "owner", "ticket_title", "ticket_due"]
 
