@@ -7,7 +7,8 @@ from django.db import migrations, models
 
 # Periodic tasks are django-celery-beat rows (an admin can see and pause them). Frozen here:
 # a migration must not import live code, whose later edits would change what it does.
-SCHEDULES = [('Scan report drop folders', 'imports.scan_inbox', 1, None)]
+SCHEDULES = [('Scan report drop folders', 'imports.scan_inbox', 1, None),
+             ('Sweep orphan upload files', 'imports.sweep_orphans', 60, None)]
 
 
 def schedule(apps, schema_editor):
