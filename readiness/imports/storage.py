@@ -20,8 +20,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from readiness.tenancy.models import Tenant
 from readiness.imports.models import ReportImport
+from readiness.tenancy.models import Tenant
 
 COPY_CHUNK = 1 << 20
 
