@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from readiness.connectors.choices import Cloud, Health
@@ -45,6 +45,22 @@ def _guid(value: str, label: str) -> str:
         raise ValidationError({label: f"{label} must be a GUID, got {value!r}"}) from None
 
 
+DIRECTORY_TAKEN = ("This directory (tenant) ID is already connected to another tenant here. "
+                   "A Microsoft 365 directory can be connected to one tenant only.")
+
+
+def directory_free(*, tenant: Tenant, directory_id: str) -> str:
+    """The directory id, or ValidationError when another tenant's connection holds it.
+    (Without naming that tenant: its name is not this tenant manager's business.)"""
+    taken = TenantConnection.objects.filter(directory_id__iexact=directory_id).exclude(
+        tenant_id=tenant.pk)
+    if tenant.pk is None:
+        taken = TenantConnection.objects.filter(directory_id__iexact=directory_id)
+    if taken.exists():
+        raise ValidationError({"directory_id": DIRECTORY_TAKEN})
+    return directory_id
+
+
 AUDITED_CONNECTION_FIELDS = ("directory_id", "client_id", "cloud", "credential_kind",
                              "certificate_thumbprint")
 
@@ -63,9 +79,10 @@ def connection_save(*, tenant: Tenant, directory_id: str, client_id: str,
     if certificate_key and not (certificate or thumbprint):
         raise ValidationError({"certificate": "A certificate key needs the certificate "
                                               "(PEM) or its thumbprint."})
+    directory = directory_free(tenant=tenant, directory_id=_guid(directory_id, "directory_id"))
     connection, _ = TenantConnection.objects.get_or_create(tenant=tenant)
     before = _audited(connection)
-    connection.directory_id = _guid(directory_id, "directory_id")
+    connection.directory_id = directory
     connection.client_id = _guid(client_id, "client_id")
     connection.cloud = cloud
     if client_secret:
@@ -74,7 +91,11 @@ def connection_save(*, tenant: Tenant, directory_id: str, client_id: str,
         connection.set_certificate(private_key_pem=certificate_key, certificate_pem=certificate,
                                    thumbprint=thumbprint.replace(":", "").strip())
     connection.full_clean()
-    connection.save()
+    try:
+        with transaction.atomic():
+            connection.save()
+    except IntegrityError:  # another tenant took the directory since directory_free
+        raise ValidationError({"directory_id": DIRECTORY_TAKEN}) from None
     after = _audited(connection)
     if client_secret or certificate_key:
         after["credential"] = "replaced"  # never the value, nor its ciphertext
@@ -96,7 +117,8 @@ def tenant_onboard(*, slug: str, name: str, directory_id: str, client_id: str,
     if not (client_secret or certificate_key):
         raise ValidationError("A client secret or a certificate key is required.")
     tenant = Tenant.objects.filter(slug=slug).first() or Tenant(slug=slug)
-    tenant.name, tenant.tenant_guid = name, _guid(directory_id, "directory_id")
+    tenant.name = name
+    directory_free(tenant=tenant, directory_id=_guid(directory_id, "directory_id"))
     tenant.primary_domain = domain or tenant.primary_domain
     tenant.full_clean(validate_unique=True)
     tenant.save()
@@ -134,7 +156,7 @@ def source_outcome_record(*, tenant: Tenant, source: str,
         source_errors=errors, health=connection_health(errors))
 
 
-FATAL_KINDS = (Kind.CREDENTIALS, Kind.CONSENT, Kind.NOT_FOUND)
+FATAL_KINDS = (Kind.CREDENTIALS, Kind.CONSENT, Kind.NOT_FOUND, Kind.TENANT_MISMATCH)
 
 
 def connection_health(errors: dict) -> str:
