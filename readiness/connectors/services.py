@@ -16,6 +16,7 @@ from readiness.connectors.exchange import ExchangeClient
 from readiness.connectors.graph import GraphClient
 from readiness.connectors.models import TenantConnection
 from readiness.connectors.transport import DEFAULT_RETRY, RetryPolicy
+from readiness.core.values import address_normalize, is_address, moment_problem
 from readiness.ingestion.models import IngestSchedule
 from readiness.ingestion.services import schedule_ensure
 from readiness.inventory.choices import SmtpAuthSwitch
@@ -178,16 +179,30 @@ def signin_window_start(*, watermark: datetime | None, now: datetime) -> datetim
     return oldest if watermark is None else max(oldest, watermark - SIGNIN_OVERLAP)
 
 
-def signin_parse(record: dict) -> dict:
+def signin_parse(record: dict) -> dict | None:
+    """One sign-in record, or None when it holds an impossible value (a day outside
+    the plausible range, an address outside the one address rule, an absurd error
+    code): such a record is skipped and counted, never stored."""
     status = record.get("status") or {}
+    try:
+        created = datetime.fromisoformat(str(record["createdDateTime"]).replace("Z", "+00:00"))
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        error_code = int(status.get("errorCode") or 0)
+        upn = (record.get("userPrincipalName") or "").strip()
+        upn = address_normalize(upn) if upn else ""
+    except (KeyError, TypeError, ValueError, OverflowError):  # BadAddress is a ValueError
+        return None
+    if moment_problem(created) or not -(2**31) <= error_code < 2**31:
+        return None
     return {
-        "record_id": record["id"],
-        "created_at": datetime.fromisoformat(record["createdDateTime"].replace("Z", "+00:00")),
-        "user_principal_name": (record.get("userPrincipalName") or "").strip().lower(),
+        "record_id": str(record["id"])[:64],
+        "created_at": created,
+        "user_principal_name": upn,
         "user_display_name": (record.get("userDisplayName") or "")[:256],
         "user_id": record.get("userId") or "", "ip_address": record.get("ipAddress") or "",
         "client_app": record.get("clientAppUsed") or "",
-        "error_code": int(status.get("errorCode") or 0),
+        "error_code": error_code,
         "failure_reason": (status.get("failureReason") or "")[:500],
     }
 
@@ -204,10 +219,12 @@ def signins_ingest(*, tenant: Tenant, schedule: IngestSchedule,
     start = signin_window_start(watermark=schedule.watermark, now=now)
     client = GraphClient(connection=connection, retry=retry, limiter=limiter)
     days: set = set()
-    read = 0
+    read = skipped = 0
     try:
         for page in client.signin_pages(start=start, end=now):
-            records = [signin_parse(r) for r in page if r.get("id")]
+            parsed = [signin_parse(r) for r in page if r.get("id")]
+            records = [r for r in parsed if r is not None]
+            skipped += len(parsed) - len(records)
             days |= signin_events_store(tenant=tenant,
                                         records=[r for r in records if r["user_principal_name"]])
             read += len(records)
@@ -218,7 +235,8 @@ def signins_ingest(*, tenant: Tenant, schedule: IngestSchedule,
         rows = signin_usage_recompute(tenant=tenant, days=days)
         IngestSchedule.objects.filter(pk=schedule.pk).update(watermark=now)
     TenantConnection.objects.filter(pk=connection.pk).update(has_entra_p1=True)
-    return {"signins_read": read, "days_recomputed": len(days), "usage_rows": rows,
+    return {"signins_read": read, "signins_skipped": skipped,
+            "days_recomputed": len(days), "usage_rows": rows,
             "window_start": start.astimezone(UTC).isoformat()}
 
 
@@ -242,6 +260,7 @@ def exchange_snapshot_read(*, connection: TenantConnection,
         ("Get-TransportConfig", {}), ("Get-OrganizationConfig", {}),
         ("Get-AuthenticationPolicy", {}))}
     ca_policies = graph.conditional_access_policies()
+    skipped: list = []
     transport = (results["Get-TransportConfig"].rows or [{}])[0]
     org = (results["Get-OrganizationConfig"].rows or [{}])[0]
     return InventorySnapshot(
@@ -254,15 +273,17 @@ def exchange_snapshot_read(*, connection: TenantConnection,
                          p.get("AllowBasicAuthSmtp") is True)
                   for p in results["Get-AuthenticationPolicy"].rows if p.get("Name")],
         mailboxes=mailbox_records(results["Get-CASMailbox"].rows, results["Get-Mailbox"].rows,
-                                  results["Get-User"].rows),
+                                  results["Get-User"].rows, skipped=skipped),
         warnings=[w for result in results.values() for w in result.warnings],
+        skipped_addresses=skipped,
     )
 
 
-def mailbox_records(cas: list[dict], mailboxes: list[dict],
-                    users: list[dict]) -> list[MailboxRecord]:
+def mailbox_records(cas: list[dict], mailboxes: list[dict], users: list[dict],
+                    skipped: list | None = None) -> list[MailboxRecord]:
     """Join Get-CASMailbox with Get-Mailbox (type) and Get-User (policy) on the
-    directory object id, falling back to the address."""
+    directory object id, falling back to the address. A row whose address breaks the
+    address rule is left out (and appended to `skipped`)."""
     def index(rows, address_key):
         by = {}
         for row in rows:
@@ -274,7 +295,11 @@ def mailbox_records(cas: list[dict], mailboxes: list[dict],
     types, policies = index(mailboxes, "PrimarySmtpAddress"), index(users, "UserPrincipalName")
     records = []
     for row in cas:
-        address = (row.get("PrimarySmtpAddress") or "").lower()
+        if not is_address(row.get("PrimarySmtpAddress") or ""):
+            if skipped is not None:
+                skipped.append(row.get("PrimarySmtpAddress"))
+            continue
+        address = address_normalize(row["PrimarySmtpAddress"])
         keys = [str(k).lower() for k in (row.get("ExternalDirectoryObjectId"), address) if k]
         mailbox = next((types[k] for k in keys if k in types), {})
         user = next((policies[k] for k in keys if k in policies), {})
@@ -296,4 +321,6 @@ def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
     except Exception as exc:
         inventory_mark_stale(tenant=tenant, warnings=[f"Last read failed: {exc}"])
         raise
-    return inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)
+    counts = inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)
+    # Not a warning: warnings mean "possibly incomplete" and would keep the snapshot stale.
+    return {**counts, "mailboxes_skipped": len(snapshot.skipped_addresses)}
