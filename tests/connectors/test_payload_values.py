@@ -8,10 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from readiness.connectors.services import exchange_ingest, mailbox_records, signin_parse
+from readiness.connectors.services import (
+    exchange_ingest,
+    mailbox_records,
+    signin_parse,
+    signins_ingest,
+)
 from readiness.demo.generator import DemoSignIn
 from readiness.ingestion.models import IngestSchedule
-from readiness.connectors.services import signins_ingest
 from readiness.inventory.models import Mailbox, TenantSettings
 from reports.usage.models import SignInEvent
 
