@@ -127,11 +127,19 @@ class _GuardMixin:
             addresses_check(addresses)
         except ValueError:
             raise BlockedDestination(self, BLOCKED) from None
-        self._dns_host = addresses[0]  # no second lookup: connect to what was checked
-        try:
-            sock = super()._new_conn()
-        finally:
-            self._dns_host = host
+        sock = None
+        # No second lookup: try the checked addresses in order (dual-stack hosts).
+        for address in addresses:
+            self._dns_host = address
+            try:
+                sock = super()._new_conn()
+                break
+            except NewConnectionError as exc:  # refused: try the next (a timeout stops)
+                last = exc
+            finally:
+                self._dns_host = host
+        if sock is None:
+            raise last
         try:
             addresses_check([sock.getpeername()[0]])
         except ValueError:
@@ -168,6 +176,8 @@ def guarded_session() -> requests.Session:
     # HTTP(S)_PROXY would connect to the proxy, not the checked address; .netrc would
     # add credentials the tenant never gave.
     session.trust_env = False
+    # trust_env off also drops REQUESTS_CA_BUNDLE: use the operator's bundle explicitly.
+    session.verify = getattr(settings, "M365_CA_BUNDLE", None) or True
     adapter = GuardedAdapter(max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)

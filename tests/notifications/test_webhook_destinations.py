@@ -177,3 +177,15 @@ def test_redirects_are_not_followed(tenant_a, receiver):
     delivery, next_id = _deliver(tenant_a, f"http://127.0.0.1:{receiver.server_port}/hook")
     assert len(receiver.received) == 1
     assert (delivery.status_code, delivery.error, next_id) == (302, "HTTP 302", None)
+
+
+def test_https_verifies_the_host_name_while_connecting_to_the_checked_address(
+        tenant_a, allow_private, emulator, settings, dns):
+    """Real TLS (the emulator's certificate names localhost): the socket goes to the
+    checked address, the certificate is still checked against the name in the URL."""
+    settings.M365_CA_BUNDLE = str(emulator.ca)
+    delivery, _ = _deliver(tenant_a, f"https://localhost:{emulator.httpd.server_address[1]}/no-such-hook")
+    assert delivery.status_code is not None and delivery.error != "TLS error"
+    dns["not-the-cert-name.test"] = ["127.0.0.1"]
+    delivery, _ = _deliver(tenant_a, f"https://not-the-cert-name.test:{emulator.httpd.server_address[1]}/x")
+    assert (delivery.status_code, delivery.error) == (None, "TLS error")
