@@ -106,9 +106,10 @@ def invitation_send(*, tenant: Tenant, email: str, role: str, actor, accept_url,
     audit_record(actor=actor, tenant=tenant, action="invitation.sent", obj=invitation,
                  after={"email": email, "role": role}, ip=ip, source=source)
     link = accept_url(token)
+    name = " ".join(tenant.name.split())  # no line breaks in a mail header
     transaction.on_commit(lambda: send_mail(
-        f"You are invited to {tenant.name} on SMTP AUTH Readiness",
-        f"You have been invited to {tenant.name} as {Role(role).label}.\n\n"
+        f"You are invited to {name} on SMTP AUTH Readiness",
+        f"You have been invited to {name} as {Role(role).label}.\n\n"
         f"Open this link within {INVITATION_DAYS} days to sign in or create an account "
         f"and accept:\n{link}\n\nIf you did not expect this, ignore this message.",
         settings.DEFAULT_FROM_EMAIL, [email]))
