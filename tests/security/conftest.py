@@ -6,7 +6,6 @@ import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 
-from readiness.connectors.models import TenantConnection
 from readiness.senders.models import TicketComment
 from readiness.tenancy.models import Tenant
 from reports.imports.choices import ImportStatus
@@ -55,13 +54,11 @@ def world(tenant_a, tenant_b, msp_admin, alice, hana, victor, bob, charlie):
     # A sacrificial membership for the member pages (the matrix POSTs to them).
     zed = MembershipFactory(tenant=tenant_a, user=UserFactory(username="zed"), role="viewer")
     MembershipFactory(tenant=tenant_b, user=UserFactory(username="yves"), role="viewer")
-    # Tenant B's own user and connection: the hostile inputs of the member, connection
-    # and webhook pages aim at them (url_matrix.ROUTES, `data`).
+    # Tenant B's own user and directory: the hostile inputs of the member and connection
+    # pages aim at them (url_matrix.ROUTES, `data`).
     outsider = UserFactory(username="beta-outsider-marker",
                            email="outsider-marker@beta.example")
     MembershipFactory(tenant=tenant_b, user=outsider, role="manager")
-    TenantConnection.objects.create(tenant=tenant_b, directory_id=str(tenant_b.tenant_guid),
-                                    client_id="11111111-2222-3333-4444-555555555555")
     samples = {
         "slug": tenant_a.slug, "membership": zed.pk, "app_label": "tenancy",
         "user_id": msp_admin.pk,
