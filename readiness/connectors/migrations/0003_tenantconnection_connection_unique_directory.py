@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('connectors', '0002_source_errors_and_p1_blank'),
-        ('tenancy', '0006_remove_tenant_tenant_guid'),
+        ('tenancy', '0007_remove_tenant_tenant_guid'),
     ]
 
     operations = [
