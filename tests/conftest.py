@@ -26,6 +26,15 @@ from readiness.demo.emulator.state import ALL_ROLES
 from tests.factories import MembershipFactory, TenantFactory, UserFactory
 from tests.helpers import database_url
 
+# With DEBUG off the settings assume HTTPS (docs/security.md, "Production defaults").
+# The test client and the servers the tests start speak plain HTTP, so the suite runs
+# as a lab does, with the documented opt-out: in this process (settings are already
+# loaded) and in every process it starts. tests/security/test_deploy.py runs without.
+os.environ["INSECURE_HTTP"] = "1"
+settings.SECURE_SSL_REDIRECT = False
+settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+settings.SECURE_HSTS_SECONDS = 0
+
 
 @pytest.fixture
 def tenant_a(db):
@@ -114,6 +123,7 @@ def m365(emulator, settings, monkeypatch):
     for app in state.apps.values():
         app.roles, app.consented, app.certificates = set(ALL_ROLES), True, []
     state.requests.clear()
+    state.token_tid.clear()
     monkeypatch.setattr(ratelimit, "_local", ratelimit.LocalLimiter())
     tokens.apps_forget()
     yield emulator

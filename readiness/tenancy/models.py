@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 
@@ -18,7 +16,7 @@ class Tenant(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
-    tenant_guid = models.UUIDField("directory (tenant) ID", unique=True, default=uuid.uuid4)
+    # The directory (tenant) ID lives on the connection only (one place, unique).
     primary_domain = models.CharField(max_length=253, blank=True)
     verify_after_days = models.PositiveSmallIntegerField(
         default=14, help_text="Days without Basic usage before a migrated sender is verified."
@@ -67,6 +65,30 @@ class Membership(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.tenant} · {self.get_role_display()}"
+
+
+class Invitation(TenantOwned):
+    """An e-mailed invitation to join a tenant (docs/security.md, "Inviting members").
+
+    A tenant manager invites by e-mail only; whether that address already has an
+    account is never shown to them. Whoever opens the link (a secret only the mailbox
+    sees; stored hashed) signs in or creates an account and becomes a member.
+    """
+
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.tenant} · {self.get_role_display()}"
 
 
 class AuditEvent(models.Model):
