@@ -3,11 +3,13 @@
 One module, so the Dockerfile, the compose file and the tests start web the same way.
 """
 
-from readiness import config
+# Gunicorn reads every module-level name as a setting ("config" is one): import the
+# parser alone.
+from readiness.config import env_int
 
-bind = f"0.0.0.0:{config.env_int('READINESS_WEB_PORT', 8000, minimum=1)}"
+bind = f"0.0.0.0:{env_int('READINESS_WEB_PORT', 8000, minimum=1)}"
 # Sync workers: every request is short (pages are pre-aggregated, long work is a task).
-workers = config.env_int("READINESS_WEB_WORKERS", 3, minimum=1)
+workers = env_int("READINESS_WEB_WORKERS", 3, minimum=1)
 # Report uploads stream to disk inside the request; give a slow link time to finish.
 timeout = 120
 graceful_timeout = 30
