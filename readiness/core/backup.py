@@ -214,33 +214,39 @@ def _restore_database(dump: Path, engine: str) -> None:
 
 
 def _pg_restore(dump: Path) -> None:
-    """Drop our tables and load the dump in ONE psql transaction: all or nothing."""
+    """Drop our tables and load the dump in ONE transaction that psql commits only once
+    pg_restore has produced the whole dump: a truncated or unreadable dump changes nothing."""
     tables = connection.introspection.table_names()
     connection.close()  # psql needs the tables without our session's locks
     drops = "".join(f'DROP TABLE IF EXISTS "{name}" CASCADE;\n' for name in tables)
     env = _pg_env()
     # Error output goes to files: a full pipe nobody reads would stall both tools.
     with tempfile.TemporaryFile() as psql_err, tempfile.TemporaryFile() as source_err:
-        psql = subprocess.Popen(["psql", "--quiet", "--no-psqlrc", "--single-transaction",
-                                 "--set", "ON_ERROR_STOP=1", "--file", "-"],
-                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                stderr=psql_err, env=env)
+        psql = subprocess.Popen(["psql", "--quiet", "--no-psqlrc", "--set", "ON_ERROR_STOP=1",
+                                 "--file", "-"], stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, stderr=psql_err, env=env)
         source = subprocess.Popen(["pg_restore", "--no-owner", "--no-privileges", "--file",
                                    "-", str(dump)], stdout=subprocess.PIPE, stderr=source_err,
                                   env=env)
-        _pipe(drops.encode(), source, psql)
-        if source.wait() or psql.wait():
+        _pipe(f"BEGIN;\n{drops}".encode(), source, psql)
+        if source.returncode or psql.wait():
             detail = b"".join(_read(f) for f in (source_err, psql_err))
             raise BackupError("the database restore failed and was rolled back: "
                               f"{detail.decode(errors='replace').strip()[-800:]}")
 
 
 def _pipe(prefix: bytes, source: subprocess.Popen, sink: subprocess.Popen) -> None:
+    """Feed prefix + source's output to sink; COMMIT only if source ended cleanly.
+    Without the COMMIT, psql reaches the end of its input inside the transaction and the
+    server rolls it back when psql disconnects."""
     try:
         sink.stdin.write(prefix)
         shutil.copyfileobj(source.stdout, sink.stdin)
+        if source.wait() == 0:
+            sink.stdin.write(b"COMMIT;\n")
     except BrokenPipeError:
         source.kill()  # psql stopped on an error: its message is reported by the caller
+        source.wait()
     finally:
         source.stdout.close()
         with suppress(BrokenPipeError):
