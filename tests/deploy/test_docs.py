@@ -2,6 +2,8 @@
 answer for every effective mailbox state the product can show."""
 
 import re
+import sys
+from pathlib import Path
 
 from readiness.inventory.choices import EffectiveState
 from tests.deploy.stack import ROOT
@@ -41,3 +43,24 @@ def test_every_command_the_guide_runs_exists():
     # Commands the MSP onboarding work adds (issue 15) are documented ahead of it.
     pending = {"msp_app"}
     assert commands - pending <= set(get_commands())
+
+
+def test_the_install_steps_fill_every_required_value(tmp_path):
+    import shutil
+    import subprocess
+
+    from cryptography.fernet import Fernet
+
+    from tests.deploy.stack import required_compose_variables
+
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    steps = [line for line in GUIDE.read_text().splitlines() if line.startswith("sed -i ")]
+    assert len(steps) == 3
+    subprocess.run(["bash", "-c", "\n".join(steps)], cwd=tmp_path, check=True,
+                   env={"PATH": f"/usr/bin:/bin:{Path(sys.executable).parent}"})
+    filled = dict(line.split("=", 1) for line in (tmp_path / ".env").read_text().splitlines()
+                  if re.match(r"^[A-Z_]+=", line))
+    for name in required_compose_variables():
+        assert filled[name], name
+    Fernet(filled["READINESS_ENCRYPTION_KEY"].encode())  # a valid key, not just text
+    assert len(filled["SECRET_KEY"]) >= 50
