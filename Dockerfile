@@ -46,9 +46,11 @@ WORKDIR /app
 COPY manage.py ./
 # Static files are collected at build time into the image (read-only for the app user),
 # not into the /data volume, so an upgrade never serves the previous release's files.
-# The throwaway data dir keeps the generated build-time key out of the image.
+# The throwaway data dir keeps the generated build-time key out of the image. Settings set
+# umask 077 (the data dir is private), so the files are made readable for "app" here.
 RUN READINESS_DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput -v0 \
     && rm -rf /tmp/build-data \
+    && chmod -R a+rX /app/staticfiles \
     && mkdir -p /data \
     && chown app:app /data
 USER app

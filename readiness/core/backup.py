@@ -36,7 +36,7 @@ from readiness.core import crypto
 
 FORMAT = 1
 # Rebuilt on start or by the image, transient, or the database itself (dumped apart).
-DATA_DIR_SKIP = {"broker", "cache", "staticfiles", "backups"}
+DATA_DIR_SKIP = {"broker", "cache", "staticfiles", "backups", "tmp"}
 COUNTED_MODELS = ["tenancy.Tenant", "inventory.Mailbox", "senders.Sender",
                   "usage.DailyUsage", "connectors.TenantConnection"]
 

@@ -51,6 +51,8 @@ def test_static_files_and_translations_are_prepared_at_build_time():
     assert "manage.py collectstatic --noinput" in runtime
     env = " ".join(args for word, args in instructions("runtime") if word == "ENV")
     assert "READINESS_STATIC_ROOT=/app/staticfiles" in env  # in the image, not the volume
+    # Settings set umask 077: collected as root, the files must be opened up for "app".
+    assert "chmod -R a+rX /app/staticfiles" in runtime
 
 
 def test_it_runs_as_a_non_root_user():
