@@ -10,23 +10,11 @@ import sys
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.deploy.stack import (
-    ROOT,
-    env_example_active,
-    service_environment,
-    variables_read_by_code,
-)
+from tests.deploy.stack import ROOT, env_example_active, service_environment
 
-# The secure production defaults (DEBUG off -> Secure cookies, HTTPS redirect, HSTS;
-# BEHIND_PROXY + TRUSTED_PROXY_COUNT) come from the security work (issue 10). Until the
-# settings read BEHIND_PROXY, this test is expected to fail; strict, so it reports the day
-# that work lands and the marker must go.
-SECURITY_WORK_LANDED = "BEHIND_PROXY" in variables_read_by_code()
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.xfail(not SECURITY_WORK_LANDED, strict=True,
-                      reason="needs the secure production defaults of the security work"),
-]
+# The secure production defaults (DEBUG off -> Secure cookies, HTTPS redirect, HSTS) and
+# BEHIND_PROXY + TRUSTED_PROXY_COUNT come from the security work (docs/security.md).
+pytestmark = pytest.mark.slow
 
 
 def compose_web_env(tmp_path) -> dict[str, str]:
@@ -56,3 +44,10 @@ def test_behind_the_proxy_the_forwarded_scheme_is_trusted(tmp_path):
     # The last line: Django's shell may first say how many objects it imported.
     last_line = result.stdout.splitlines()[-1]
     assert last_line == "('HTTP_X_FORWARDED_PROTO', 'https') True True"
+
+
+def test_the_lab_opt_out_is_what_check_deploy_complains_about(tmp_path):
+    env = {**compose_web_env(tmp_path), "INSECURE_HTTP": "true"}
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr  # no HTTPS redirect

@@ -14,11 +14,6 @@ from tests.deploy.stack import (
 
 # Read by the code, but never the operator's business in a deployment.
 NOT_FOR_OPERATORS = {"DJANGO_SETTINGS_MODULE"}
-# Listed ahead of the security work (issue 10) that makes the settings read them; once it
-# is merged they are read by the code and this set can go.
-SECURITY_WORK = {"BEHIND_PROXY", "TRUSTED_PROXY_COUNT", "INSECURE_HTTP",
-                 "READINESS_HSTS_INCLUDE_SUBDOMAINS", "READINESS_HSTS_PRELOAD",
-                 "WEBHOOK_ALLOW_PRIVATE"}
 
 
 def test_the_scan_finds_the_variables_settings_is_known_to_read():
@@ -40,7 +35,7 @@ def test_every_variable_compose_interpolates_is_listed():
 def test_every_listed_variable_is_read_by_someone():
     known = set(variables_read_by_code()) | compose_variables() | {
         "COMPOSE_PROFILES",  # read by docker compose itself (deploy/demo.env sets it)
-    } | SECURITY_WORK
+    }
     assert set(env_example()) - known == set()
 
 
