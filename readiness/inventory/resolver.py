@@ -162,10 +162,9 @@ def ca_block_applies(block: str | dict, object_id: str) -> bool | None:
         return True
     if object_id and object_id in block.get("exclude_users", ()):
         return False
-    if not block.get("include_all", True) and not block.get("group_or_role_scoped"):
-        # Only named users are included: the answer is exact for them and for everyone else.
-        if not (bool(object_id) and object_id in block.get("include_users", ())):
-            return False
+    named_only = not block.get("include_all", True) and not block.get("group_or_role_scoped")
+    if named_only and not (object_id and object_id in block.get("include_users", ())):
+        return False  # only named users are included, and this one is not among them
     if ca_uncertainty(block, object_id):
         return None
     return True
