@@ -30,7 +30,11 @@ from readiness.inventory.services import (
 from readiness.senders.identity import sender_mailboxes_link
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
-from readiness.usage.services import signin_events_store, signin_usage_recompute
+from readiness.usage.services import (
+    signin_events_reattribute,
+    signin_events_store,
+    signin_usage_recompute,
+)
 
 SIGNIN_RETENTION = timedelta(days=30)
 SIGNIN_OVERLAP = timedelta(hours=2)  # records arrive up to ~2 h late
@@ -309,8 +313,21 @@ def mailbox_records(cas: list[dict], mailboxes: list[dict], users: list[dict],
             object_id=row.get("ExternalDirectoryObjectId") or "",
             recipient_type=mailbox.get("RecipientTypeDetails") or "",
             smtp_auth=switch_of(row.get("SmtpClientAuthenticationDisabled")),
-            authentication_policy=user.get("AuthenticationPolicy") or ""))
+            authentication_policy=user.get("AuthenticationPolicy") or "",
+            proxy_addresses=proxy_addresses(row.get("EmailAddresses")
+                                            or mailbox.get("EmailAddresses"))))
     return records
+
+
+def proxy_addresses(values) -> tuple[str, ...]:
+    """The SMTP addresses of EmailAddresses ("SMTP:" primary, "smtp:" aliases; X500:,
+    SIP: and the like are not mail addresses), normalised; malformed ones are left out."""
+    found = []
+    for value in values if isinstance(values, list) else []:
+        kind, _, address = str(value).partition(":")
+        if kind.casefold() == "smtp" and is_address(address):
+            found.append(address_normalize(address))
+    return tuple(dict.fromkeys(found))
 
 
 def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
@@ -326,5 +343,6 @@ def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
         counts = inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)
         if snapshot.complete:
             sender_mailboxes_link(tenant=tenant)
+            counts["signins_reattributed"] = signin_events_reattribute(tenant=tenant)
     # Not a warning: warnings mean "possibly incomplete" and would keep the snapshot stale.
     return {**counts, "mailboxes_skipped": len(snapshot.skipped_addresses)}

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from readiness.senders.identity import sender_mailboxes_link
+from readiness.senders.identity import mailbox_addresses_by_user, sender_mailboxes_link
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
 from readiness.usage.models import ClientObservation, DailyUsage, SignInEvent
@@ -111,14 +111,23 @@ def signin_events_store(*, tenant: Tenant, records: list[dict]) -> set[date]:
     user_display_name, user_id, ip_address, client_app, error_code, failure_reason.
     """
     unique = {r["record_id"]: r for r in records}
+    # The sign-in's user id is the mailbox's Entra object id: the sender is that mailbox's
+    # primary address, whatever the UPN (often user@x.onmicrosoft.com) says.
+    by_user = mailbox_addresses_by_user(tenant=tenant,
+                                        user_ids={r.get("user_id") for r in unique.values()})
+
+    def address(record: dict) -> str:
+        return by_user.get((record.get("user_id") or "").lower(),
+                           record["user_principal_name"].lower())
+
     # Only a successful sign-in makes an address a sender; failures attach to a sender
     # that exists and otherwise stay attempts (password spraying is not usage).
-    names = {r["user_principal_name"].lower(): r.get("user_display_name", "")
+    names = {address(r): r.get("user_display_name", "")
              for r in unique.values() if r.get("error_code", 0) == 0}
     with transaction.atomic():
         senders_ensure(tenant=tenant, display_names=names, addresses=names.keys())
-        ids = _sender_ids(tenant, {r["user_principal_name"].lower() for r in unique.values()})
-        events = [SignInEvent(tenant=tenant, sender_id=ids.get(r["user_principal_name"].lower()),
+        ids = _sender_ids(tenant, {address(r) for r in unique.values()})
+        events = [SignInEvent(tenant=tenant, sender_id=ids.get(address(r)),
                               **{k: v for k, v in r.items() if k in _SIGNIN_FIELDS})
                   for r in unique.values()]
         SignInEvent.objects.bulk_create(events, batch_size=CHUNK, ignore_conflicts=True)
@@ -164,3 +173,34 @@ def signin_usage_recompute(*, tenant: Tenant, days: Iterable[date]) -> int:
             update_fields=["messages", "signins", "failed_signins"])
         senders_touch(tenant=tenant, sender_ids={f.sender_id for f in facts})
     return len(facts)
+
+
+def signin_events_reattribute(*, tenant: Tenant) -> int:
+    """After a mailbox snapshot: move sign-ins read before their mailbox was known (and so
+    filed under their UPN) to the mailbox's primary-address sender, joined on the user id,
+    and recompute the days they fall on. Returns how many events moved."""
+    from django.db.models.functions import TruncDate
+
+    by_user = mailbox_addresses_by_user(tenant=tenant, user_ids=set(
+        SignInEvent.objects.for_tenant(tenant).exclude(user_id="")
+        .values_list("user_id", flat=True).distinct()))
+    if not by_user:
+        return 0
+    ok = {address for address in by_user.values()}
+    ids = _sender_ids(tenant, ok)
+    moved, days = 0, set()
+    with transaction.atomic():
+        for user_id, address in by_user.items():
+            events = (SignInEvent.objects.for_tenant(tenant).filter(user_id__iexact=user_id)
+                      .exclude(sender_id=ids.get(address, 0)))
+            if address not in ids:
+                if not events.filter(error_code=0).exists():
+                    continue  # failures alone never make a sender
+                ids.update(senders_ensure(tenant=tenant, addresses=[address]))
+                events = events.exclude(sender_id=ids[address])
+            days |= set(events.annotate(day=TruncDate("created_at", tzinfo=UTC))
+                        .values_list("day", flat=True).distinct())
+            moved += events.update(sender_id=ids[address])
+        if moved:
+            signin_usage_recompute(tenant=tenant, days=days)
+    return moved
