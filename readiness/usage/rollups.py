@@ -28,6 +28,7 @@ from readiness.inventory.models import Mailbox
 from readiness.senders.choices import SCORE_DONE_STATUSES, SenderStatus
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
+from readiness.usage.evidence import conflicted_mailbox_count
 from readiness.usage.models import (
     ClientObservation,
     DailyUsage,
@@ -35,7 +36,6 @@ from readiness.usage.models import (
     TenantDay,
     TenantRollup,
 )
-from readiness.usage.evidence import conflicted_mailbox_count
 from readiness.usage.readiness import readiness_score
 from readiness.usage.selectors import failed_signins_by_day, usage_largest_across_sources
 
