@@ -186,9 +186,8 @@ def signin_events_reattribute(*, tenant: Tenant) -> int:
         .values_list("user_id", flat=True).distinct()))
     if not by_user:
         return 0
-    ok = {address for address in by_user.values()}
-    ids = _sender_ids(tenant, ok)
-    moved, days = 0, set()
+    ids = _sender_ids(tenant, set(by_user.values()))
+    moved, days, emptied = 0, set(), set()
     with transaction.atomic():
         for user_id, address in by_user.items():
             events = (SignInEvent.objects.for_tenant(tenant).filter(user_id__iexact=user_id)
@@ -200,7 +199,20 @@ def signin_events_reattribute(*, tenant: Tenant) -> int:
                 events = events.exclude(sender_id=ids[address])
             days |= set(events.annotate(day=TruncDate("created_at", tzinfo=UTC))
                         .values_list("day", flat=True).distinct())
+            emptied |= set(events.exclude(sender=None).values_list("sender_id", flat=True))
             moved += events.update(sender_id=ids[address])
         if moved:
             signin_usage_recompute(tenant=tenant, days=days)
+            _untouched_senders_delete(tenant, emptied)
     return moved
+
+
+def _untouched_senders_delete(tenant: Tenant, sender_ids: set[int]) -> None:
+    """A sender named after a UPN whose sign-ins all moved to their mailbox's sender is a
+    mistaken identity: gone, unless someone already worked on it (status, owner, ticket,
+    notes) or other facts still point at it."""
+    from readiness.senders.choices import SenderStatus
+
+    Sender.objects.for_tenant(tenant).filter(
+        pk__in=sender_ids, status=SenderStatus.NEW, owner_user=None, owner_name="",
+        owner_email="", notes="", tickets=None, usage=None, signin_events=None).delete()
