@@ -38,7 +38,7 @@ from bench_parse import generate, vm_hwm_mb  # noqa: E402
 
 
 def child_baseline(path: str) -> dict:
-    from reports.imports.parsing import inspect_report, iter_report_rows
+    from readiness.imports.parsing import inspect_report, iter_report_rows
 
     start, rows = time.perf_counter(), 0
     info = inspect_report(path)
@@ -54,8 +54,8 @@ def child_import(path: str) -> dict:
     django.setup()
     from django.db import connection
 
+    from readiness.imports import services
     from readiness.tenancy.models import Tenant
-    from reports.imports import services
 
     tenant = Tenant.objects.create(name="bench", slug=f"bench-{uuid.uuid4().hex[:8]}")
     marks: dict[str, float] = {}
@@ -79,8 +79,8 @@ def _cleanup(tenant) -> None:
     rollups, usage, audit events...) through the ORM's cascade."""
     from django.db import connection
 
+    from readiness.imports.storage import file_discard
     from readiness.tenancy.models import Tenant
-    from reports.imports.storage import file_discard
 
     for report in tenant_imports(tenant):
         file_discard(report.stored_path)
@@ -94,7 +94,7 @@ def _cleanup(tenant) -> None:
 
 
 def tenant_imports(tenant):
-    from reports.imports.models import ReportImport
+    from readiness.imports.models import ReportImport
 
     return list(ReportImport.objects.filter(tenant=tenant))
 
