@@ -34,7 +34,7 @@ def _known_from_reports(tenant, address):
 
 
 def test_a_blocked_printer_that_keeps_failing_is_watched(demo, django_user_model):
-    universe, tenant = demo("fabrikam")
+    _, tenant = demo("fabrikam")
     manager = django_user_model.objects.create_user("m", email="m@fabrikam.example")
     _manager(tenant, manager)
     _known_from_reports(tenant, "tiskarna2@fabrikam.example")
