@@ -53,6 +53,7 @@ def tenant_overview(*, tenant: Tenant) -> dict:
         "coverage": charts.coverage_figure(days, start, end),
         "burndown_rows": [(d["day"], d["basic_senders_by_status"]) for d in days],
         "status_labels": dict(SenderStatus.choices),
+        "conflicts": selectors.conflict_rows(tenant=tenant),
     }
 
 

@@ -153,3 +153,43 @@ def usage_rows(*, tenant: Tenant, start: date, end: date) -> QuerySet:
 def window(days: int, end: date | None = None) -> tuple[date, date]:
     end = end or today()
     return end - timedelta(days=days - 1), end
+
+
+def sender_evidence_panel(*, tenant: Tenant, sender: Sender, days: int = 30) -> dict:
+    """What the sender page shows beside the mailbox's state: the Basic evidence of the
+    last `days` days, the conflict with its explanations, the breakage, the block note."""
+    from readiness.usage.evidence import (
+        block_note,
+        conflict_explain,
+        failing_label,
+        sender_evidence,
+    )
+
+    end = today()
+    evidence, conflict = sender_evidence(tenant=tenant, start=end - timedelta(days=days - 1),
+                                         end=end, senders=[sender])[sender.pk]
+    mailbox = sender.mailbox
+    return {"evidence": evidence, "days": days,
+            "conflict": conflict_explain(mailbox, evidence) if conflict else None,
+            "failing": "" if conflict else failing_label(evidence),
+            "block_note": block_note(mailbox, evidence) if mailbox else ""}
+
+
+def conflict_rows(*, tenant: Tenant, days: int = 30) -> list[dict]:
+    """The tenant's mailboxes in conflict (configuration blocks Basic, Basic succeeded in
+    the last `days` days), with the explanation and the sender to open: constant queries."""
+    from readiness.inventory.choices import BASIC_BLOCKED_STATES
+    from readiness.usage.evidence import conflict_explain, is_conflict, mailbox_evidence
+
+    blocked = list(Mailbox.objects.for_tenant(tenant).filter(
+        effective_state__in=BASIC_BLOCKED_STATES).order_by("address"))
+    if not blocked:
+        return []
+    end = today()
+    evidence = mailbox_evidence(tenant=tenant, start=end - timedelta(days=days - 1), end=end,
+                                mailboxes=blocked)
+    conflicted = [m for m in blocked if is_conflict(m, evidence[m.pk])]
+    senders = dict(Sender.objects.for_tenant(tenant).filter(mailbox__in=conflicted)
+                   .values_list("mailbox_id", "pk"))
+    return [{"address": m.address, "sender_pk": senders.get(m.pk),
+             "summary": conflict_explain(m, evidence[m.pk]).summary} for m in conflicted]

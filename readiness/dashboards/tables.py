@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import django_tables2 as tables
 from django.db.models import F
@@ -17,7 +17,52 @@ from readiness.dashboards.selectors import today
 from readiness.inventory.models import Mailbox
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
+from readiness.usage.evidence import (
+    block_note,
+    conflict_explain,
+    is_conflict,
+    mailbox_evidence,
+    sender_evidence,
+)
 from readiness.usage.readiness import PortfolioState
+
+EVIDENCE_DAYS = 30
+
+
+class _Evidence:
+    """Evidence for the rows being shown, read once per page (or once for an export, which
+    renders every row): a constant number of queries, whatever the page size."""
+
+    _evidence_cache: dict | None = None
+
+    def evidence_of(self, record):
+        cache = self._evidence_cache
+        if cache is None or record.pk not in cache:
+            page = getattr(self, "page", None)
+            rows = page.object_list if cache is None and page is not None else self.rows
+            records = [row.record for row in rows]
+            cache = self._evidence_cache = self.evidence_read(records)
+        return cache.get(record.pk)
+
+    def period(self):
+        end = today()
+        return end - timedelta(days=EVIDENCE_DAYS - 1), end
+
+
+def _evidence_text(evidence) -> str:
+    if evidence is None:
+        return "no sign-in data"
+    parts = [f"{evidence.basic_signins} Basic success(es)",
+             f"{evidence.failed_basic_signins} failed"]
+    if evidence.last_basic_success:
+        parts.append(f"last success {evidence.last_basic_success:%Y-%m-%d}")
+    if evidence.last_failure:
+        parts.append(f"last failure {evidence.last_failure:%Y-%m-%d} "
+                     f"(error {evidence.last_failure_code})")
+    return ", ".join(parts)
+
+
+CONFLICT_BADGE = '<span class="badge text-bg-warning ms-1" title="{}">conflict: verify</span>'
 
 
 def _nulls_last(queryset, field: str, is_descending: bool):
@@ -45,6 +90,8 @@ class PortfolioTable(tables.Table):
                           orderable=False, exclude_from_export=True, default="")
     basic_possible = tables.Column("Mailboxes Basic possible",
                                    accessor="usage_rollup__mailboxes_basic_possible", default="—")
+    conflicts = tables.Column("Conflicts (verify)", accessor="usage_rollup__mailboxes_conflict",
+                              default="—")
     next_milestone = tables.Column("Next milestone", accessor="internal_target_date",
                                    empty_values=())
     data_through = tables.Column("Data through", accessor="usage_rollup__last_day_by_source",
@@ -56,8 +103,8 @@ class PortfolioTable(tables.Table):
         model = Tenant
         fields = ("name",)
         sequence = ("name", "readiness_state", "score", "basic_senders", "basic_7d", "trend",
-                    "basic_possible", "next_milestone", "data_through", "last_ingest_at",
-                    "health")
+                    "basic_possible", "conflicts", "next_milestone", "data_through",
+                    "last_ingest_at", "health")
         order_by = ("name",)
 
     def __init__(self, *args, global_milestone=None, **kwargs):
@@ -114,7 +161,7 @@ class PortfolioTable(tables.Table):
 ROLLUP_COLUMNS = ("basic_30d", "oauth_30d", "signins_30d")
 
 
-class SenderTable(tables.Table):
+class SenderTable(_Evidence, tables.Table):
     select = tables.CheckBoxColumn(accessor="pk", attrs={
         "input": {"form": "bulk-form", "name": "sender_ids"},
         "th__input": {"form": "bulk-form", "aria-label": "select all"}},
@@ -152,12 +199,22 @@ class SenderTable(tables.Table):
     def value_address(self, value):
         return value
 
-    def render_mailbox_state(self, value, record):
-        return format_html('<span class="state-{}">{}</span>', value,
-                           record.mailbox.get_effective_state_display())
+    def evidence_read(self, records):
+        start, end = self.period()
+        return sender_evidence(tenant=self.tenant, start=start, end=end, senders=records)
 
-    def value_mailbox_state(self, value):
-        return value
+    def render_mailbox_state(self, value, record):
+        html = format_html('<span class="state-{}">{}</span>', value,
+                           record.mailbox.get_effective_state_display())
+        found = self.evidence_of(record)
+        if found and found[1]:
+            html += format_html(CONFLICT_BADGE, conflict_explain(record.mailbox,
+                                                                  found[0]).summary)
+        return html
+
+    def value_mailbox_state(self, value, record):
+        found = self.evidence_of(record)
+        return f"{value} (conflict)" if found and found[1] else value
 
     def render_client_ips(self, record):
         ips = sorted({o.client_ip for o in record.observations.all() if o.client_ip})
@@ -205,18 +262,41 @@ SENDER_OPTIONAL_COLUMNS = [name for name in SenderTable.Meta.fields
                            if name not in ("select", "address")]
 
 
-class MailboxTable(tables.Table):
+class MailboxTable(_Evidence, tables.Table):
     effective_state = tables.Column("Effective state")
     effective_reason = tables.Column("Why")
+    evidence = tables.Column("Basic SMTP AUTH sign-ins (30 d)", empty_values=(),
+                             orderable=False)
 
     class Meta:
         model = Mailbox
         fields = ("address", "display_name", "recipient_type", "smtp_auth", "effective_state",
-                  "effective_reason", "authentication_policy", "synced_at")
+                  "effective_reason", "evidence", "authentication_policy", "synced_at")
         order_by = ("address",)
 
-    def render_effective_state(self, value, record):
-        return format_html('<span class="state-{}">{}</span>', record.effective_state, value)
+    def __init__(self, *args, tenant=None, **kwargs):
+        self.tenant = tenant
+        super().__init__(*args, **kwargs)
 
-    def value_effective_state(self, value):
-        return value
+    def evidence_read(self, records):
+        start, end = self.period()
+        return mailbox_evidence(tenant=self.tenant, start=start, end=end, mailboxes=records)
+
+    def render_effective_state(self, value, record):
+        html = format_html('<span class="state-{}">{}</span>', record.effective_state, value)
+        evidence = self.evidence_of(record)
+        if is_conflict(record, evidence):
+            html += format_html(CONFLICT_BADGE, conflict_explain(record, evidence).summary)
+        return html
+
+    def value_effective_state(self, value, record):
+        return f"{value} (conflict)" if is_conflict(record, self.evidence_of(record)) else value
+
+    def render_evidence(self, record):
+        evidence = self.evidence_of(record)
+        note = block_note(record, evidence)
+        return format_html("{}{}", _evidence_text(evidence),
+                           format_html("<br><small>{}</small>", note) if note else "")
+
+    def value_evidence(self, record):
+        return _evidence_text(self.evidence_of(record))

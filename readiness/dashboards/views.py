@@ -98,6 +98,9 @@ class MailboxListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, Filt
     def get_queryset(self):
         return selectors.mailbox_queryset(tenant=self.tenant)
 
+    def get_table_kwargs(self):
+        return {"tenant": self.tenant}
+
 
 class SenderDetailView(TenantScopedMixin, TemplateView):
     """One sender: usage history, IPs and TLS, its mailbox's state, the workflow panel."""
@@ -113,5 +116,6 @@ class SenderDetailView(TenantScopedMixin, TemplateView):
         context.update(sender=sender, usage_rows=rows,
                        usage=charts.sender_usage_figure(rows),
                        observations=selectors.sender_observations(tenant=self.tenant,
-                                                                  sender=sender))
+                                                                  sender=sender),
+                       proof=selectors.sender_evidence_panel(tenant=self.tenant, sender=sender))
         return context

@@ -178,6 +178,15 @@ def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
     return max(filter(None, (a, b)), default=None)
 
 
+def failing_label(evidence: Evidence) -> str:
+    """ "failing since 2026-11-26 (15 attempts, error codes 53003)", or ""."""
+    if not evidence.failures_after_block:
+        return ""
+    codes = ", ".join(str(c) for c in sorted(evidence.failure_codes)) or "unknown"
+    return (f"failing since {evidence.first_failure_after_block.date().isoformat()} "
+            f"({evidence.failures_after_block} attempts, error codes {codes})")
+
+
 def is_conflict(mailbox: Mailbox, evidence: Evidence | None) -> bool:
     """Configuration says Basic cannot work, the evidence says it did (module docstring)."""
     if evidence is None or mailbox.effective_state not in BASIC_BLOCKED_STATES:

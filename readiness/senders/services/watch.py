@@ -22,19 +22,10 @@ from readiness.senders.models import Sender, Ticket
 from readiness.senders.services import messages
 from readiness.senders.services.tickets import ticket_comment, ticket_create, ticket_update
 from readiness.tenancy.models import Tenant
-from readiness.usage.evidence import Evidence, conflict_explain, sender_evidence
+from readiness.usage.evidence import Evidence, conflict_explain, failing_label, sender_evidence
 
 WINDOW_DAYS = 30
 CLOSED = (TicketStatus.DONE, TicketStatus.CANCELLED)
-
-
-def failing_label(evidence: Evidence) -> str:
-    """ "failing since 2026-11-26 (15 attempts, error codes 53003)", or ""."""
-    if not evidence.failures_after_block:
-        return ""
-    codes = ", ".join(str(c) for c in sorted(evidence.failure_codes)) or "unknown"
-    return (f"failing since {evidence.first_failure_after_block.date().isoformat()} "
-            f"({evidence.failures_after_block} attempts, error codes {codes})")
 
 
 def _blocked_senders(tenant: Tenant) -> list[Sender]:
