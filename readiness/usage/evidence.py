@@ -74,7 +74,7 @@ def mailbox_evidence(*, tenant: Tenant, start: date, end: date,
     by_address = {}
     for mailbox in mailboxes:
         for address in [mailbox.address, *mailbox.proxy_addresses]:
-            by_address.setdefault(address.lower(), mailbox.pk)
+            by_address.setdefault(address.lower(), (mailbox.pk, bool(mailbox.object_id)))
     result = {m.pk: Evidence() for m in mailboxes}
     _signins_into(tenant, start, end, result, by_user, by_address)
     _messages_into(tenant, start, end, result)
@@ -83,9 +83,15 @@ def mailbox_evidence(*, tenant: Tenant, start: date, end: date,
 
 
 def _mailbox_of(row: dict, by_user: dict, by_address: dict) -> int | None:
-    if row["user_id"]:
-        return by_user.get(row["user_id"].lower())
-    return by_address.get(row["user_principal_name"].lower())
+    """By the user id when the sign-in has one; by the UPN against primary and proxy
+    addresses only when it has none, or for a mailbox whose object id was not read (a
+    mailbox with a known id is joined by that id alone: its UPN may be anything)."""
+    if row["user_id"] and row["user_id"].lower() in by_user:
+        return by_user[row["user_id"].lower()]
+    pk, has_id = by_address.get(row["user_principal_name"].lower(), (None, False))
+    if row["user_id"] and has_id:
+        return None  # another user's sign-in (its id is not this mailbox's)
+    return pk
 
 
 def _signins_into(tenant, start, end, result, by_user, by_address) -> None:

@@ -181,15 +181,19 @@ def signin_events_reattribute(*, tenant: Tenant) -> int:
     and recompute the days they fall on. Returns how many events moved."""
     from django.db.models.functions import TruncDate
 
-    by_user = mailbox_addresses_by_user(tenant=tenant, user_ids=set(
-        SignInEvent.objects.for_tenant(tenant).exclude(user_id="")
-        .values_list("user_id", flat=True).distinct()))
+    pairs = set(SignInEvent.objects.for_tenant(tenant).exclude(user_id="")
+                .values_list("user_id", "sender_id").distinct())
+    by_user = mailbox_addresses_by_user(tenant=tenant, user_ids={u for u, _ in pairs})
     if not by_user:
         return 0
     ids = _sender_ids(tenant, set(by_user.values()))
+    # Only the users with an event filed elsewhere: one query per such user, none for
+    # the (usual) rest.
+    misfiled = {u.lower() for u, sender_id in pairs
+                if u.lower() in by_user and sender_id != ids.get(by_user[u.lower()])}
     moved, days, emptied = 0, set(), set()
     with transaction.atomic():
-        for user_id, address in by_user.items():
+        for user_id, address in ((u, by_user[u]) for u in sorted(misfiled)):
             events = (SignInEvent.objects.for_tenant(tenant).filter(user_id__iexact=user_id)
                       .exclude(sender_id=ids.get(address, 0)))
             if address not in ids:

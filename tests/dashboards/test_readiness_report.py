@@ -92,3 +92,28 @@ def test_the_csv_report_has_one_row_per_mailbox_and_sender(tenant_a):
     SenderFactory(tenant=tenant_a, address="s@a.example")
     lines = _run("readiness_report", "--tenant", tenant_a.slug, "--format", "csv").splitlines()
     assert lines[0].startswith("record,address") and len(lines) == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("args", "message"), [
+    (["--from", "2026-11-31"], "not a date"),
+    (["--from", "2026-11-02", "--to", "2026-11-01"], "after --to"),
+    (["--from", "2020-01-01", "--to", "2026-01-01"], "At most 400 days")])
+def test_a_bad_period_is_refused_with_the_reason(tenant_a, args, message):
+    with pytest.raises(CommandError, match=message):
+        _run("readiness_report", "--tenant", tenant_a.slug, *args)
+
+
+@pytest.mark.django_db
+def test_the_period_is_utc_days_both_included(tenant_a):
+    from datetime import date
+
+    sender = SenderFactory(tenant=tenant_a)
+    for day in (date(2026, 10, 31), date(2026, 11, 1), date(2026, 11, 30), date(2026, 12, 1)):
+        DailyUsageFactory(sender=sender, day=day, messages=1)
+    report = json.loads(_run("readiness_report", "--tenant", tenant_a.slug, "--format", "json",
+                             "--from", "2026-11-01", "--to", "2026-11-30"))
+    assert report["period"] == {"from": "2026-11-01", "to": "2026-11-30"}
+    assert report["usage"]["basic_messages"] == 2
+    assert report["usage"]["first_day"] == "2026-11-01"
+    assert report["usage"]["last_day"] == "2026-11-30"

@@ -181,3 +181,25 @@ def test_a_snapshot_dates_the_block_only_after_seeing_basic_possible(tenant_a):
     mailbox.refresh_from_db()
     assert mailbox.effective_state == "oauth_only" and mailbox.blocked_since is not None
     assert Mailbox.objects.filter(pk=mailbox.pk, blocked_since__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_user_id_decides_and_the_upn_only_stands_in_without_one(tenant_a):
+    from readiness.usage.models import SignInEvent
+
+    now = timezone.now()
+    known = MailboxFactory(tenant=tenant_a, address="scan@a.example", object_id="id-scan")
+    unread = MailboxFactory(tenant=tenant_a, address="erp@a.example", object_id="")
+
+    def signin(record, user_id, upn):
+        SignInEvent.objects.create(tenant=tenant_a, record_id=record, user_id=user_id,
+                                   user_principal_name=upn, error_code=0, created_at=now)
+
+    signin("1", "ID-SCAN", "svc.scan@a.onmicrosoft.com")  # id matches, UPN differs
+    signin("2", "", "scan@a.example")  # no id: the UPN stands in
+    signin("3", "someone-else", "scan@a.example")  # another user borrowing the name
+    signin("4", "id-erp", "erp@a.example")  # the mailbox's id was never read
+    today = now.date()
+    evidence = mailbox_evidence(tenant=tenant_a, start=today, end=today)
+    assert evidence[known.pk].basic_signins == 2
+    assert evidence[unread.pk].basic_signins == 1

@@ -1,5 +1,6 @@
 import csv
 import json
+from argparse import ArgumentTypeError
 from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
@@ -83,7 +84,8 @@ def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-01") from None
+        raise ArgumentTypeError(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-01"
+                                ) from None
 
 
 def _period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
