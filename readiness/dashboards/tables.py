@@ -1,81 +1,17 @@
-"""django-tables2 tables: each declares only its special columns; all are sortable."""
+"""The portfolio table. Sender and mailbox tables live in their own apps."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import django_tables2 as tables
-from django.db.models import F
-from django.urls import reverse
 from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from readiness.connectors.choices import Health
+from readiness.core.tables import due_text, nulls_last
 from readiness.dashboards import charts
-from readiness.dashboards.selectors import today
-from readiness.inventory.models import Mailbox
-from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
-from readiness.usage.evidence import (
-    block_note,
-    conflict_explain,
-    is_conflict,
-    mailbox_evidence,
-    sender_evidence,
-)
 from readiness.usage.readiness import PortfolioState
-
-EVIDENCE_DAYS = 30
-
-
-class _Evidence:
-    """Evidence for the rows being shown, read once per page (or once for an export, which
-    renders every row): a constant number of queries, whatever the page size."""
-
-    _evidence_cache: dict | None = None
-
-    def evidence_of(self, record):
-        cache = self._evidence_cache
-        if cache is None or record.pk not in cache:
-            page = getattr(self, "page", None)
-            rows = page.object_list if cache is None and page is not None else self.rows
-            records = [row.record for row in rows]
-            cache = self._evidence_cache = self.evidence_read(records)
-        return cache.get(record.pk)
-
-    def period(self):
-        end = today()
-        return end - timedelta(days=EVIDENCE_DAYS - 1), end
-
-
-def _evidence_text(evidence) -> str:
-    if evidence is None:
-        return "no sign-in data"
-    parts = [f"{evidence.basic_signins} Basic success(es)",
-             f"{evidence.failed_basic_signins} failed"]
-    if evidence.last_basic_success:
-        parts.append(f"last success {evidence.last_basic_success:%Y-%m-%d}")
-    if evidence.last_failure:
-        parts.append(f"last failure {evidence.last_failure:%Y-%m-%d} "
-                     f"(error {evidence.last_failure_code})")
-    return ", ".join(parts)
-
-
-CONFLICT_BADGE = '<span class="badge text-bg-warning ms-1" title="{}">conflict: verify</span>'
-
-
-def _nulls_last(queryset, field: str, is_descending: bool):
-    expression = F(field).desc(nulls_last=True) if is_descending else F(field).asc(
-        nulls_last=True)
-    return queryset.order_by(expression, "pk"), True
-
-
-def _due_text(day: date | None) -> str:
-    if day is None:
-        return "—"
-    left = (day - today()).days
-    return f"{day:%-d %b %Y} ({left} days left)" if left >= 0 else f"{day:%-d %b %Y} (passed)"
 
 
 class PortfolioTable(tables.Table):
@@ -132,14 +68,14 @@ class PortfolioTable(tables.Table):
         day, title = self._milestone_of(record)
         if day is None:
             return "—"
-        return format_html('<span title="{}">{}</span>', title, _due_text(day))
+        return format_html('<span title="{}">{}</span>', title, due_text(day))
 
     def value_next_milestone(self, record):
         day, title = self._milestone_of(record)
         return f"{day} {title}" if day else ""
 
     def order_next_milestone(self, queryset, is_descending):
-        return _nulls_last(queryset, "internal_target_date", is_descending)
+        return nulls_last(queryset, "internal_target_date", is_descending)
 
     def render_data_through(self, value):
         return max(value.values()) if value else "no data"
@@ -155,148 +91,4 @@ class PortfolioTable(tables.Table):
         return Health(value).label if value in Health.values else value
 
     def order_score(self, queryset, is_descending):
-        return _nulls_last(queryset, "usage_rollup__score", is_descending)
-
-
-ROLLUP_COLUMNS = ("basic_30d", "oauth_30d", "signins_30d")
-
-
-class SenderTable(_Evidence, tables.Table):
-    select = tables.CheckBoxColumn(accessor="pk", attrs={
-        "input": {"form": "bulk-form", "name": "sender_ids"},
-        "th__input": {"form": "bulk-form", "aria-label": "select all"}},
-        exclude_from_export=True)
-    address = tables.Column()
-    mailbox_state = tables.Column("Mailbox state", accessor="mailbox__effective_state",
-                                  default="no mailbox")
-    basic_30d = tables.Column("Basic msgs (30 d)", accessor="rollup__basic_messages_30d",
-                              default=0)
-    oauth_30d = tables.Column("OAuth msgs (30 d)", accessor="rollup__oauth_messages_30d",
-                              default=0)
-    signins_30d = tables.Column("Basic sign-ins (30 d)", accessor="rollup__basic_signins_30d",
-                                default=0)
-    client_ips = tables.Column("Client IPs", accessor="first_ip", default="—")
-    owner = tables.Column("Owner", accessor="owner_label", order_by=(
-        "owner_user__username", "owner_name", "owner_email"), default="unowned")
-    ticket = tables.Column("Ticket (due)", accessor="ticket_due", empty_values=())
-
-    class Meta:
-        model = Sender
-        fields = ("select", "address", "display_name", "mailbox_state", "last_basic_day",
-                  "basic_30d", "oauth_30d", "signins_30d", "client_ips", "owner", "status",
-                  "device_type", "ticket")
-        order_by = ("-basic_30d",)
-        attrs = {"class": "table table-sm table-hover align-middle sender-table"}
-
-    def __init__(self, *args, tenant=None, **kwargs):
-        self.tenant = tenant  # before super(): the default ordering already needs it
-        super().__init__(*args, **kwargs)
-
-    def render_address(self, value, record):
-        url = reverse("dashboards:sender", args=[self.tenant.slug, record.pk])
-        return format_html('<a href="{}">{}</a>', url, value)
-
-    def value_address(self, value):
-        return value
-
-    def evidence_read(self, records):
-        start, end = self.period()
-        return sender_evidence(tenant=self.tenant, start=start, end=end, senders=records)
-
-    def render_mailbox_state(self, value, record):
-        html = format_html('<span class="state-{}">{}</span>', value,
-                           record.mailbox.get_effective_state_display())
-        found = self.evidence_of(record)
-        if found and found[1]:
-            html += format_html(CONFLICT_BADGE, conflict_explain(record.mailbox,
-                                                                  found[0]).summary)
-        return html
-
-    def value_mailbox_state(self, value, record):
-        found = self.evidence_of(record)
-        return f"{value} (conflict)" if found and found[1] else value
-
-    def render_client_ips(self, record):
-        ips = sorted({o.client_ip for o in record.observations.all() if o.client_ip})
-        return ", ".join(ips[:3]) + (f" (+{len(ips) - 3})" if len(ips) > 3 else "") or "—"
-
-    def value_client_ips(self, record):
-        return " ".join(sorted({o.client_ip for o in record.observations.all() if o.client_ip}))
-
-    def render_ticket(self, record):
-        if not record.ticket_title:
-            return "—"
-        return format_html("{}<br><small>{}</small>", record.ticket_title,
-                           _due_text(record.ticket_due))
-
-    def value_ticket(self, record):
-        return f"{record.ticket_title} {record.ticket_due or ''}".strip() if record.ticket_title \
-            else ""
-
-    def order_ticket(self, queryset, is_descending):
-        return _nulls_last(queryset, "ticket_due", is_descending)
-
-    def _by_rollup(self, queryset, field: str, is_descending: bool):
-        # Naming the rollup's own tenant and ordering by (figure, sender) in one
-        # direction lets PostgreSQL walk SenderRollup's (tenant, figure, sender) index
-        # instead of sorting every sender. Every sender has a rollup row (see rollups).
-        order = [F(f"rollup__{field}"), F("rollup__sender_id")]
-        order = [o.desc() if is_descending else o.asc() for o in order]
-        return queryset.filter(rollup__tenant=self.tenant).order_by(*order), True
-
-    def order_basic_30d(self, queryset, is_descending):
-        return self._by_rollup(queryset, "basic_messages_30d", is_descending)
-
-    def order_oauth_30d(self, queryset, is_descending):
-        return self._by_rollup(queryset, "oauth_messages_30d", is_descending)
-
-    def order_signins_30d(self, queryset, is_descending):
-        return self._by_rollup(queryset, "basic_signins_30d", is_descending)
-
-    def order_client_ips(self, queryset, is_descending):
-        return _nulls_last(queryset, "first_ip", is_descending)
-
-
-# The columns a user may hide with the column chooser (?columns=...).
-SENDER_OPTIONAL_COLUMNS = [name for name in SenderTable.Meta.fields
-                           if name not in ("select", "address")]
-
-
-class MailboxTable(_Evidence, tables.Table):
-    effective_state = tables.Column("Effective state")
-    effective_reason = tables.Column("Why")
-    evidence = tables.Column("Basic SMTP AUTH sign-ins (30 d)", empty_values=(),
-                             orderable=False)
-
-    class Meta:
-        model = Mailbox
-        fields = ("address", "display_name", "recipient_type", "smtp_auth", "effective_state",
-                  "effective_reason", "evidence", "authentication_policy", "synced_at")
-        order_by = ("address",)
-
-    def __init__(self, *args, tenant=None, **kwargs):
-        self.tenant = tenant
-        super().__init__(*args, **kwargs)
-
-    def evidence_read(self, records):
-        start, end = self.period()
-        return mailbox_evidence(tenant=self.tenant, start=start, end=end, mailboxes=records)
-
-    def render_effective_state(self, value, record):
-        html = format_html('<span class="state-{}">{}</span>', record.effective_state, value)
-        evidence = self.evidence_of(record)
-        if is_conflict(record, evidence):
-            html += format_html(CONFLICT_BADGE, conflict_explain(record, evidence).summary)
-        return html
-
-    def value_effective_state(self, value, record):
-        return f"{value} (conflict)" if is_conflict(record, self.evidence_of(record)) else value
-
-    def render_evidence(self, record):
-        evidence = self.evidence_of(record)
-        note = block_note(record, evidence)
-        return format_html("{}{}", _evidence_text(evidence),
-                           format_html("<br><small>{}</small>", note) if note else "")
-
-    def value_evidence(self, record):
-        return _evidence_text(self.evidence_of(record))
+        return nulls_last(queryset, "usage_rollup__score", is_descending)

@@ -298,3 +298,27 @@ def _own_evidence(tenant, start, end, sender_ids) -> dict[int, Evidence]:
                 .values("sender_id", "day").annotate(n=Max("messages"))):
         _add_messages(result[row["sender_id"]], row["day"], row["n"])
     return dict(result)
+
+
+def evidence_text(evidence: Evidence | None) -> str:
+    if evidence is None:
+        return "no sign-in data"
+    parts = [f"{evidence.basic_signins} Basic success(es)",
+             f"{evidence.failed_basic_signins} failed"]
+    if evidence.last_basic_success:
+        parts.append(f"last success {evidence.last_basic_success:%Y-%m-%d}")
+    if evidence.last_failure:
+        parts.append(f"last failure {evidence.last_failure:%Y-%m-%d} "
+                     f"(error {evidence.last_failure_code})")
+    return ", ".join(parts)
+
+
+def mailbox_evidence_rows(*, tenant: Tenant, start: date, end: date,
+                          mailboxes: list[Mailbox]) -> dict[int, tuple[str, str, str]]:
+    """For the mailbox page (readiness.inventory.tables): per mailbox id, the evidence in
+    words, the block note, and the conflict summary ("" when none)."""
+    found = mailbox_evidence(tenant=tenant, start=start, end=end, mailboxes=mailboxes)
+    return {m.pk: (evidence_text(found[m.pk]), block_note(m, found[m.pk]),
+                   conflict_explain(m, found[m.pk]).summary
+                   if is_conflict(m, found[m.pk]) else "")
+            for m in mailboxes}

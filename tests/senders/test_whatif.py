@@ -174,7 +174,7 @@ def test_what_if_figures_equal_the_sender_tables(client_for, victor, tenant_a, e
     usage_rollups_refresh(tenant=tenant_a)
     client = client_for(victor)
     whatif_html = client.get(reverse("senders:what_if", args=[tenant_a.slug])).content.decode()
-    table_html = client.get(reverse("dashboards:senders", args=[tenant_a.slug]),
+    table_html = client.get(reverse("senders:senders", args=[tenant_a.slug]),
                             {"_export": "csv"}).content.decode()
     import csv
     import io
