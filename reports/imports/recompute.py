@@ -1,9 +1,11 @@
 """Derive the daily usage facts from what the imports hold, so they never drift.
 
 DailyUsage rows of source "detailed_report" and "export" are *recomputed* for a day
-range from ReportMessage / ExportAggregate, never incremented. Re-importing, importing
-an overlapping report or deleting an import therefore always leaves the facts equal
-to what the remaining imports say.
+range from ReportMessage / ExportAggregate. The one exception is a detailed import:
+it only ever adds messages, so the messages it owns are added to the facts
+(detailed_import_add), which gives the same result without re-reading the tenant's
+history. Re-importing, importing an overlapping report or deleting an import therefore
+always leaves the facts equal to what the remaining imports say.
 
 Export files carry per-sender totals over a stated period and no dates. Each total is
 spread evenly over the period's days (integer shares; the remainder goes to the
@@ -17,17 +19,24 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Max, Min, Sum
 from django.utils import timezone
 
 from readiness.tenancy.models import Tenant
 from reports.imports.choices import ImportStatus
-from reports.imports.models import ExportAggregate, ReportMessage
+from reports.imports.models import ExportAggregate, ReportImport, ReportMessage
+from reports.usage import sql
 from reports.usage.choices import UsageSource
 from reports.usage.models import ClientObservation, DailyUsage
-from reports.usage.services import observations_upsert
 
-CHUNK = 5000
+# Everything below is set-based SQL: the database aggregates the imported rows and
+# upserts the facts. The cost follows the number of distinct facts (hundreds of
+# thousands for a large tenant), so no fact ever becomes a Python object.
+
+USAGE, OBS = DailyUsage._meta.db_table, ClientObservation._meta.db_table
+MESSAGES, AGGREGATES = ReportMessage._meta.db_table, ExportAggregate._meta.db_table
+IMPORTS = ReportImport._meta.db_table
+USAGE_KEY = "tenant_id, sender_id, day, auth_method, source"
+OBS_KEY = "tenant_id, sender_id, source, client_ip, tls_version"
 
 
 def days_between(start: date, end: date) -> list[date]:
@@ -36,86 +45,143 @@ def days_between(start: date, end: date) -> list[date]:
 
 def detailed_usage_recompute(*, tenant: Tenant, start: date, end: date) -> int:
     """Rebuild the detailed-report facts for [start, end] from ReportMessage."""
-    DailyUsage.objects.for_tenant(tenant).filter(
-        source=UsageSource.DETAILED_REPORT, day__range=(start, end)).delete()
-    sums = (ReportMessage.objects.for_tenant(tenant).filter(day__range=(start, end))
-            .values("sender_id", "day", "auth_method").annotate(total=Sum("count"))
-            .order_by())
-    facts = [DailyUsage(tenant=tenant, sender_id=s["sender_id"], day=s["day"],
-                        auth_method=s["auth_method"], source=UsageSource.DETAILED_REPORT,
-                        messages=s["total"]) for s in sums]
-    DailyUsage.objects.bulk_create(facts, batch_size=CHUNK)
-    return len(facts)
+    sums = (f"SELECT tenant_id, sender_id, day, auth_method, %s AS source, "  # noqa: S608
+            f"SUM(count) AS messages, 0 AS signins, 0 AS failed_signins FROM {MESSAGES} "
+            "WHERE tenant_id = %s AND day BETWEEN %s AND %s "
+            "GROUP BY tenant_id, sender_id, day, auth_method")
+    return _usage_replace(tenant, UsageSource.DETAILED_REPORT, start, end, sums,
+                          [UsageSource.DETAILED_REPORT, tenant.pk, start, end])
+
+
+def detailed_import_add(*, report: ReportImport) -> int:
+    """Add a detailed import's NEW messages (those it owns: a message another import
+    already had stays theirs) to the facts: daily usage and client observations, each
+    in one INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE that adds to the
+    existing row. An import only ever adds messages, so adding its own gives the same
+    facts as a recompute, without re-reading the tenant's earlier messages; a deletion
+    recomputes instead (detailed_usage_recompute, observations_rebuild)."""
+    new = (f"FROM {MESSAGES} WHERE tenant_id = %s AND day BETWEEN %s AND %s "
+           "AND report_import_id = %s")
+    scope = [report.tenant_id, report.period_start, report.period_end, report.pk]
+    source = UsageSource.DETAILED_REPORT
+    added = sql.execute(
+        f"INSERT INTO {USAGE} ({USAGE_KEY}, messages, signins, failed_signins) "
+        f"SELECT tenant_id, sender_id, day, auth_method, %s, SUM(count), 0, 0 {new} "
+        "GROUP BY tenant_id, sender_id, day, auth_method "
+        f"ON CONFLICT ({USAGE_KEY}) DO UPDATE SET "
+        f"messages = {USAGE}.messages + excluded.messages", [source, *scope])
+    sql.execute(
+        f"INSERT INTO {OBS} ({OBS_KEY}, first_day, last_day, messages) "
+        f"SELECT tenant_id, sender_id, %s, client_ip, tls_version, MIN(day), MAX(day), "
+        f"SUM(count) {new} AND (client_ip <> '' OR tls_version <> '') "
+        "GROUP BY tenant_id, sender_id, client_ip, tls_version "
+        f"ON CONFLICT ({OBS_KEY}) DO UPDATE SET "
+        f"first_day = {sql.least(f'{OBS}.first_day', 'excluded.first_day')}, "
+        f"last_day = {sql.greatest(f'{OBS}.last_day', 'excluded.last_day')}, "
+        f"messages = {OBS}.messages + excluded.messages", [source, *scope])
+    return added
 
 
 def export_usage_recompute(*, tenant: Tenant, start: date, end: date) -> int:
     """Rebuild the Export facts for [start, end]: per sender, protocol and day, the
     newest imported Export that has a row for them decides."""
-    DailyUsage.objects.for_tenant(tenant).filter(
-        source=UsageSource.EXPORT, day__range=(start, end)).delete()
-    aggregates = (ExportAggregate.objects.for_tenant(tenant)
-                  .filter(report_import__status=ImportStatus.IMPORTED,
-                          period_start__lte=end, period_end__gte=start)
-                  .order_by("report_import__imported_at", "report_import_id"))
-    facts: dict[tuple, int] = {}
-    for agg in aggregates:  # later imports overwrite earlier ones, day by day
-        for day, share in _spread(agg.messages, agg.period_start, agg.period_end):
-            if start <= day <= end:
-                facts[(agg.sender_id, day, agg.auth_method)] = share
-    DailyUsage.objects.bulk_create(
-        [DailyUsage(tenant=tenant, sender_id=sender, day=day, auth_method=method,
-                    source=UsageSource.EXPORT, messages=messages)
-         for (sender, day, method), messages in facts.items()], batch_size=CHUNK)
-    return len(facts)
+    span = sql.days_inclusive("a.period_start", "a.period_end")
+    day = sql.add_days("a.period_start", "n.n")
+    # Every aggregate spread over its days (n = day index), ranked per key: newest first.
+    spread = (
+        f"SELECT a.sender_id, a.auth_method, {day} AS day, "  # noqa: S608
+        f"a.messages / {span} + CASE WHEN n.n < a.messages %% {span} THEN 1 ELSE 0 END "
+        "AS share, ROW_NUMBER() OVER (PARTITION BY a.sender_id, a.auth_method, "
+        f"{day} ORDER BY r.imported_at DESC, r.id DESC) AS newest "
+        f"FROM {AGGREGATES} a JOIN {IMPORTS} r ON r.id = a.report_import_id "
+        f"JOIN {sql.integers(MAX_SPREAD_DAYS)} n ON n.n < {span} "
+        "WHERE a.tenant_id = %s AND r.status = %s AND a.period_start <= %s "
+        "AND a.period_end >= %s")
+    facts = (f"SELECT %s AS tenant_id, sender_id, day, auth_method, %s AS source, "  # noqa: S608
+             f"share AS messages, 0 AS signins, 0 AS failed_signins FROM ({spread}) s "
+             "WHERE newest = 1 AND day BETWEEN %s AND %s")
+    params = [tenant.pk, UsageSource.EXPORT, tenant.pk, ImportStatus.IMPORTED, end, start,
+              start, end]
+    return _usage_replace(tenant, UsageSource.EXPORT, start, end, facts, params)
 
 
-def _spread(total: int, start: date, end: date) -> list[tuple[date, int]]:
-    days = days_between(start, end)
-    base, extra = divmod(total, len(days))
-    return [(day, base + (1 if n < extra else 0)) for n, day in enumerate(days)]
+MAX_SPREAD_DAYS = 90  # an Export period is at most 90 days (services.MAX_PERIOD_DAYS)
+
+
+def _usage_replace(tenant: Tenant, source: str, start: date, end: date, facts: str,
+                   params: list) -> int:
+    return _replace(
+        table=USAGE, key=USAGE_KEY, values=("messages", "signins", "failed_signins"),
+        match=("sender_id", "day", "auth_method"), facts=facts, params=params,
+        scope="tenant_id = %s AND source = %s AND day BETWEEN %s AND %s",
+        scope_params=[tenant.pk, source, start, end], update=("messages",))
 
 
 def observations_rebuild(*, tenant: Tenant, source: str, sender_ids: set[int]) -> None:
     """Rebuild the client observations of these senders for one source from what the
-    imports hold (via usage's observations_upsert), so a deleted import leaves none."""
-    ClientObservation.objects.for_tenant(tenant).filter(
-        source=source, sender_id__in=sender_ids).delete()
+    imports hold, so a deleted import leaves none."""
+    if not sender_ids:
+        return
+    in_senders, id_params = sql.in_ids("sender_id", sender_ids)
     if source == UsageSource.DETAILED_REPORT:
-        rows = _detailed_observation_rows(tenant, sender_ids)
+        rows, params = _detailed_observations(tenant, in_senders, id_params)
     else:
-        rows = _export_observation_rows(tenant, sender_ids)
-    addresses = {row["sender"]: row["sender_id"] for row in rows}
-    observations_upsert(tenant=tenant, source=source, sender_ids=addresses, rows=rows)
+        rows, params = _export_observations(tenant, in_senders, id_params)
+    facts = (f"SELECT %s AS tenant_id, sender_id, %s AS source, client_ip, "  # noqa: S608
+             "tls_version, MIN(first_day) AS first_day, MAX(last_day) AS last_day, "
+             f"SUM(messages) AS messages FROM ({rows}) o "
+             "GROUP BY sender_id, client_ip, tls_version")
+    values = ("first_day", "last_day", "messages")
+    _replace(table=OBS, key=OBS_KEY, values=values,
+             match=("sender_id", "client_ip", "tls_version"), facts=facts,
+             params=[tenant.pk, source, *params],
+             scope=f"tenant_id = %s AND source = %s AND {in_senders}",
+             scope_params=[tenant.pk, source, *id_params], update=values)
 
 
-def _detailed_observation_rows(tenant: Tenant, sender_ids: set[int]) -> list[dict]:
-    groups = (ReportMessage.objects.for_tenant(tenant).filter(sender_id__in=sender_ids)
-              .values("sender_id", "sender__address", "client_ip", "tls_version")
-              .annotate(first=Min("day"), last=Max("day"), total=Sum("count")).order_by())
-    rows = []
-    for g in groups:  # two rows per key carry the first/last day window
-        common = {"sender": g["sender__address"], "sender_id": g["sender_id"],
-                  "client_ip": g["client_ip"], "tls_version": g["tls_version"]}
-        rows.append({**common, "day": g["first"], "messages": g["total"]})
-        rows.append({**common, "day": g["last"], "messages": 0})
-    return rows
+def _detailed_observations(tenant: Tenant, in_senders: str, id_params: list):
+    # A row with neither a client IP nor a TLS version observes nothing.
+    return (f"SELECT sender_id, client_ip, tls_version, day AS first_day, "  # noqa: S608
+            f"day AS last_day, count AS messages FROM {MESSAGES} WHERE tenant_id = %s "
+            f"AND {in_senders} AND (client_ip <> '' OR tls_version <> '')",
+            [tenant.pk, *id_params])
 
 
-def _export_observation_rows(tenant: Tenant, sender_ids: set[int]) -> list[dict]:
-    rows = []
-    aggregates = (ExportAggregate.objects.for_tenant(tenant).filter(sender_id__in=sender_ids)
-                  .select_related("sender").order_by("period_start"))
-    for agg in aggregates:
-        for version, share in (("TLS1_0", agg.tls10), ("TLS1_1", agg.tls11),
-                               ("TLS1_2", agg.tls12)):
-            if share <= 0:
-                continue
-            common = {"sender": agg.sender.address, "sender_id": agg.sender_id,
-                      "client_ip": "", "tls_version": version}
-            rows.append({**common, "day": agg.period_start,
-                         "messages": round(agg.messages * share / 100)})
-            rows.append({**common, "day": agg.period_end, "messages": 0})
-    return rows
+def _export_observations(tenant: Tenant, in_senders: str, id_params: list):
+    """One observation per TLS version an Export gives a share for, over its period;
+    its messages are that share of the total, rounded as Python's round() does."""
+    parts, params = [], []
+    for version, column in (("TLS1_0", "tls10"), ("TLS1_1", "tls11"), ("TLS1_2", "tls12")):
+        messages = sql.round_half_even(f"(messages * {column} / 100.0)")
+        parts.append(
+            f"SELECT sender_id, '' AS client_ip, %s AS tls_version, "  # noqa: S608
+            f"period_start AS first_day, period_end AS last_day, {messages} AS messages "
+            f"FROM {AGGREGATES} WHERE tenant_id = %s AND {in_senders} AND {column} > 0")
+        params += [version, tenant.pk, *id_params]
+    return " UNION ALL ".join(parts), params
+
+
+def _replace(*, table: str, key: str, values: tuple[str, ...], match: tuple[str, ...],
+             facts: str, params: list, scope: str, scope_params: list,
+             update: tuple[str, ...]) -> int:
+    """Make the rows of `table` within `scope` equal to what the `facts` query yields
+    (its columns: key, then values): upsert every fact in one INSERT ... SELECT ... ON
+    CONFLICT DO UPDATE (unchanged rows are not rewritten), then delete the rows in
+    scope whose `match` columns the facts no longer have (their import was deleted).
+    Returns how many rows the upsert wrote."""
+    changed = " OR ".join(f"{table}.{v} <> excluded.{v}" for v in update)
+    written = sql.execute(
+        f"INSERT INTO {table} ({key}, {', '.join(values)}) "  # noqa: S608
+        f"SELECT * FROM ({facts}) facts WHERE true ON CONFLICT ({key}) DO UPDATE SET "
+        + ", ".join(f"{v} = excluded.{v}" for v in update) + f" WHERE {changed}",
+        params)
+    # The stale keys as a set difference (EXCEPT): hashed once, never a subquery per row.
+    keys = ", ".join(match)
+    sql.execute(
+        f"DELETE FROM {table} WHERE {scope} AND ({keys}) IN ("  # noqa: S608
+        f"SELECT {keys} FROM {table} WHERE {scope} EXCEPT SELECT {keys} FROM ({facts}) facts)",
+        [*scope_params, *scope_params, *params])
+    return written
 
 
 def usage_followup(*, tenant: Tenant, start: date) -> None:

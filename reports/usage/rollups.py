@@ -16,10 +16,9 @@ Every function is idempotent: it recomputes from the facts and replaces what it 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from readiness.inventory.models import Mailbox
 from readiness.senders.choices import SenderStatus
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
+from reports.usage import sql
 from reports.usage.models import (
     ClientObservation,
     DailyUsage,
@@ -85,41 +85,41 @@ def usage_rollups_refresh(*, tenant: Tenant, days: int = 35, today: date | None 
         tenant_rollup_refresh(tenant=tenant, today=today)
 
 
-def _deduped_rows(*, tenant: Tenant, start: date, end: date) -> Iterator[tuple]:
-    """(sender_id, day, auth_method, messages, signins, failed): max over sources.
-
-    Raw SQL because the ORM cannot aggregate an aggregate; it is portable SQL.
-    """
-    table = DailyUsage._meta.db_table
-    sql = (
-        f"SELECT sender_id, day, auth_method, MAX(messages), MAX(signins), "  # noqa: S608
-        f"MAX(failed_signins) FROM {table} WHERE tenant_id = %s AND day BETWEEN %s AND %s "
-        f"GROUP BY sender_id, day, auth_method"
+def _deduped(start_param: str = "%s", end_param: str = "%s") -> str:
+    """(sender_id, day, auth_method, messages, signins, failed) for tenant_id = %s and
+    days start..end: the largest figure any source gave (two sources describe the same
+    mail, so adding them would double-count). A derived table for the queries below."""
+    return (
+        "(SELECT sender_id, day, auth_method, MAX(messages) AS messages, "  # noqa: S608
+        "MAX(signins) AS signins, MAX(failed_signins) AS failed "
+        f"FROM {DailyUsage._meta.db_table} WHERE tenant_id = %s "
+        f"AND day BETWEEN {start_param} AND {end_param} "
+        "GROUP BY sender_id, day, auth_method)"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [tenant.pk, start, end])
-        while batch := cursor.fetchmany(CHUNK):
-            yield from batch
+
+
+BASIC_USE = "(auth_method = 'basic' AND (messages > 0 OR signins > 0))"
 
 
 def tenant_days_refresh(*, tenant: Tenant, start: date, end: date) -> int:
-    """Recompute TenantDay rows for start..end (inclusive)."""
+    """Recompute TenantDay rows for start..end (inclusive). The database aggregates the
+    facts; Python only holds one object per day."""
     totals: dict[date, TenantDay] = {}
-    basic_days: dict[int, set[date]] = defaultdict(set)
-    lookback = start - timedelta(days=STILL_ON_BASIC_DAYS - 1)
-    for sender_id, day, method, messages, signins, _failed in _deduped_rows(
-            tenant=tenant, start=lookback, end=end):
+    rows = sql.fetch(
+        "SELECT day, SUM(CASE WHEN auth_method = 'basic' THEN messages ELSE 0 END), "  # noqa: S608
+        "SUM(CASE WHEN auth_method = 'oauth' THEN messages ELSE 0 END), "
+        "SUM(CASE WHEN auth_method = 'unknown' THEN messages ELSE 0 END), "
+        "SUM(CASE WHEN auth_method = 'basic' THEN signins ELSE 0 END), "
+        f"SUM(CASE WHEN {BASIC_USE} THEN 1 ELSE 0 END) FROM {_deduped()} d GROUP BY day",
+        [tenant.pk, start, end])
+    for day, basic, oauth, unknown, signins, senders in rows:
         day = _as_date(day)
-        if method == "basic" and (messages or signins):
-            basic_days[sender_id].add(day)
-        if day < start:
-            continue
-        row = totals.setdefault(day, TenantDay(tenant=tenant, day=day))
-        setattr(row, f"{method}_messages", getattr(row, f"{method}_messages") + messages)
-        row.basic_signins += signins if method == "basic" else 0
+        totals[day] = TenantDay(tenant=tenant, day=day, basic_messages=basic,
+                                oauth_messages=oauth, unknown_messages=unknown,
+                                basic_signins=signins, basic_senders=senders)
     _apply_failed(tenant, start, end, totals)
     _apply_sources(tenant, start, end, totals)
-    _apply_burndown(tenant, start, end, totals, basic_days)
+    _apply_burndown(tenant, start, end, totals)
     TenantDay.objects.for_tenant(tenant).filter(day__range=(start, end)).delete()
     TenantDay.objects.bulk_create(totals.values(), batch_size=CHUNK)
     return len(totals)
@@ -146,41 +146,44 @@ def _apply_sources(tenant, start, end, totals) -> None:
             sorted(sources))
 
 
-def _apply_burndown(tenant, start, end, totals, basic_days) -> None:
-    statuses = dict(Sender.objects.for_tenant(tenant).filter(pk__in=basic_days.keys())
-                    .values_list("pk", "status"))
-    for day in (start + timedelta(days=i) for i in range((end - start).days + 1)):
-        if day not in totals:
-            continue  # no data that day: no point, rather than a misleading zero
-        window = {day - timedelta(days=i) for i in range(STILL_ON_BASIC_DAYS)}
-        counts: dict[str, int] = defaultdict(int)
-        for sender_id, days in basic_days.items():
-            if day in days:
-                totals[day].basic_senders += 1
-            if days & window:
-                counts[statuses.get(sender_id, SenderStatus.NEW)] += 1
-        totals[day].basic_senders_by_status = dict(counts)
+def _apply_burndown(tenant, start, end, totals) -> None:
+    """Per day: senders with Basic use in the 7 days ending that day, by their current
+    status. Each (sender, Basic day) covers that day and the 6 after it."""
+    lookback = start - timedelta(days=STILL_ON_BASIC_DAYS - 1)
+    covered = sql.add_days("u.day", "k.n")
+    rows = sql.fetch(
+        f"SELECT day, status, COUNT(*) FROM (SELECT DISTINCT {covered} AS day, "  # noqa: S608
+        f"u.sender_id, snd.status FROM (SELECT DISTINCT sender_id, day FROM {_deduped()} d "
+        f"WHERE {BASIC_USE}) u JOIN {Sender._meta.db_table} snd ON snd.id = u.sender_id "
+        f"CROSS JOIN {sql.integers(STILL_ON_BASIC_DAYS)} k) c "
+        "WHERE day BETWEEN %s AND %s GROUP BY day, status",
+        [tenant.pk, lookback, end, start, end])
+    for day, status, count in rows:
+        day = _as_date(day)
+        if day in totals:  # no data that day: no point, rather than a misleading zero
+            totals[day].basic_senders_by_status[status] = count
 
 
 def sender_rollups_refresh(*, tenant: Tenant, today: date) -> int:
-    """One SenderRollup per sender (zeros included, so sorting never meets NULLs)."""
+    """One SenderRollup per sender (zeros included, so sorting never meets NULLs), in
+    one INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE."""
     start = today - timedelta(days=WINDOW_DAYS - 1)
-    figures: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for sender_id, _day, method, messages, signins, failed in _deduped_rows(
-            tenant=tenant, start=start, end=today):
-        row = figures[sender_id]
-        row[0 if method == "basic" else 1] += messages if method != "unknown" else 0
-        row[2] += signins if method == "basic" else 0
-        row[3] += failed
-    rollups = [
-        SenderRollup(tenant=tenant, sender_id=pk, basic_messages_30d=f[0], oauth_messages_30d=f[1],
-                     basic_signins_30d=f[2], failed_signins_30d=f[3], window_end=today)
-        for pk in Sender.objects.for_tenant(tenant).values_list("pk", flat=True)
-        for f in (figures.get(pk, (0, 0, 0, 0)),)
-    ]
-    SenderRollup.objects.for_tenant(tenant).delete()
-    SenderRollup.objects.bulk_create(rollups, batch_size=CHUNK)
-    return len(rollups)
+    rollups, senders = SenderRollup._meta.db_table, Sender._meta.db_table
+    figures = ("basic_messages_30d", "oauth_messages_30d", "basic_signins_30d",
+               "failed_signins_30d", "window_end")
+    changed = " OR ".join(f"{rollups}.{f} <> excluded.{f}" for f in figures)
+    return sql.execute(
+        f"INSERT INTO {rollups} (tenant_id, sender_id, {', '.join(figures)}) "  # noqa: S608
+        "SELECT snd.tenant_id, snd.id, "
+        "COALESCE(SUM(CASE WHEN d.auth_method = 'basic' THEN d.messages END), 0), "
+        "COALESCE(SUM(CASE WHEN d.auth_method = 'oauth' THEN d.messages END), 0), "
+        "COALESCE(SUM(CASE WHEN d.auth_method = 'basic' THEN d.signins END), 0), "
+        "COALESCE(SUM(d.failed), 0), %s "
+        f"FROM {senders} snd LEFT JOIN {_deduped()} d ON d.sender_id = snd.id "
+        "WHERE snd.tenant_id = %s GROUP BY snd.tenant_id, snd.id "
+        "ON CONFLICT (sender_id) DO UPDATE SET "
+        + ", ".join(f"{f} = excluded.{f}" for f in figures) + f" WHERE {changed}",
+        [today, tenant.pk, start, today, tenant.pk])
 
 
 def sender_rollups_ensure(*, tenant: Tenant, today: date) -> int:

@@ -89,19 +89,23 @@ def _merge_observations(observations: list[ClientObservation]) -> None:
 
 
 def senders_touch(*, tenant: Tenant, sender_ids: set[int]) -> None:
-    """Refresh first/last seen and last Basic day from the facts (all sources)."""
-    from django.db.models import Max, Min, Q
+    """Refresh first/last seen and last Basic day from the facts (all sources), in one
+    UPDATE ... FROM (SELECT ... GROUP BY): one statement however many senders."""
+    from reports.usage import sql
 
+    if not sender_ids:
+        return
+    senders, usage = Sender._meta.db_table, DailyUsage._meta.db_table
+    in_senders, id_params = sql.in_ids("sender_id", sender_ids)
     # Failed sign-ins (password spray) are attempts, not use: they never set last_basic_day.
-    basic_use = Q(auth_method="basic") & (Q(messages__gt=0) | Q(signins__gt=0))
-    stats = (DailyUsage.objects.for_tenant(tenant).filter(sender_id__in=sender_ids)
-             .values("sender_id")
-             .annotate(first=Min("day"), last=Max("day"),
-                       last_basic=Max("day", filter=basic_use)))
-    updates = [Sender(pk=s["sender_id"], first_seen=s["first"], last_seen=s["last"],
-                      last_basic_day=s["last_basic"]) for s in stats]
-    Sender.objects.bulk_update(updates, ["first_seen", "last_seen", "last_basic_day"],
-                               batch_size=CHUNK)
+    sql.execute(
+        f"UPDATE {senders} SET first_seen = s.first, last_seen = s.last, "  # noqa: S608
+        "last_basic_day = s.last_basic FROM (SELECT sender_id, MIN(day) AS first, "
+        "MAX(day) AS last, MAX(CASE WHEN auth_method = 'basic' AND (messages > 0 "
+        "OR signins > 0) THEN day END) AS last_basic "
+        f"FROM {usage} WHERE tenant_id = %s AND {in_senders} GROUP BY sender_id) s "
+        f"WHERE {senders}.id = s.sender_id",
+        [tenant.pk, *id_params])
 
 
 def signin_events_store(*, tenant: Tenant, records: list[dict]) -> set[date]:
