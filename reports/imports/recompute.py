@@ -24,6 +24,7 @@ from django.utils import timezone
 from readiness.tenancy.models import Tenant
 from reports.imports.choices import ImportStatus
 from reports.imports.models import ExportAggregate, ReportImport, ReportMessage
+from reports.imports.staging import MessageStage
 from reports.usage import sql
 from reports.usage.choices import UsageSource
 from reports.usage.models import ClientObservation, DailyUsage
@@ -53,33 +54,57 @@ def detailed_usage_recompute(*, tenant: Tenant, start: date, end: date) -> int:
                           [UsageSource.DETAILED_REPORT, tenant.pk, start, end])
 
 
-def detailed_import_add(*, report: ReportImport) -> int:
-    """Add a detailed import's NEW messages (those it owns: a message another import
-    already had stays theirs) to the facts: daily usage and client observations, each
-    in one INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE that adds to the
-    existing row. An import only ever adds messages, so adding its own gives the same
-    facts as a recompute, without re-reading the tenant's earlier messages; a deletion
-    recomputes instead (detailed_usage_recompute, observations_rebuild)."""
-    new = (f"FROM {MESSAGES} WHERE tenant_id = %s AND day BETWEEN %s AND %s "
-           "AND report_import_id = %s")
-    scope = [report.tenant_id, report.period_start, report.period_end, report.pk]
+def detailed_import_merge(*, report: ReportImport, stage: MessageStage) -> int:
+    """Merge a detailed import's staged rows into ReportMessage and add the NEW ones
+    (those it now owns: a message another import already had stays theirs) to daily
+    usage and client observations; returns how many messages were new.
+
+    An import only ever adds messages, so adding its own gives the same facts as a
+    recompute without re-reading the tenant's history (a deletion recomputes instead).
+    On PostgreSQL it is ONE statement: the merge's RETURNING feeds two INSERT ...
+    SELECT ... GROUP BY ... ON CONFLICT DO UPDATE, so the million rows are read once.
+    Elsewhere the same upserts read back the rows the import owns.
+    """
+    merge, merge_params = stage.merge_statement(tenant_id=report.tenant_id,
+                                                import_id=report.pk)
+    if sql.postgres():
+        (usage, usage_params), (obs, obs_params) = _fact_upserts(report, "new", [])
+        rows = sql.fetch(
+            f"WITH new AS ({merge} RETURNING sender_id, day, auth_method, count, "  # noqa: S608
+            f"client_ip, tls_version), usage AS ({usage}), obs AS ({obs}) "
+            "SELECT COUNT(*) FROM new", [*merge_params, *usage_params, *obs_params])
+        return rows[0][0]
+    new_messages = sql.execute(merge, merge_params)
+    owned = (f"(SELECT * FROM {MESSAGES} WHERE tenant_id = %s "  # noqa: S608
+             "AND day BETWEEN %s AND %s AND report_import_id = %s) new")
+    for statement, params in _fact_upserts(report, owned, [
+            report.tenant_id, report.period_start, report.period_end, report.pk]):
+        sql.execute(statement, params)
+    return new_messages
+
+
+def _fact_upserts(report: ReportImport, rows: str, rows_params: list) -> list[tuple]:
+    """The two additive upserts (statement, params) over `rows`, a table expression of
+    message rows: daily usage, then client observations."""
     source = UsageSource.DETAILED_REPORT
-    added = sql.execute(
-        f"INSERT INTO {USAGE} ({USAGE_KEY}, messages, signins, failed_signins) "
-        f"SELECT tenant_id, sender_id, day, auth_method, %s, SUM(count), 0, 0 {new} "
-        "GROUP BY tenant_id, sender_id, day, auth_method "
+    params = [report.tenant_id, source, *rows_params]
+    usage = (
+        f"INSERT INTO {USAGE} ({USAGE_KEY}, messages, signins, failed_signins) "  # noqa: S608
+        f"SELECT %s, sender_id, day, auth_method, %s, SUM(count), 0, 0 FROM {rows} "
+        "WHERE true GROUP BY sender_id, day, auth_method "
         f"ON CONFLICT ({USAGE_KEY}) DO UPDATE SET "
-        f"messages = {USAGE}.messages + excluded.messages", [source, *scope])
-    sql.execute(
-        f"INSERT INTO {OBS} ({OBS_KEY}, first_day, last_day, messages) "
-        f"SELECT tenant_id, sender_id, %s, client_ip, tls_version, MIN(day), MAX(day), "
-        f"SUM(count) {new} AND (client_ip <> '' OR tls_version <> '') "
-        "GROUP BY tenant_id, sender_id, client_ip, tls_version "
+        f"messages = {USAGE}.messages + excluded.messages")
+    # A row with neither a client IP nor a TLS version observes nothing.
+    observations = (
+        f"INSERT INTO {OBS} ({OBS_KEY}, first_day, last_day, messages) "  # noqa: S608
+        f"SELECT %s, sender_id, %s, client_ip, tls_version, MIN(day), MAX(day), "
+        f"SUM(count) FROM {rows} WHERE (client_ip <> '' OR tls_version <> '') "
+        "GROUP BY sender_id, client_ip, tls_version "
         f"ON CONFLICT ({OBS_KEY}) DO UPDATE SET "
         f"first_day = {sql.least(f'{OBS}.first_day', 'excluded.first_day')}, "
         f"last_day = {sql.greatest(f'{OBS}.last_day', 'excluded.last_day')}, "
-        f"messages = {OBS}.messages + excluded.messages", [source, *scope])
-    return added
+        f"messages = {OBS}.messages + excluded.messages")
+    return [(usage, params), (observations, params)]
 
 
 def export_usage_recompute(*, tenant: Tenant, start: date, end: date) -> int:

@@ -255,9 +255,8 @@ def _merge(report: ReportImport, info: FileInfo, summary: Summary, stage: Messag
     sql.work_mem_for_bulk()
     ids = senders_ensure(tenant=tenant, addresses=summary.senders)
     if stage is not None:  # a detailed import only adds messages: add their facts
-        report.new_messages = stage.merge(tenant_id=tenant.pk, import_id=report.pk)
+        report.new_messages = recompute.detailed_import_merge(report=report, stage=stage)
         report.save(update_fields=["new_messages"])
-        recompute.detailed_import_add(report=report)
         senders_touch(tenant=tenant, sender_ids=set(ids.values()))
     else:
         _aggregates_upsert(report, rows, ids)
