@@ -66,17 +66,46 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...] = ("https",)) -
     return raw.rstrip("/")
 
 
+PRIVATE_UMASK = 0o077
+
+
 def data_dir(base_dir: Path) -> Path:
-    """READINESS_DATA_DIR holds everything this instance writes locally."""
+    """READINESS_DATA_DIR holds everything this instance writes locally: the SQLite
+    database, keys, uploads, temporary uploads, cache. All of it is private to the
+    service user: the process umask becomes 077 here (settings are the first thing
+    every web, worker and manage.py process loads), so every file it creates is 0600
+    and every directory 0700, SQLite's included; what an older version left readable
+    is made private."""
+    os.umask(PRIVATE_UMASK)
     raw = env_str("READINESS_DATA_DIR")
     path = Path(raw).expanduser() if raw else base_dir / "var"
     if not path.is_absolute():
         path = (base_dir / path).resolve()
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_tree(path)
     except OSError as exc:
         message = f"READINESS_DATA_DIR {str(path)!r} is not writable: {exc}"
         raise ImproperlyConfigured(message) from exc
+    return path
+
+
+def private_tree(root: Path) -> None:
+    """Take group and other permissions off root and everything in it that we own."""
+    uid = os.getuid()
+    for folder, _dirs, files in os.walk(root):
+        for name in [".", *files]:  # each folder is "." of its own visit
+            path = os.path.join(folder, name)
+            info = os.lstat(path)
+            if info.st_uid == uid and info.st_mode & 0o077 and not os.path.islink(path):
+                os.chmod(path, info.st_mode & 0o700)
+
+
+def temp_dir(data: Path) -> Path:
+    """Uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE spool here, not in the system
+    /tmp: private, on the data volume, and swept (reports.imports.storage)."""
+    path = data / "tmp"
+    path.mkdir(exist_ok=True, mode=0o700)
     return path
 
 

@@ -27,7 +27,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
     "django_tables2",
@@ -48,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost on the way out: sees the final body of every response.
+    "readiness.core.middleware.UnicodeControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,6 +129,13 @@ REPORT_INBOX_DIR = DATA_DIR / "inbox"
 REPORT_UPLOAD_DIR = DATA_DIR / "uploads"
 REPORT_UPLOAD_MAX_BYTES = config.env_int("READINESS_UPLOAD_MAX_MB", 500, minimum=1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = str(config.temp_dir(DATA_DIR))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Temporary upload files and stored reports that nothing refers to any more (a killed
+# upload, a rolled-back import) are deleted by the hourly sweep once this old.
+UPLOAD_ORPHAN_MAX_AGE = timedelta(
+    hours=config.env_int("READINESS_UPLOAD_ORPHAN_HOURS", 6, minimum=1))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Microsoft 365 endpoints: a sovereign cloud or the local emulator is configuration only.
@@ -187,7 +195,9 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Hashed tokens, revoked by "sign out everywhere" (DRF's authtoken stores them
+        # in plaintext and outlives every session).
+        "readiness.tenancy.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import re
 
+from readiness.core.text import reveal_controls
+
 REDACTED = "[redacted]"
 SECRET_KEYS = (
     "client_secret", "client_assertion", "password", "passwd", "secret", "access_token",
@@ -24,6 +26,8 @@ PATTERNS = [
         rf"""(?P<value>"[^"]*"|'[^']*'|(?:Bearer|Basic)\s+\S+|[^\s&,;}}]+)""",
         re.IGNORECASE,
     ),
+    # Our API tokens (readiness.tenancy.tokens.TOKEN_PREFIX), wherever they appear.
+    re.compile(r"(?P<value>sar_[\w\-]{20,})"),
     # Fernet tokens (our ciphertexts) and JWTs, wherever they appear.
     re.compile(r"(?P<value>gAAAAA[\w\-=]{20,})"),
     re.compile(r"(?P<value>eyJ[\w\-]{8,}\.[\w\-]{8,}\.[\w\-]*)"),
@@ -52,7 +56,9 @@ class RedactSecretsFilter(logging.Filter):
             message = record.getMessage()
         except (TypeError, ValueError):
             return True
-        record.msg, record.args = redact(message), None
+        # Controls made visible too: a bidi override or an escape sequence in a tenant
+        # name must not reorder or recolour what an operator reads in a terminal.
+        record.msg, record.args = reveal_controls(redact(message)), None
         if record.exc_info and record.exc_info[1] is not None:
             # Format the traceback now, redacted, so handlers do not re-render it raw.
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))

@@ -28,5 +28,8 @@ class MilestoneTable(tables.Table):
         # URLField values are validated http(s) URLs; the link text stays escaped.
         return format_html('<a href="{}" rel="noopener noreferrer">source</a>', value)
 
+    def value_source(self, value):
+        return value
+
     def render_status(self, value, record):
         return format_html("<s>{}</s>", value) if record.is_superseded else value

@@ -18,6 +18,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from readiness.core.text import reveal_controls
 from readiness.notifications.choices import DeliveryStatus, Event
 from readiness.notifications.models import Notification, Webhook, WebhookDelivery
 from readiness.senders.models import Sender, SenderException, SenderStatusChange, Ticket
@@ -76,7 +77,7 @@ def webhook_attempt(*, delivery_id: int) -> int | None:
     delivery = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
     if delivery.status != DeliveryStatus.PENDING:
         return None  # a redelivered task message: this attempt already ran
-    body = json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
+    body = webhook_body(delivery.payload)
     code, error, elapsed = _post(delivery, body)
     retryable = code is None or code >= 500 or code in (408, 429)
     delivery.status_code, delivery.error, delivery.duration_ms = code, error[:500], elapsed
@@ -94,6 +95,12 @@ def webhook_attempt(*, delivery_id: int) -> int | None:
         tenant_id=delivery.tenant_id, webhook_id=delivery.webhook_id,
         delivery_id=delivery.delivery_id, event=delivery.event, payload=delivery.payload,
         attempt=delivery.attempt + 1).pk
+
+
+def webhook_body(payload: dict) -> bytes:
+    # ensure_ascii: a bidi override in a tenant or sender name travels as its \u escape,
+    # never as a raw character that a receiver's log or chat message would render.
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
 def _post(delivery: WebhookDelivery, body: bytes) -> tuple[int | None, str, int]:
@@ -129,7 +136,10 @@ def notify_once(*, tenant: Tenant, kind: str, key: str, recipients: list[str]) -
 def _email(subject: str, body: str, recipients: list[str]) -> None:
     recipients = sorted({r for r in recipients if r})
     if recipients:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        # Mail clients render bidi overrides in tenant and sender names as they would
+        # on a page: every e-mail goes out through here, with the controls made visible.
+        send_mail(reveal_controls(subject), reveal_controls(body), settings.DEFAULT_FROM_EMAIL,
+                  recipients)
 
 
 def _managers(tenant: Tenant) -> list[str]:

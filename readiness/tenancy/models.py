@@ -142,3 +142,25 @@ class UserSecurity(models.Model):
 
     def __str__(self) -> str:
         return f"Security settings of {self.user}"
+
+
+class ApiToken(models.Model):
+    """An API token, stored as its SHA-256 digest: the token itself is shown once, at
+    creation, and is never in the database (a leaked backup holds no usable token).
+    SHA-256 without salt is enough here: tokens are 256 random bits, not passwords.
+    "Sign out everywhere" deletes a user's tokens along with their sessions."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, help_text="The token's first characters, so a "
+                              "person can tell tokens apart; not enough to use it.")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.name or 'unnamed'})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import F
 
 from readiness.tenancy.models import UserSecurity
+from readiness.tenancy.tokens import api_tokens_revoke
 
 SESSION_KEY = "_readiness_epoch"
 
@@ -23,7 +24,9 @@ def stamp_session(*, session, user) -> None:
 
 
 def sessions_end_all(*, user) -> int:
-    """Invalidate every session of `user` (including the caller's); return the new epoch."""
+    """Invalidate every session of `user` (including the caller's) and every API token
+    (a token is a session that never expires); return the new epoch."""
+    api_tokens_revoke(user=user)
     UserSecurity.objects.get_or_create(user=user)
     UserSecurity.objects.filter(user=user).update(session_epoch=F("session_epoch") + 1)
     return current_epoch(user)

@@ -216,3 +216,6 @@ class MailboxTable(tables.Table):
 
     def render_effective_state(self, value, record):
         return format_html('<span class="state-{}">{}</span>', record.effective_state, value)
+
+    def value_effective_state(self, value):
+        return value

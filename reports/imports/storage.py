@@ -11,13 +11,17 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
+import time
 import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 
 from readiness.tenancy.models import Tenant
+from reports.imports.models import ReportImport
 
 COPY_CHUNK = 1 << 20
 
@@ -76,3 +80,37 @@ def file_move(source: Path, folder: Path) -> Path:
         target = folder / f"{source.stem}.{uuid.uuid4().hex[:8]}{source.suffix}"
     shutil.move(source, target)
     return target
+
+
+def orphans_sweep(*, older_than: timedelta, now: float | None = None) -> list[Path]:
+    """Delete leftovers once older than `older_than`; return what was deleted.
+
+    - every file in FILE_UPLOAD_TEMP_DIR: Django spools a large upload there and deletes
+      it when the request ends, so an old one is from a killed request or worker;
+    - every stored report that no ReportImport refers to: a process killed between
+      file_store() and the row's commit, or a rolled-back import.
+    The age bound keeps an upload or import in flight safe.
+    """
+    cutoff = (now if now is not None else time.time()) - older_than.total_seconds()
+    deleted = []
+    temp = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    for path in temp.iterdir() if temp.is_dir() else ():
+        if _older(path, cutoff):
+            deleted.append(path)
+    root = upload_root().resolve()
+    if root.is_dir():
+        known = {stored_file(p) for p in ReportImport.objects.exclude(stored_path="")
+                 .values_list("stored_path", flat=True).iterator()}
+        deleted += [path for path in root.glob("*/*")
+                    if path.resolve() not in known and _older(path, cutoff)]
+    for path in deleted:
+        path.unlink(missing_ok=True)
+    return deleted
+
+
+def _older(path: Path, cutoff: float) -> bool:
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff

@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import OperationalError
 
 from reports.imports import inbox, services
 from reports.imports.choices import ImportStatus
 from reports.imports.models import ReportImport
+from reports.imports.storage import orphans_sweep
 
 logger = logging.getLogger(__name__)
 RETRY = {"max_retries": 3, "retry_backoff": 15, "retry_backoff_max": 300, "retry_jitter": True}
@@ -58,6 +60,15 @@ def apply_report(self, report_id: int) -> str:
 def scan_inbox() -> dict:
     """Beat runs this every minute; claims are atomic, so overlapping scans are safe."""
     return inbox.inbox_scan()
+
+
+@shared_task(name="imports.sweep_orphans", ignore_result=True)
+def sweep_orphans() -> int:
+    """Hourly: killed uploads' temporary files and unreferenced stored reports."""
+    deleted = orphans_sweep(older_than=settings.UPLOAD_ORPHAN_MAX_AGE)
+    if deleted:
+        logger.info("swept %d orphan upload file(s)", len(deleted))
+    return len(deleted)
 
 
 @shared_task(bind=True, name="imports.delete_report", acks_late=True, soft_time_limit=1800,

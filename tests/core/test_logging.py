@@ -15,6 +15,7 @@ from readiness.core.logging import RedactSecretsFilter, redact
     "refresh_token=abc123XYZ",
     "stored gAAAAABabc123XYZabc123XYZabc123XYZ==",
     "id token eyJhbGciOiJub25lIn0.eyJzdWIiOiJhYmMxMjNYWVoifQ.c2ln",
+    "curl -H 'X: sar_abc123XYZabc123XYZabc123XYZ' failed",
 ])
 def test_it_redacts_secret_looking_values(line):
     assert "abc123XYZ" not in redact(line)
@@ -38,3 +39,10 @@ def test_the_filter_redacts_arguments_and_tracebacks():
     assert RedactSecretsFilter().filter(record)
     text = logging.Formatter().format(record)
     assert "abc123XYZ" not in text and "ValueError" in text
+
+
+def test_the_filter_makes_controls_visible():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "synced %s",
+                               ("invoice\u202efdp.exe \x1b[31m",), None)
+    assert RedactSecretsFilter().filter(record)
+    assert record.getMessage() == "synced invoice[U+202E]fdp.exe [U+001B][31m"

@@ -176,3 +176,69 @@ def _strings(node):
     elif isinstance(node, list):
         for value in node:
             yield from _strings(value)
+
+
+# --- finding 8: exports carry plain values, never our markup -------------------------
+
+# Markup that a planted payload carries as data (and so may appear in a cell).
+PLANTED_MARKUP = (XSS, "<b>x</b>")
+MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+
+
+def exporting_tables(hostile) -> dict[str, type]:
+    """url name -> table class, for every view in the URLconf that exports a table."""
+    from django.urls import get_resolver
+    from django_tables2.export import ExportMixin
+
+    found = {}
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                walk(p.url_patterns, f"{namespace}{p.namespace}:" if p.namespace else namespace)
+                continue
+            view = getattr(p.callback, "view_class", None)
+            if view and issubclass(view, ExportMixin):
+                found[f"{namespace}{p.name}"] = view.table_class
+    walk(get_resolver().url_patterns)
+    return found
+
+
+@pytest.mark.django_db
+def test_every_table_of_the_product_is_exported_by_the_walk(hostile):
+    """Declarative: a table added later is in all_tables(); its exporting view is found
+    in the URLconf; the walk exports it only if its route says export=True."""
+    from tests.security.test_table_sorting import all_tables
+    from tests.security.url_matrix import ROUTES
+
+    exporting = exporting_tables(hostile)
+    assert all_tables() <= set(exporting.values()), "a table with no exporting view"
+    assert [name for name in exporting if not ROUTES[name].export] == []
+    walked = {key.split("[")[0] for key, _p, _r in walk_pages(hostile) if "[" in key}
+    assert set(exporting) <= walked
+
+
+@pytest.mark.django_db
+def test_no_export_cell_carries_markup(hostile):
+    exports = 0
+    for key, path, response in walk_pages(hostile):
+        if "[" not in key:
+            continue
+        assert response.status_code == 200, f"{key} {path}"
+        for cell in cells(key, response):
+            rest = cell
+            for planted in PLANTED_MARKUP:
+                rest = rest.replace(planted, "")
+            assert not MARKUP.search(rest), f"{key}: markup in cell {cell!r}"
+        exports += 1
+    assert exports >= 20
+
+
+@pytest.mark.django_db
+def test_exports_carry_the_labels_a_person_sees(hostile, client_for, msp_admin, tenant_a):
+    client = client_for(msp_admin)
+    mailboxes = client.get(f"/tenants/{tenant_a.slug}/mailboxes/?_export=csv")
+    rows = list(csv.DictReader(io.StringIO(mailboxes.content.decode("utf-8-sig"))))
+    assert rows and all("<" not in row["Effective state"] for row in rows)
+    milestones = client.get("/milestones/?_export=csv").content.decode("utf-8-sig")
+    assert "<a href" not in milestones

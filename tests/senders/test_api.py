@@ -1,10 +1,10 @@
 """Workflow API: token auth, scoping (other tenant 404), viewers 403 on writes."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from readiness.senders.models import Sender, Ticket
+from readiness.tenancy.tokens import api_token_create
 from tests.factories import SenderFactory, TicketFactory
 
 
@@ -13,8 +13,8 @@ def api():
     def client(user):
         c = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            c.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _row, token = api_token_create(user=user)
+            c.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return c
     return client
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from readiness.tenancy.tokens import api_token_create
 from tests.factories import SenderFactory
 
 URL = "/api/tenants/{}/senders/"
@@ -42,8 +42,8 @@ def test_session_writes_need_csrf_but_token_writes_do_not(hana, tenant_a):
     client = Client(enforce_csrf_checks=True)
     client.force_login(hana, backend="django.contrib.auth.backends.ModelBackend")
     assert client.post(URL.format(tenant_a.slug)).status_code == 403
-    token = Token.objects.create(user=hana)
+    _row, token = api_token_create(user=hana)
     scripted = Client(enforce_csrf_checks=True)
     response = scripted.post(URL.format(tenant_a.slug), headers={
-        "Authorization": f"Token {token.key}"})
+        "Authorization": f"Token {token}"})
     assert response.status_code == 201

@@ -33,7 +33,7 @@ class Command(BaseCommand):
                                returncode=NOT_READY_EXIT)
 
     def write_json(self, summary: dict) -> None:
-        self.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False))
+        self.stdout.write(json.dumps(summary, indent=2))
 
     def write_csv(self, summary: dict) -> None:
         writer = csv.DictWriter(self.stdout, fieldnames=CSV_COLUMNS, extrasaction="ignore",

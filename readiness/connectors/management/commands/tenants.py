@@ -17,6 +17,7 @@ from django.db import transaction
 from readiness.connectors.choices import Cloud
 from readiness.connectors.selectors import connection_rows
 from readiness.connectors.services import tenant_onboard
+from readiness.core.text import reveal_controls
 
 IMPORT_COLUMNS = ("slug", "name", "tenant_id", "client_id", "domain", "cloud", "client_secret",
                   "certificate_key_file", "certificate_file", "thumbprint")
@@ -81,7 +82,7 @@ class Command(BaseCommand):
                 thumbprint=thumbprint or "")
         except ValidationError as exc:
             raise CommandError(_messages(exc)) from exc
-        self.stdout.write(f"Saved tenant {tenant.slug} ({tenant.name}).")
+        self.stdout.write(reveal_controls(f"Saved tenant {tenant.slug} ({tenant.name})."))
 
     def handle_list(self, *, format, **options):
         rows = connection_rows()
@@ -93,7 +94,8 @@ class Command(BaseCommand):
         widths = {c: max([len(c)] + [len(str(r[c] or "")) for r in rows]) for c in columns}
         self.stdout.write("  ".join(c.ljust(widths[c]) for c in columns))
         for row in rows:
-            self.stdout.write("  ".join(str(row[c] or "").ljust(widths[c]) for c in columns))
+            self.stdout.write(reveal_controls(
+                "  ".join(str(row[c] or "").ljust(widths[c]) for c in columns)))
 
     def handle_import(self, *, file, **options):
         rows = self._import_rows(file)
