@@ -135,7 +135,7 @@ MAX_SPREAD_DAYS = 90  # an Export period is at most 90 days (services.MAX_PERIOD
 
 def _usage_replace(tenant: Tenant, source: str, start: date, end: date, facts: str,
                    params: list) -> int:
-    return _replace(
+    return sql.replace_rows(
         table=USAGE, key=USAGE_KEY, values=("messages", "signins", "failed_signins"),
         match=("sender_id", "day", "auth_method"), facts=facts, params=params,
         scope="tenant_id = %s AND source = %s AND day BETWEEN %s AND %s",
@@ -157,7 +157,7 @@ def observations_rebuild(*, tenant: Tenant, source: str, sender_ids: set[int]) -
              f"SUM(messages) AS messages FROM ({rows}) o "
              "GROUP BY sender_id, client_ip, tls_version")
     values = ("first_day", "last_day", "messages")
-    _replace(table=OBS, key=OBS_KEY, values=values,
+    sql.replace_rows(table=OBS, key=OBS_KEY, values=values,
              match=("sender_id", "client_ip", "tls_version"), facts=facts,
              params=[tenant.pk, source, *params],
              scope=f"tenant_id = %s AND source = %s AND {in_senders}",
@@ -184,29 +184,6 @@ def _export_observations(tenant: Tenant, in_senders: str, id_params: list):
             f"FROM {AGGREGATES} WHERE tenant_id = %s AND {in_senders} AND {column} > 0")
         params += [version, tenant.pk, *id_params]
     return " UNION ALL ".join(parts), params
-
-
-def _replace(*, table: str, key: str, values: tuple[str, ...], match: tuple[str, ...],
-             facts: str, params: list, scope: str, scope_params: list,
-             update: tuple[str, ...]) -> int:
-    """Make the rows of `table` within `scope` equal to what the `facts` query yields
-    (its columns: key, then values): upsert every fact in one INSERT ... SELECT ... ON
-    CONFLICT DO UPDATE (unchanged rows are not rewritten), then delete the rows in
-    scope whose `match` columns the facts no longer have (their import was deleted).
-    Returns how many rows the upsert wrote."""
-    changed = " OR ".join(f"{table}.{v} <> excluded.{v}" for v in update)
-    written = sql.execute(
-        f"INSERT INTO {table} ({key}, {', '.join(values)}) "  # noqa: S608
-        f"SELECT * FROM ({facts}) facts WHERE true ON CONFLICT ({key}) DO UPDATE SET "
-        + ", ".join(f"{v} = excluded.{v}" for v in update) + f" WHERE {changed}",
-        params)
-    # The stale keys as a set difference (EXCEPT): hashed once, never a subquery per row.
-    keys = ", ".join(match)
-    sql.execute(
-        f"DELETE FROM {table} WHERE {scope} AND ({keys}) IN ("  # noqa: S608
-        f"SELECT {keys} FROM {table} WHERE {scope} EXCEPT SELECT {keys} FROM ({facts}) facts)",
-        [*scope_params, *scope_params, *params])
-    return written
 
 
 def usage_followup(*, tenant: Tenant, start: date) -> None:

@@ -76,6 +76,43 @@ def work_mem_for_bulk() -> None:
         execute("SET LOCAL work_mem = '64MB'")
 
 
+def replace_rows(*, table: str, key: str, values: tuple[str, ...], match: tuple[str, ...],
+             facts: str, params: list, scope: str, scope_params: list,
+             update: tuple[str, ...]) -> int:
+    """Make the rows of `table` within `scope` equal to what the `facts` query yields
+    (its columns: key, then values): upsert every fact in one INSERT ... SELECT ... ON
+    CONFLICT DO UPDATE (unchanged rows are not rewritten), then delete the rows in
+    scope whose `match` columns the facts no longer have (their import was deleted).
+    Returns how many rows the upsert wrote."""
+    changed = " OR ".join(f"{table}.{v} <> excluded.{v}" for v in update)
+    written = execute(
+        f"INSERT INTO {table} ({key}, {', '.join(values)}) "  # noqa: S608
+        f"SELECT * FROM ({facts}) facts WHERE true ON CONFLICT ({key}) DO UPDATE SET "
+        + ", ".join(f"{v} = excluded.{v}" for v in update) + f" WHERE {changed}",
+        params)
+    # The stale keys as a set difference (EXCEPT): hashed once, never a subquery per row.
+    keys = ", ".join(match)
+    execute(
+        f"DELETE FROM {table} WHERE {scope} AND ({keys}) IN ("  # noqa: S608
+        f"SELECT {keys} FROM {table} WHERE {scope} EXCEPT SELECT {keys} FROM ({facts}) facts)",
+        [*scope_params, *scope_params, *params])
+    return written
+
+
+def in_values(column: str, values: Iterable, pg_type: str) -> tuple[str, list]:
+    """`column` is one of `values` (dates, texts), as one bound parameter."""
+    values = sorted(values)
+    if postgres():
+        return f"{column} = ANY(%s::{pg_type}[])", [values]
+    return (f"{column} IN (SELECT value FROM json_each(%s))",  # noqa: S608
+            [json.dumps([str(v) for v in values])])
+
+
+def utc_day(column: str) -> str:
+    """The UTC date of a timestamp column (SQLite stores them as UTC text)."""
+    return f"(({column}) AT TIME ZONE 'UTC')::date" if postgres() else f"date({column})"
+
+
 def execute(sql: str, params: Sequence = ()) -> int:
     """Run one statement; the number of rows it wrote (0 when the driver cannot tell)."""
     with connection.cursor() as cursor:
