@@ -231,6 +231,7 @@ AXES_FAILURE_LIMIT = config.env_int("READINESS_LOGIN_FAILURE_LIMIT", 5, minimum=
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 SESSION_COOKIE_AGE = config.env_int("READINESS_SESSION_HOURS", 12, minimum=1) * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -241,18 +242,39 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# Production switches (README "Security"). Behind a TLS-terminating proxy set
-# READINESS_BEHIND_PROXY so Django trusts X-Forwarded-Proto.
-SECURE_SSL_REDIRECT = config.env_bool("READINESS_SSL_REDIRECT", default=False)
-# Container and load-balancer health probes speak plain HTTP to the app port.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SESSION_COOKIE_SECURE = config.env_bool("READINESS_SECURE_COOKIES", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = config.env_int("READINESS_HSTS_SECONDS", 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
-if config.env_bool("READINESS_BEHIND_PROXY", default=False):
+# Production defaults (docs/security.md, "Production defaults"): with DEBUG off the
+# app assumes HTTPS: secure cookies, redirect to HTTPS, HSTS. INSECURE_HTTP=1 is the one
+# opt-out, for a plain-HTTP lab; each switch can still be set on its own.
+INSECURE_HTTP = config.env_bool("INSECURE_HTTP", default=False)
+_HTTPS = not DEBUG and not INSECURE_HTTP
+# Behind a TLS-terminating proxy (the compose file's Caddy): trust its X-Forwarded-Proto
+# and, for the client address, the last TRUSTED_PROXY_COUNT hops of X-Forwarded-For.
+BEHIND_PROXY = config.env_bool(
+    "BEHIND_PROXY", default=config.env_bool("READINESS_BEHIND_PROXY", default=False))
+TRUSTED_PROXY_COUNT = config.env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = config.env_bool("READINESS_SSL_REDIRECT", default=_HTTPS)
+# Container and load-balancer health probes speak plain HTTP to the app port.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SESSION_COOKIE_SECURE = config.env_bool("READINESS_SECURE_COOKIES", default=_HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# One year, the value browsers' preload lists ask for. includeSubDomains and preload
+# follow HSTS unless switched off; preload only makes the host eligible, nothing is
+# submitted anywhere.
+SECURE_HSTS_SECONDS = config.env_int("READINESS_HSTS_SECONDS", 31536000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config.env_bool(
+    "READINESS_HSTS_INCLUDE_SUBDOMAINS", default=SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = config.env_bool("READINESS_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
+
+# Client address for login throttling and the audit log (readiness/core/client_ip.py).
+AXES_CLIENT_IP_CALLABLE = "readiness.core.client_ip.client_ip"
+
+# Webhooks (docs/security.md, "Webhook destinations"): only public addresses, unless
+# the operator allows private ones (a receiver on the same network, the test receiver).
+WEBHOOK_ALLOW_PRIVATE = config.env_bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+# Plain http:// webhooks only while DEBUG is on.
+WEBHOOK_ALLOW_HTTP = DEBUG
 
 # "Sign in with Microsoft" (Entra ID, authorization code + PKCE through msal). The
 # button shows only when a client ID and secret are configured. See the README, "Security".

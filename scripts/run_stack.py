@@ -94,6 +94,9 @@ def _interrupt(*_args) -> None:
 
 def main() -> int:
     env = dict(os.environ)
+    # runserver speaks plain HTTP on 127.0.0.1: the lab opt-out from the HTTPS defaults
+    # (docs/security.md, "Production defaults"), unless the caller decided otherwise.
+    env.setdefault("INSECURE_HTTP", "1")
     env.setdefault("PYTHONUNBUFFERED", "1")
     children = {}
     use_emulator = os.environ.get("READINESS_EMULATOR", "1") != "0"

@@ -23,6 +23,15 @@ from readiness.connectors.emulator.ca import ca_ensure
 from readiness.connectors.emulator.server import EmulatorServer, emulator_state_build
 from tests.factories import MembershipFactory, TenantFactory, UserFactory
 
+# With DEBUG off the settings assume HTTPS (docs/security.md, "Production defaults").
+# The test client and the servers the tests start speak plain HTTP, so the suite runs
+# as a lab does, with the documented opt-out: in this process (settings are already
+# loaded) and in every process it starts. tests/security/test_deploy.py runs without.
+os.environ["INSECURE_HTTP"] = "1"
+settings.SECURE_SSL_REDIRECT = False
+settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+settings.SECURE_HSTS_SECONDS = 0
+
 
 @pytest.fixture
 def tenant_a(db):

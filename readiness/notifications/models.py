@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from readiness.core import crypto
@@ -31,6 +32,16 @@ class Webhook(TenantOwned):
     def get_secret(self) -> str:
         return crypto.decrypt(self.secret_encrypted)
 
+    def clean(self):
+        # Every write path (the tenant's form, the service, the admin) checks the URL.
+        from readiness.core.outbound import destination_check
+
+        if self.url:
+            try:
+                destination_check(self.url)
+            except ValidationError as exc:
+                raise ValidationError({"url": exc.messages}) from None
+
     def wants(self, event: str) -> bool:
         return self.active and event in (self.events or [])
 
@@ -46,7 +57,9 @@ class WebhookDelivery(TenantOwned):
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices,
                               default=DeliveryStatus.PENDING)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=500, blank=True)
+    # A short error class ("timeout", "blocked destination", "HTTP 500"), never a
+    # response body or exception text (readiness/core/outbound.py).
+    error = models.CharField(max_length=40, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     attempted_at = models.DateTimeField(null=True, blank=True)

@@ -12,12 +12,12 @@ import json
 import time
 from datetime import date
 
-import requests
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from readiness.core import outbound
 from readiness.core.text import reveal_controls
 from readiness.notifications.choices import DeliveryStatus, Event
 from readiness.notifications.models import Notification, Webhook, WebhookDelivery
@@ -79,8 +79,10 @@ def webhook_attempt(*, delivery_id: int) -> int | None:
         return None  # a redelivered task message: this attempt already ran
     body = webhook_body(delivery.payload)
     code, error, elapsed = _post(delivery, body)
-    retryable = code is None or code >= 500 or code in (408, 429)
-    delivery.status_code, delivery.error, delivery.duration_ms = code, error[:500], elapsed
+    # A refused destination is refused again on retry: recorded once, not retried.
+    retryable = (code is None and error not in outbound.PERMANENT) or (
+        code is not None and (code >= 500 or code in (408, 429)))
+    delivery.status_code, delivery.error, delivery.duration_ms = code, error[:40], elapsed
     delivery.attempted_at = timezone.now()
     if code is not None and 200 <= code < 300:
         delivery.status = DeliveryStatus.SUCCEEDED
@@ -111,12 +113,10 @@ def _post(delivery: WebhookDelivery, body: bytes) -> tuple[int | None, str, int]
                SIGNATURE_HEADER: sign(secret=delivery.webhook.get_secret(),
                                       timestamp=timestamp, body=body)}
     started = time.monotonic()
-    try:
-        response = requests.post(delivery.webhook.url, data=body, headers=headers,
-                                 timeout=TIMEOUT_SECONDS, allow_redirects=False)
-        code, error = response.status_code, "" if response.ok else response.text[:200]
-    except requests.RequestException as exc:
-        code, error = None, f"{type(exc).__name__}: {exc}"
+    # Public destinations only, checked on the address actually connected to; the
+    # response body is never read, only its status (readiness/core/outbound.py).
+    code, error = outbound.post(delivery.webhook.url, data=body, headers=headers,
+                                timeout=TIMEOUT_SECONDS)
     return code, error, int((time.monotonic() - started) * 1000)
 
 

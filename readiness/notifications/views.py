@@ -1,6 +1,7 @@
 """Webhook management per tenant (MANAGE): list + create, and the delivery log."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -33,9 +34,13 @@ class WebhookListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, Filt
         if not form.is_valid():
             return self._render(form=form, status=400)
         data = form.cleaned_data
-        webhook, secret = services.webhook_create(
-            tenant=self.tenant, name=data["name"], url=data["url"], events=data["events"],
-            secret=data["secret"], actor=request.user, ip=request_ip(request))
+        try:
+            webhook, secret = services.webhook_create(
+                tenant=self.tenant, name=data["name"], url=data["url"], events=data["events"],
+                secret=data["secret"], actor=request.user, ip=request_ip(request))
+        except ValidationError as exc:  # e.g. the name now resolves elsewhere
+            form.add_error(None, exc)
+            return self._render(form=form, status=400)
         if data["secret"]:
             messages.success(request, f"Webhook '{webhook.name}' created.")
             return redirect("notifications:webhooks", self.tenant.slug)

@@ -10,8 +10,10 @@ from django.db import models
 
 
 def request_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a proxy is trusted.
-    return (request.META.get("REMOTE_ADDR") or "")[:45] if request is not None else ""
+    # The same address the login throttle uses: X-Forwarded-For only behind a trusted proxy.
+    from readiness.core.client_ip import client_ip
+
+    return client_ip(request)[:45] if request is not None else ""
 
 
 def audit_record(*, actor, tenant, action: str, obj: models.Model | None = None,

@@ -6,6 +6,8 @@ from readiness.tenancy.choices import Role
 
 
 class MembershipAddForm(forms.Form):
+    """MSP admins only: find any user of the directory by username or e-mail."""
+
     user = forms.CharField(label="Username or e-mail", max_length=254)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
 
@@ -24,3 +26,44 @@ class MembershipAddForm(forms.Form):
 
 class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class UsernameChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_username()
+
+
+class MemberInviteForm(forms.Form):
+    """Tenant managers: invite by e-mail, or pick a user from a tenant they manage.
+
+    Nothing here looks a user up by what was typed, so nothing tells whether an
+    address or username exists elsewhere (docs/security.md, "Inviting members")."""
+
+    email = forms.EmailField(label="Invite by e-mail", required=False, max_length=254)
+    known_user = UsernameChoiceField(queryset=None, required=False,
+                                     label="Or add someone from your tenants")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+
+    def __init__(self, *args, known_users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["known_user"].queryset = known_users
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("email")) == bool(data.get("known_user")):
+            raise forms.ValidationError("Enter an e-mail address or pick a user, not both.")
+        return data
+
+
+class InvitationSignUpForm(forms.Form):
+    """A new account for the invited address; the e-mail is the invitation's."""
+
+    username = forms.CharField(max_length=150)
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput)
+    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") != data.get("password2"):
+            raise forms.ValidationError("The two passwords differ.")
+        return data

@@ -69,6 +69,30 @@ class Membership(TenantOwned):
         return f"{self.user} · {self.tenant} · {self.get_role_display()}"
 
 
+class Invitation(TenantOwned):
+    """An e-mailed invitation to join a tenant (docs/security.md, "Inviting members").
+
+    A tenant manager invites by e-mail only; whether that address already has an
+    account is never shown to them. Whoever opens the link (a secret only the mailbox
+    sees; stored hashed) signs in or creates an account and becomes a member.
+    """
+
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.tenant} · {self.get_role_display()}"
+
+
 class AuditEvent(models.Model):
     """Who changed what, when and from where. Written only through audit.audit_record."""
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from readiness.tenancy import scoping
-from readiness.tenancy.models import AuditEvent, Membership, Tenant
+from readiness.tenancy.choices import Role
+from readiness.tenancy.models import AuditEvent, Invitation, Membership, Tenant
 
 
 def membership_queryset(*, tenant: Tenant) -> QuerySet[Membership]:
@@ -23,3 +25,17 @@ def audit_queryset(*, tenant: Tenant | None, user) -> QuerySet[AuditEvent]:
     if scoping.is_msp_admin(user):
         return events
     return scoping.scope(events, user)
+
+
+def known_users(*, tenant: Tenant, user) -> QuerySet:
+    """Whom a tenant manager may add without an invitation: active users already in a
+    tenant they manage, not yet in `tenant`. Nobody else's users, ever."""
+    managed = Membership.objects.filter(user=user, role=Role.MANAGER).values("tenant")
+    colleagues = Membership.objects.filter(tenant__in=managed).values("user")
+    present = Membership.objects.for_tenant(tenant).values("user")
+    return (get_user_model().objects.filter(is_active=True, pk__in=colleagues)
+            .exclude(pk__in=present).order_by("username"))
+
+
+def invitation_queryset(*, tenant: Tenant) -> QuerySet[Invitation]:
+    return Invitation.objects.for_tenant(tenant).filter(accepted_at=None).order_by("email")

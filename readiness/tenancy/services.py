@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
 from readiness.tenancy import scoping
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.choices import Role
-from readiness.tenancy.models import Membership, Tenant
+from readiness.tenancy.models import Invitation, Membership, Tenant
 
 
 def _refuse_self_change(*, actor, user) -> None:
@@ -67,3 +74,71 @@ def user_create(*, username: str, email: str, password: str, actor, source: str 
     audit_record(actor=actor, tenant=None, action="user.created", obj=user,
                  after={"username": username, "email": email}, ip=ip, source=source)
     return user
+
+
+# --- invitations (docs/security.md, "Inviting members") --------------------------------
+
+INVITATION_DAYS = 7
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_send(*, tenant: Tenant, email: str, role: str, actor, accept_url,
+                    ip: str = "", source: str = "web") -> Invitation:
+    """Invite `email` to `tenant`. Does the same whether or not an account has that
+    address, so the inviting manager learns nothing about other tenants' users.
+
+    `accept_url(token)` builds the absolute link; a fresh invitation replaces a
+    pending one for the same address (the old link stops working).
+    """
+    if role not in Role.values:
+        raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
+    email = email.strip().lower()
+    Invitation.objects.for_tenant(tenant).filter(email=email, accepted_at=None).delete()
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        tenant=tenant, email=email, role=role, token_hash=_token_hash(token),
+        invited_by=actor if getattr(actor, "is_authenticated", False) else None,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS))
+    audit_record(actor=actor, tenant=tenant, action="invitation.sent", obj=invitation,
+                 after={"email": email, "role": role}, ip=ip, source=source)
+    link = accept_url(token)
+    name = " ".join(tenant.name.split())  # no line breaks in a mail header
+    transaction.on_commit(lambda: send_mail(
+        f"You are invited to {name} on SMTP AUTH Readiness",
+        f"You have been invited to {name} as {Role(role).label}.\n\n"
+        f"Open this link within {INVITATION_DAYS} days to sign in or create an account "
+        f"and accept:\n{link}\n\nIf you did not expect this, ignore this message.",
+        settings.DEFAULT_FROM_EMAIL, [email]))
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The pending, unexpired invitation for this link, else None."""
+    return (Invitation.objects.select_related("tenant")
+            .filter(token_hash=_token_hash(token), accepted_at=None,
+                    expires_at__gt=timezone.now()).first())
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user, ip: str = "") -> Membership:
+    """The link's holder joins: with the role the manager chose (never lowered for a
+    member who already has more)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation was already used.")
+    current = scoping.role_of(user, invitation.tenant)
+    order = list(Role.values)
+    role = invitation.role
+    if current and order.index(current) > order.index(role):
+        role = current
+    membership = membership_grant(tenant=invitation.tenant, user=user, role=role,
+                                  actor=None, source="web", ip=ip)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit_record(actor=user, tenant=invitation.tenant, action="invitation.accepted",
+                 obj=invitation, after={"user": user.get_username(), "role": role}, ip=ip)
+    return membership

@@ -12,4 +12,5 @@ urlpatterns = [
          name="member-remove"),
     path("tenants/<slug:slug>/audit/", views.TenantAuditView.as_view(), name="audit"),
     path("audit/", views.GlobalAuditView.as_view(), name="audit-global"),
+    path("invitations/<str:token>/", views.InvitationView.as_view(), name="invitation"),
 ]

@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
@@ -19,11 +19,16 @@ from django_tables2 import SingleTableMixin
 
 from readiness.core.exports import SafeExportMixin
 from readiness.core.redirects import safe_next
-from readiness.tenancy import entra, selectors, services
+from readiness.tenancy import entra, scoping, selectors, services
 from readiness.tenancy.audit import request_ip
 from readiness.tenancy.choices import Capability
 from readiness.tenancy.filtersets import AuditEventFilterSet, MembershipFilterSet
-from readiness.tenancy.forms import MembershipAddForm, MembershipRoleForm
+from readiness.tenancy.forms import (
+    InvitationSignUpForm,
+    MemberInviteForm,
+    MembershipAddForm,
+    MembershipRoleForm,
+)
 from readiness.tenancy.mixins import MSPAdminRequiredMixin, TenantScopedMixin
 from readiness.tenancy.models import AuditEvent, Membership
 from readiness.tenancy.sessions import sessions_end_all
@@ -47,7 +52,8 @@ class MemberListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, Filte
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["add_form"] = MembershipAddForm()
+        context["add_form"] = member_add_form(self.request, self.tenant)
+        context["invitations"] = selectors.invitation_queryset(tenant=self.tenant)
         return context
 
 
@@ -81,15 +87,42 @@ class _MemberWriteMixin(TenantScopedMixin):
         return redirect(self.members_url())
 
 
+def member_add_form_class(user):
+    # Only MSP admins search the whole directory; managers invite (docs/security.md).
+    return MembershipAddForm if scoping.is_msp_admin(user) else MemberInviteForm
+
+
+def member_add_form(request, tenant, data=None):
+    form_class = member_add_form_class(request.user)
+    if form_class is MembershipAddForm:
+        return form_class(data)
+    return form_class(data, known_users=selectors.known_users(tenant=tenant, user=request.user))
+
+
 class MemberAddView(_MemberWriteMixin, FormView):
     template_name = "tenancy/member_form.html"
-    form_class = MembershipAddForm
+
+    def get_form(self, form_class=None):
+        data = self.request.POST if self.request.method == "POST" else None
+        return member_add_form(self.request, self.tenant, data)
 
     def form_valid(self, form):
-        user, role = form.cleaned_data["user"], form.cleaned_data["role"]
-        return self.apply(lambda: services.membership_grant(
-            tenant=self.tenant, user=user, role=role, actor=self.request.user,
-            ip=request_ip(self.request)), f"{user.get_username()} is now {role}.")
+        data = form.cleaned_data
+        role = data["role"]
+        user = data.get("user") or data.get("known_user")
+        if user is not None:
+            return self.apply(lambda: services.membership_grant(
+                tenant=self.tenant, user=user, role=role, actor=self.request.user,
+                ip=request_ip(self.request)), f"{user.get_username()} is now {role}.")
+        email = data["email"]
+        # The same message whether or not the address has an account.
+        return self.apply(lambda: services.invitation_send(
+            tenant=self.tenant, email=email, role=role, actor=self.request.user,
+            accept_url=self.accept_url, ip=request_ip(self.request)),
+            f"An invitation to join as {role} was sent to {email.lower()}.")
+
+    def accept_url(self, token: str) -> str:
+        return self.request.build_absolute_uri(reverse("tenancy:invitation", args=[token]))
 
 
 class MemberChangeView(_MemberWriteMixin, FormView):
@@ -117,6 +150,52 @@ class MemberRemoveView(_MemberWriteMixin, TemplateView):
         return self.apply(lambda: services.membership_revoke(
             tenant=self.tenant, user=member.user, actor=request.user, ip=request_ip(request)),
             f"{member.user.get_username()} no longer has access.")
+
+
+class InvitationView(View):
+    """The e-mailed link: sign in (or create an account) and join the tenant.
+
+    An unknown, used or expired link is a 404. Holding the link is the proof: it was
+    sent to the invited mailbox only."""
+
+    template_name = "tenancy/invitation.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.invitation = services.invitation_for_token(kwargs["token"])
+        if self.invitation is None:
+            raise Http404("No such invitation")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, token):
+        return self.render(InvitationSignUpForm())
+
+    def post(self, request, token):
+        form = None
+        if not request.user.is_authenticated:
+            form = InvitationSignUpForm(request.POST)
+            if not form.is_valid():
+                return self.render(form, status=400)
+            try:
+                user = services.user_create(
+                    username=form.cleaned_data["username"], email=self.invitation.email,
+                    password=form.cleaned_data["password1"], actor=None,
+                    ip=request_ip(request))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return self.render(form, status=400)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        try:
+            services.invitation_accept(invitation=self.invitation, user=request.user,
+                                       ip=request_ip(request))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        messages.success(request, f"You joined {self.invitation.tenant.name}.")
+        return redirect(settings.LOGIN_REDIRECT_URL)
+
+    def render(self, form, status=200):
+        return render(self.request, self.template_name,
+                      {"invitation": self.invitation, "form": form}, status=status)
 
 
 class TenantAuditView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, FilterView):

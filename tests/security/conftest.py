@@ -54,15 +54,25 @@ def world(tenant_a, tenant_b, msp_admin, alice, hana, victor, bob, charlie):
     # A sacrificial membership for the member pages (the matrix POSTs to them).
     zed = MembershipFactory(tenant=tenant_a, user=UserFactory(username="zed"), role="viewer")
     MembershipFactory(tenant=tenant_b, user=UserFactory(username="yves"), role="viewer")
+    # Tenant B's own user and directory: the hostile inputs of the member and connection
+    # pages aim at them (url_matrix.ROUTES, `data`).
+    outsider = UserFactory(username="beta-outsider-marker",
+                           email="outsider-marker@beta.example")
+    MembershipFactory(tenant=tenant_b, user=outsider, role="manager")
     samples = {
         "slug": tenant_a.slug, "membership": zed.pk, "app_label": "tenancy",
         "user_id": msp_admin.pk,
         "tenant_content_type": ContentType.objects.get_for_model(Tenant).pk,
         "missing_path": "zz-missing/", "milestone": milestone.pk, **objects,
+        "outsider_username": outsider.username, "outsider_email": outsider.email,
+        "outsider_id": outsider.pk, "other_directory_id": str(tenant_b.tenant_guid),
+        "other_client_id": "11111111-2222-3333-4444-555555555555",
+        "bad_token": "no-such-invitation-token",
     }
     for model in admin.site._registry:
         first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
         samples[f"admin:{model._meta.label_lower}"] = first if first is not None else 0
     users = {"anonymous": None, "msp_admin": msp_admin, "alice": alice, "hana": hana,
              "victor": victor, "bob": bob, "charlie": charlie}
-    return World(users=users, samples=samples, markers=MARKERS, other_slug=tenant_b.slug)
+    return World(users=users, samples=samples, markers=MARKERS, other_slug=tenant_b.slug,
+                 outsider_markers=["outsider-marker"])

@@ -13,6 +13,15 @@ from tests.security.url_matrix import MANAGE, VIEW, Route, check_matrix
 def test_every_url_behaves_as_classified_for_every_persona(world):
     violations = check_matrix(world)
     assert violations == [], "\n".join(violations)
+    # The hostile POST bodies changed nothing they must not (issue 10, findings 2-3):
+    # tenant B's user joined no tenant of A's, no webhook aims inward.
+    from readiness.notifications.models import Webhook
+    from readiness.tenancy.models import Membership
+
+    outsider = world.samples["outsider_id"]
+    assert list(Membership.objects.filter(user_id=outsider).values_list(
+        "tenant__slug", flat=True)) == [world.other_slug]
+    assert not Webhook.objects.filter(name="matrix-hostile-hook").exists()
 
 
 def test_an_unclassified_url_name_is_reported():

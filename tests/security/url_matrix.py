@@ -58,6 +58,8 @@ class Route:
     write_ok: tuple[int, ...] = OK_WRITE
     export: bool = False
     query: str = ""
+    # The POST body: hostile inputs. A value "@key" is the world's sample `key`.
+    data: dict = field(default_factory=dict)
 
 
 ROUTES: dict[str, Route] = {
@@ -76,16 +78,26 @@ ROUTES: dict[str, Route] = {
     "dashboards:senders": Route(read=VIEW, export=True),
     # Memberships and the audit log.
     "tenancy:members": Route(read=MANAGE, export=True),
-    "tenancy:member-add": Route(read=MANAGE, write=MANAGE),
-    "tenancy:member-change": Route(read=MANAGE, write=MANAGE, kwargs={"pk": "membership"}),
+    # Hostile: pick another tenant's user by id (typed names and e-mails:
+    # tests/tenancy/test_invitations.py; an MSP admin may, and would spoil the world).
+    "tenancy:member-add": Route(read=MANAGE, write=MANAGE, data={
+        "known_user": "@outsider_id", "role": "manager"}),
+    "tenancy:member-change": Route(read=MANAGE, write=MANAGE, kwargs={"pk": "membership"},
+                                   data={"role": "manager", "user": "@outsider_id"}),
     "tenancy:member-remove": Route(read=MANAGE, write=MANAGE, kwargs={"pk": "membership"}),
     "tenancy:audit": Route(read=MANAGE, export=True),
     "tenancy:audit-global": Route(read=MSP, export=True),
+    # The e-mailed invitation link: an unknown token is a 404 for everyone.
+    "tenancy:invitation": Route(read=PUBLIC, write=PUBLIC, kwargs={"token": "bad_token"},
+                                ok=(404,), write_ok=(404,)),
     "dashboards:sender": Route(read=VIEW, kwargs={"pk": "sender"}),
     "dashboards:mailboxes": Route(read=VIEW, export=True),
     # The Microsoft 365 connection: everyone in the tenant sees its state; only a
     # manager saves credentials or runs the test.
-    "connectors:connection": Route(read=VIEW, write=MANAGE),
+    # Hostile: tenant B's directory and client ids with a made-up secret.
+    "connectors:connection": Route(read=VIEW, write=MANAGE, data={
+        "directory_id": "@other_directory_id", "client_id": "@other_client_id",
+        "cloud": "global", "client_secret": "matrix-made-up-secret"}),
     # Remediation workflow: helpdesk (WORK) works ownership, status and tickets.
     "senders:bulk": Route(read=None, write=WORK),
     "senders:workflow": Route(read=VIEW, kwargs={"pk": "sender"}),
@@ -98,7 +110,10 @@ ROUTES: dict[str, Route] = {
     # Anyone may plan; tracking the breaking senders as exceptions is a manager's call.
     "senders:what_if": Route(read=VIEW, write=MANAGE),
     # Webhooks carry a signing secret: managers only.
-    "notifications:webhooks": Route(read=MANAGE, write=MANAGE, export=True),
+    # Hostile: internal destinations (cloud metadata, loopback Redis).
+    "notifications:webhooks": Route(read=MANAGE, write=MANAGE, export=True, data={
+        "name": "matrix-hostile-hook", "url": "https://169.254.169.254/latest/meta-data/",
+        "events": ["sender.regressed"]}),
     "notifications:deliveries": Route(read=MANAGE, export=True),
     # Microsoft's milestones are edited by MSP admins; a tenant's targets by its managers.
     "milestones:list": Route(read=AUTH, export=True),
@@ -199,6 +214,8 @@ class World:
     samples: dict          # sample key -> value
     markers: list[str]     # strings only tenant-A-visible personas may ever receive
     other_slug: str        # tenant B's slug, for the cross-tenant object check
+    # Strings of tenant B's users that only B's members and MSP admins may receive.
+    outsider_markers: list[str] = field(default_factory=list)
 
 
 def check_matrix(world: World, routes: dict[str, Route] = ROUTES, urlconf=None,
@@ -269,19 +286,24 @@ def _ensure_login(client) -> None:
 CSRF_SECRET = "matrixcsrfsecretmatrixcsrfsecret"  # 32 chars: an unmasked CSRF secret
 
 
-def request(client, method: str, path: str, *, csrf: bool = True):
+def request(client, method: str, path: str, *, csrf: bool = True, data: dict | None = None):
     _ensure_login(client)
     if method == "GET":
         return client.get(path)
     client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_SECRET
     headers = {"X-CSRFToken": CSRF_SECRET} if csrf else {}
-    return client.post(path, {}, headers=headers)
+    return client.post(path, data or {}, headers=headers)
+
+
+def post_data(route: Route, samples: dict) -> dict:
+    return {k: samples[v[1:]] if isinstance(v, str) and v.startswith("@") else v
+            for k, v in route.data.items()}
 
 
 def _check_persona(key, route, path, persona, client, world) -> list[str]:
     out = []
     for method, cap in (("GET", route.read), ("POST", route.write)):
-        response = request(client, method, path)
+        response = request(client, method, path, data=post_data(route, world.samples))
         want = expected(route, cap, persona, method)
         got = outcome(response, route, method)
         if got not in want:
@@ -303,11 +325,17 @@ def _check_export(key, path, persona, client, world) -> list[str]:
 
 
 def _leaks(key, method, path, persona, response, world) -> list[str]:
-    if PERSONAS[persona] is not None or response.status_code >= 300:
+    if response.status_code >= 300:
         return []
     body = response.content.decode(errors="replace")
-    return [f"{key} {method} {path} as {persona}: body leaks tenant A's {marker!r}"
-            for marker in world.markers if marker in body]
+    out = []
+    if persona not in ("msp_admin", "bob"):
+        out += [f"{key} {method} {path} as {persona}: body reveals tenant B's user {marker!r}"
+                for marker in world.outsider_markers if marker in body]
+    if PERSONAS[persona] is not None:
+        return out
+    return out + [f"{key} {method} {path} as {persona}: body leaks tenant A's {marker!r}"
+                  for marker in world.markers if marker in body]
 
 
 def _check_cross_tenant_object(endpoint, route, world, clients, urlconf) -> list[str]:
@@ -321,7 +349,7 @@ def _check_cross_tenant_object(endpoint, route, world, clients, urlconf) -> list
     for method, cap in (("GET", route.read), ("POST", route.write)):
         if cap is None:
             continue
-        response = request(clients["bob"], method, path)
+        response = request(clients["bob"], method, path, data=post_data(route, world.samples))
         if response.status_code != 404:
             out.append(f"{endpoint.key} {method} {path} as bob (tenant B's slug, tenant A's "
                        f"object): got {response.status_code}, expected 404")

@@ -22,20 +22,21 @@ def test_a_manager_lists_exports_and_searches_members(alice, hana, victor, clien
     assert "alice" in export and "victor" in export
 
 
-def test_a_manager_adds_a_member_by_email_and_it_is_audited(alice, newcomer, client_for,
-                                                             tenant_a):
-    response = client_for(alice).post(f"/tenants/{tenant_a.slug}/members/add/",
-                                      {"user": "NINA@example.test", "role": "helpdesk"})
+def test_an_msp_admin_adds_a_directory_user_by_email_and_it_is_audited(msp_admin, newcomer,
+                                                                       client_for, tenant_a):
+    response = client_for(msp_admin).post(f"/tenants/{tenant_a.slug}/members/add/",
+                                          {"user": "NINA@example.test", "role": "helpdesk"})
     assert response.status_code == 302
     assert Membership.objects.get(tenant=tenant_a, user=newcomer).role == "helpdesk"
     event = AuditEvent.objects.get(action="membership.granted")
-    assert (event.actor, event.tenant, event.source) == (alice, tenant_a, "web")
+    assert (event.actor, event.tenant, event.source) == (msp_admin, tenant_a, "web")
     assert event.after == {"user": "nina", "role": "helpdesk"}
 
 
-def test_it_refuses_an_unknown_user_without_changing_anything(alice, client_for, tenant_a):
-    response = client_for(alice).post(f"/tenants/{tenant_a.slug}/members/add/",
-                                      {"user": "ghost", "role": "viewer"})
+def test_the_directory_search_refuses_an_unknown_user_without_changing_anything(
+        msp_admin, client_for, tenant_a):
+    response = client_for(msp_admin).post(f"/tenants/{tenant_a.slug}/members/add/",
+                                          {"user": "ghost", "role": "viewer"})
     assert response.status_code == 200
     assert "No single active user" in response.content.decode()
     assert not AuditEvent.objects.exists()

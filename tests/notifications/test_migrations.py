@@ -1,0 +1,33 @@
+"""notifications.0003 replaces stored response bodies and exception text with a class."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_bodies_and_exception_texts_become_error_classes():
+    executor = MigrationExecutor(connection)
+    before = [("notifications", "0002_beat_schedule")]
+    after = [("notifications", "0003_delivery_error_class")]
+    try:
+        executor.migrate(before)
+        apps = executor.loader.project_state(before).apps
+        tenant = apps.get_model("tenancy", "Tenant").objects.create(name="T", slug="t")
+        hook = apps.get_model("notifications", "Webhook").objects.create(
+            tenant=tenant, name="h", url="https://8.8.8.8/", secret_encrypted="x")
+        delivery = apps.get_model("notifications", "WebhookDelivery")
+        body = delivery.objects.create(tenant=tenant, webhook=hook, event="e", status_code=500,
+                                       error="root:x:0:0 internal body")
+        exc = delivery.objects.create(tenant=tenant, webhook=hook, event="e",
+                                      error="ConnectionError: http://10.0.0.5:6379 refused")
+        ok = delivery.objects.create(tenant=tenant, webhook=hook, event="e", status_code=204)
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        apps = executor.loader.project_state(after).apps
+        rows = dict(apps.get_model("notifications", "WebhookDelivery").objects
+                    .values_list("pk", "error"))
+        assert rows == {body.pk: "HTTP 500", exc.pk: "connection error", ok.pk: ""}
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
