@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readiness.settings")
+os.environ.setdefault("INSECURE_HTTP", "1")  # the test client speaks plain HTTP
 
 import django
 

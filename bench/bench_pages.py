@@ -98,6 +98,17 @@ def main() -> None:
             result(f"cold {label}: bytes on the wire", runs[0]["bytes"] / 1e6, "MB")
             if not label.startswith("tenant overview"):
                 result(f"{label}: loads plotly", runs[0]["plotly"], "files", target=0)
+        # Before issue 14, as a baseline in the same run: files straight from the finders,
+        # uncompressed, cached 60 s.
+        before = {**env, "READINESS_MANIFEST_STATIC": "0"}
+        with Server(before, workers=4) as old:
+            loads = [page_load(browser, old.url, cookie, "/tenants/huge/")["load"]
+                     for _ in range(args.runs)]
+            wire = page_load(browser, old.url, cookie, "/tenants/huge/")["bytes"]
+        log(f"baseline (uncompressed static): cold enterprise overview "
+            f"{statistics.median(loads):.0f} ms median, {wire / 1e6:.2f} MB on the wire")
+        result("cold tenant overview, enterprise, uncompressed static (before): load event",
+               statistics.median(loads), "ms", note=f"{wire / 1e6:.2f} MB on the wire")
         browser.close()
     gzip_size, used, cache = headers["sizes"]["gzip"]
     result("plotly.min.js served compressed (gzip)", gzip_size / 1e6, "MB", target=2,

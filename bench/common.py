@@ -13,6 +13,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+# The benchmarks talk plain HTTP to localhost: the lab opt-out of the HTTPS defaults.
+os.environ.setdefault("INSECURE_HTTP", "1")
 
 
 def log(message: str) -> None:

@@ -53,7 +53,8 @@ def main() -> int:
         plan = [step for step in plan if step[0] in args.only.split(",")]
     results, started, crashed = [], time.perf_counter(), []
     for script, db, extra in plan:
-        env = {**os.environ, "DATABASE_URL": database(PREFIX + db),
+        # Plain HTTP on localhost: the lab opt-out of the HTTPS-only production defaults.
+        env = {**os.environ, "DATABASE_URL": database(PREFIX + db), "INSECURE_HTTP": "1",
                "READINESS_DATA_DIR": os.environ.get("READINESS_DATA_DIR", "/tmp/bench-data")}
         print(f"\n=== {script} {' '.join(extra)} ===", flush=True)
         proc = subprocess.Popen([sys.executable, str(HERE / script), *extra], env=env,
@@ -68,6 +69,10 @@ def main() -> int:
     elapsed = time.perf_counter() - started
     judged = _print(results, crashed, elapsed)
     out = HERE / ("results-quick.json" if args.quick else "results.json")
+    if args.only and out.exists():  # a partial re-run replaces only its benchmarks' rows
+        rerun = {script for script, _, _ in plan}
+        earlier = json.loads(out.read_text())["results"]
+        results = [r for r in earlier if r["bench"] not in rerun] + results
     out.write_text(json.dumps({
         "date": datetime.now(UTC).isoformat(timespec="seconds"), "quick": args.quick,
         "machine": f"{platform.node()} {os.cpu_count()} cores",
