@@ -18,6 +18,7 @@ class Kind:
     MISSING_PERMISSION = "missing_permission"
     NO_PREMIUM_LICENSE = "no_premium_license"
     NOT_CONFIGURED = "not_configured"
+    TENANT_MISMATCH = "tenant_mismatch"  # a token for another directory than the connection's
     REMOTE = "error"
 
 

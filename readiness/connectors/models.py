@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 
 from readiness.connectors.choices import Cloud, CredentialKind, Health
 from readiness.core import crypto
@@ -15,6 +17,7 @@ class TenantConnection(models.Model):
     """
 
     tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="connection")
+    # The one place the directory id lives; unique across tenants (see Meta).
     directory_id = models.CharField("directory (tenant) ID", max_length=64, blank=True)
     client_id = models.CharField("application (client) ID", max_length=64, blank=True)
     cloud = models.CharField(max_length=10, choices=Cloud.choices, default=Cloud.GLOBAL)
@@ -38,6 +41,16 @@ class TenantConnection(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TenantOwnedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # Two tenants naming one directory is how one customer reads another's data.
+            models.UniqueConstraint(
+                Lower("directory_id"), condition=~Q(directory_id=""),
+                name="connection_unique_directory",
+                violation_error_message="This directory (tenant) ID is already connected to "
+                                        "another tenant here."),
+        ]
 
     def __str__(self) -> str:
         return f"Connection for {self.tenant}"

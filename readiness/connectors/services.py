@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from readiness.connectors.choices import Cloud, Health
@@ -16,6 +16,7 @@ from readiness.connectors.exchange import ExchangeClient
 from readiness.connectors.graph import GraphClient
 from readiness.connectors.models import TenantConnection
 from readiness.connectors.transport import DEFAULT_RETRY, RetryPolicy
+from readiness.core.values import address_normalize, is_address, moment_problem
 from readiness.ingestion.models import IngestSchedule
 from readiness.ingestion.services import schedule_ensure
 from readiness.inventory.choices import SmtpAuthSwitch
@@ -45,6 +46,22 @@ def _guid(value: str, label: str) -> str:
         raise ValidationError({label: f"{label} must be a GUID, got {value!r}"}) from None
 
 
+DIRECTORY_TAKEN = ("This directory (tenant) ID is already connected to another tenant here. "
+                   "A Microsoft 365 directory can be connected to one tenant only.")
+
+
+def directory_free(*, tenant: Tenant, directory_id: str) -> str:
+    """The directory id, or ValidationError when another tenant's connection holds it.
+    (Without naming that tenant: its name is not this tenant manager's business.)"""
+    taken = TenantConnection.objects.filter(directory_id__iexact=directory_id).exclude(
+        tenant_id=tenant.pk)
+    if tenant.pk is None:
+        taken = TenantConnection.objects.filter(directory_id__iexact=directory_id)
+    if taken.exists():
+        raise ValidationError({"directory_id": DIRECTORY_TAKEN})
+    return directory_id
+
+
 AUDITED_CONNECTION_FIELDS = ("directory_id", "client_id", "cloud", "credential_kind",
                              "certificate_thumbprint")
 
@@ -63,9 +80,10 @@ def connection_save(*, tenant: Tenant, directory_id: str, client_id: str,
     if certificate_key and not (certificate or thumbprint):
         raise ValidationError({"certificate": "A certificate key needs the certificate "
                                               "(PEM) or its thumbprint."})
+    directory = directory_free(tenant=tenant, directory_id=_guid(directory_id, "directory_id"))
     connection, _ = TenantConnection.objects.get_or_create(tenant=tenant)
     before = _audited(connection)
-    connection.directory_id = _guid(directory_id, "directory_id")
+    connection.directory_id = directory
     connection.client_id = _guid(client_id, "client_id")
     connection.cloud = cloud
     if client_secret:
@@ -74,7 +92,11 @@ def connection_save(*, tenant: Tenant, directory_id: str, client_id: str,
         connection.set_certificate(private_key_pem=certificate_key, certificate_pem=certificate,
                                    thumbprint=thumbprint.replace(":", "").strip())
     connection.full_clean()
-    connection.save()
+    try:
+        with transaction.atomic():
+            connection.save()
+    except IntegrityError:  # another tenant took the directory since directory_free
+        raise ValidationError({"directory_id": DIRECTORY_TAKEN}) from None
     after = _audited(connection)
     if client_secret or certificate_key:
         after["credential"] = "replaced"  # never the value, nor its ciphertext
@@ -96,7 +118,8 @@ def tenant_onboard(*, slug: str, name: str, directory_id: str, client_id: str,
     if not (client_secret or certificate_key):
         raise ValidationError("A client secret or a certificate key is required.")
     tenant = Tenant.objects.filter(slug=slug).first() or Tenant(slug=slug)
-    tenant.name, tenant.tenant_guid = name, _guid(directory_id, "directory_id")
+    tenant.name = name
+    directory_free(tenant=tenant, directory_id=_guid(directory_id, "directory_id"))
     tenant.primary_domain = domain or tenant.primary_domain
     tenant.full_clean(validate_unique=True)
     tenant.save()
@@ -134,7 +157,7 @@ def source_outcome_record(*, tenant: Tenant, source: str,
         source_errors=errors, health=connection_health(errors))
 
 
-FATAL_KINDS = (Kind.CREDENTIALS, Kind.CONSENT, Kind.NOT_FOUND)
+FATAL_KINDS = (Kind.CREDENTIALS, Kind.CONSENT, Kind.NOT_FOUND, Kind.TENANT_MISMATCH)
 
 
 def connection_health(errors: dict) -> str:
@@ -156,16 +179,30 @@ def signin_window_start(*, watermark: datetime | None, now: datetime) -> datetim
     return oldest if watermark is None else max(oldest, watermark - SIGNIN_OVERLAP)
 
 
-def signin_parse(record: dict) -> dict:
+def signin_parse(record: dict) -> dict | None:
+    """One sign-in record, or None when it holds an impossible value (a day outside
+    the plausible range, an address outside the one address rule, an absurd error
+    code): such a record is skipped and counted, never stored."""
     status = record.get("status") or {}
+    try:
+        created = datetime.fromisoformat(str(record["createdDateTime"]).replace("Z", "+00:00"))
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        error_code = int(status.get("errorCode") or 0)
+        upn = (record.get("userPrincipalName") or "").strip()
+        upn = address_normalize(upn) if upn else ""
+    except (KeyError, TypeError, ValueError, OverflowError):  # BadAddress is a ValueError
+        return None
+    if moment_problem(created) or not -(2**31) <= error_code < 2**31:
+        return None
     return {
-        "record_id": record["id"],
-        "created_at": datetime.fromisoformat(record["createdDateTime"].replace("Z", "+00:00")),
-        "user_principal_name": (record.get("userPrincipalName") or "").strip().lower(),
+        "record_id": str(record["id"])[:64],
+        "created_at": created,
+        "user_principal_name": upn,
         "user_display_name": (record.get("userDisplayName") or "")[:256],
         "user_id": record.get("userId") or "", "ip_address": record.get("ipAddress") or "",
         "client_app": record.get("clientAppUsed") or "",
-        "error_code": int(status.get("errorCode") or 0),
+        "error_code": error_code,
         "failure_reason": (status.get("failureReason") or "")[:500],
     }
 
@@ -182,10 +219,12 @@ def signins_ingest(*, tenant: Tenant, schedule: IngestSchedule,
     start = signin_window_start(watermark=schedule.watermark, now=now)
     client = GraphClient(connection=connection, retry=retry, limiter=limiter)
     days: set = set()
-    read = 0
+    read = skipped = 0
     try:
         for page in client.signin_pages(start=start, end=now):
-            records = [signin_parse(r) for r in page if r.get("id")]
+            parsed = [signin_parse(r) for r in page if r.get("id")]
+            records = [r for r in parsed if r is not None]
+            skipped += len(parsed) - len(records)
             days |= signin_events_store(tenant=tenant,
                                         records=[r for r in records if r["user_principal_name"]])
             read += len(records)
@@ -196,7 +235,8 @@ def signins_ingest(*, tenant: Tenant, schedule: IngestSchedule,
         rows = signin_usage_recompute(tenant=tenant, days=days)
         IngestSchedule.objects.filter(pk=schedule.pk).update(watermark=now)
     TenantConnection.objects.filter(pk=connection.pk).update(has_entra_p1=True)
-    return {"signins_read": read, "days_recomputed": len(days), "usage_rows": rows,
+    return {"signins_read": read, "signins_skipped": skipped,
+            "days_recomputed": len(days), "usage_rows": rows,
             "window_start": start.astimezone(UTC).isoformat()}
 
 
@@ -220,6 +260,7 @@ def exchange_snapshot_read(*, connection: TenantConnection,
         ("Get-TransportConfig", {}), ("Get-OrganizationConfig", {}),
         ("Get-AuthenticationPolicy", {}))}
     ca_policies = graph.conditional_access_policies()
+    skipped: list = []
     transport = (results["Get-TransportConfig"].rows or [{}])[0]
     org = (results["Get-OrganizationConfig"].rows or [{}])[0]
     return InventorySnapshot(
@@ -232,15 +273,17 @@ def exchange_snapshot_read(*, connection: TenantConnection,
                          p.get("AllowBasicAuthSmtp") is True)
                   for p in results["Get-AuthenticationPolicy"].rows if p.get("Name")],
         mailboxes=mailbox_records(results["Get-CASMailbox"].rows, results["Get-Mailbox"].rows,
-                                  results["Get-User"].rows),
+                                  results["Get-User"].rows, skipped=skipped),
         warnings=[w for result in results.values() for w in result.warnings],
+        skipped_addresses=skipped,
     )
 
 
-def mailbox_records(cas: list[dict], mailboxes: list[dict],
-                    users: list[dict]) -> list[MailboxRecord]:
+def mailbox_records(cas: list[dict], mailboxes: list[dict], users: list[dict],
+                    skipped: list | None = None) -> list[MailboxRecord]:
     """Join Get-CASMailbox with Get-Mailbox (type) and Get-User (policy) on the
-    directory object id, falling back to the address."""
+    directory object id, falling back to the address. A row whose address breaks the
+    address rule is left out (and appended to `skipped`)."""
     def index(rows, address_key):
         by = {}
         for row in rows:
@@ -252,7 +295,11 @@ def mailbox_records(cas: list[dict], mailboxes: list[dict],
     types, policies = index(mailboxes, "PrimarySmtpAddress"), index(users, "UserPrincipalName")
     records = []
     for row in cas:
-        address = (row.get("PrimarySmtpAddress") or "").lower()
+        if not is_address(row.get("PrimarySmtpAddress") or ""):
+            if skipped is not None:
+                skipped.append(row.get("PrimarySmtpAddress"))
+            continue
+        address = address_normalize(row["PrimarySmtpAddress"])
         keys = [str(k).lower() for k in (row.get("ExternalDirectoryObjectId"), address) if k]
         mailbox = next((types[k] for k in keys if k in types), {})
         user = next((policies[k] for k in keys if k in policies), {})
@@ -274,4 +321,6 @@ def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
     except Exception as exc:
         inventory_mark_stale(tenant=tenant, warnings=[f"Last read failed: {exc}"])
         raise
-    return inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)
+    counts = inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)
+    # Not a warning: warnings mean "possibly incomplete" and would keep the snapshot stale.
+    return {**counts, "mailboxes_skipped": len(snapshot.skipped_addresses)}

@@ -1,9 +1,18 @@
-"""App-only tokens with msal: one ConfidentialClientApplication per customer tenant,
-one token cache shared by all of them (its keys include tenant and client)."""
+"""App-only tokens with msal: one ConfidentialClientApplication, with its OWN token
+cache, per (connection, credential fingerprint, authority, client).
+
+Why not one shared cache: msal looks a cached token up by authority and client id
+only, never by the credential. With a shared cache, any connection naming another
+tenant's directory and client id got that tenant's token whatever secret it held.
+So a token is only ever reused by the connection that obtained it, with the very
+credential it was obtained with, and every token's `tid` claim must name the
+connection's directory before it is used."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import re
 import threading
 
@@ -17,7 +26,8 @@ from readiness.connectors.models import TenantConnection
 from readiness.connectors.transport import session_new
 from readiness.core import crypto
 
-TOKEN_CACHE = msal.SerializableTokenCache()
+# (connection pk, credential fingerprint, authority, client id, CA bundle) -> app; each
+# app owns its token cache, so nothing one connection obtained is visible to another.
 _APPS: dict[tuple, msal.ConfidentialClientApplication] = {}
 _LOCK = threading.Lock()
 
@@ -52,16 +62,25 @@ def credential_of(connection: TenantConnection) -> str | dict:
                      "a certificate on the connection page.", kind=Kind.NOT_CONFIGURED)
 
 
+def credential_fingerprint(credential: str | dict) -> str:
+    material = repr(sorted(credential.items()) if isinstance(credential, dict) else credential)
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
 def _app_for(connection: TenantConnection) -> msal.ConfidentialClientApplication:
-    """The cached app; a changed credential, cloud or URL makes a new one."""
+    """This connection's app for its current credential; a changed credential, directory,
+    client, cloud or CA makes a new app with an empty cache (and drops the old one)."""
     endpoints = endpoints_for(cloud=connection.cloud)
     authority = f"{endpoints.login}/{connection.directory_id}"
     credential = credential_of(connection)
-    fingerprint = hashlib.sha256(repr(sorted(credential.items()) if isinstance(
-        credential, dict) else credential).encode()).hexdigest()
-    key = (authority, connection.client_id, fingerprint, str(ca_bundle()))
+    key = (connection.pk, credential_fingerprint(credential), authority,
+           connection.client_id, str(ca_bundle()))
+    if connection.pk is None:  # an unsaved connection never shares anything
+        return _app_build(connection, authority, credential, endpoints)
     with _LOCK:
         if key not in _APPS:
+            for stale in [k for k in _APPS if k[0] == connection.pk]:
+                del _APPS[stale]  # the old credential's tokens go with its app
             _APPS[key] = _app_build(connection, authority, credential, endpoints)
         return _APPS[key]
 
@@ -70,7 +89,7 @@ def _app_build(connection, authority, credential, endpoints):
     try:
         return msal.ConfidentialClientApplication(
             connection.client_id, client_credential=credential, authority=authority,
-            token_cache=TOKEN_CACHE, http_client=session_new(),
+            token_cache=msal.TokenCache(), http_client=session_new(),
             instance_discovery=None if endpoints.login_is_microsoft else False,
         )
     except ValueError as exc:
@@ -100,11 +119,40 @@ def token_acquire(*, connection: TenantConnection, resource: str) -> str:
         # Not the tenant's answer but the network's: worth retrying later.
         raise TransientError(f"The login service is unreachable: {exc}") from exc
     if "access_token" in result:
+        try:
+            tid_check(result["access_token"], connection)
+        except TokenError as exc:
+            app_forget(connection)  # never hand that token out again, not even cached
+            connection_error_record(connection=connection, message=str(exc))
+            raise
         TenantConnection.objects.filter(pk=connection.pk).update(last_token_at=timezone.now())
         return result["access_token"]
     error = token_error_from(result, connection)
     connection_error_record(connection=connection, message=str(error))
     raise error
+
+
+def token_claims(token: str) -> dict:
+    """The JWT payload, unverified: the token came over TLS from the token endpoint we
+    chose, so its signature adds nothing here; we only read which directory it is for."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError, TypeError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def tid_check(token: str, connection: TenantConnection) -> None:
+    """Refuse a token whose `tid` is missing or is not the connection's directory."""
+    tid = str(token_claims(token).get("tid") or "").strip().lower()
+    if not tid:
+        raise TokenError("The login service returned a token without a directory (tid) "
+                         "claim; it was not used.", kind=Kind.TENANT_MISMATCH)
+    if tid != connection.directory_id.strip().lower():
+        raise TokenError(f"The login service returned a token for directory {tid}, not for "
+                         f"this connection's directory {connection.directory_id}; it was not "
+                         "used. Check the directory (tenant) ID.", kind=Kind.TENANT_MISMATCH)
 
 
 def token_error_from(result: dict, connection: TenantConnection) -> TokenError:
@@ -132,9 +180,14 @@ def connection_error_record(*, connection: TenantConnection, message: str) -> No
     connection.last_error, connection.last_error_at = message, now
 
 
+def app_forget(connection: TenantConnection) -> None:
+    """Drop this connection's apps and every token they cached."""
+    with _LOCK:
+        for key in [k for k in _APPS if k[0] == connection.pk]:
+            del _APPS[key]
+
+
 def apps_forget() -> None:
-    """Drop cached apps and tokens (tests, and after a credential rotation)."""
+    """Drop every cached app and, with them, their tokens (tests)."""
     with _LOCK:
         _APPS.clear()
-    for token in list(TOKEN_CACHE.search(TOKEN_CACHE.CredentialType.ACCESS_TOKEN)):
-        TOKEN_CACHE.remove_at(token)

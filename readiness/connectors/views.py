@@ -9,7 +9,7 @@ from readiness.connectors.models import TenantConnection
 from readiness.connectors.probe import connection_test
 from readiness.connectors.selectors import connection_overview
 from readiness.connectors.services import connection_for, connection_save
-from readiness.core.forms import SensitivePostMixin
+from readiness.core.forms import SensitivePostMixin, form_errors_add
 from readiness.tenancy.audit import request_ip
 from readiness.tenancy.mixins import TenantScopedMixin
 
@@ -49,7 +49,7 @@ class ConnectionView(SensitivePostMixin, TenantScopedMixin, TemplateView):
                 connection_save(tenant=self.tenant, **form.cleaned_data,
                                 actor=request.user, ip=request_ip(request))
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form_errors_add(form, exc)
             else:
                 messages.success(request, "Connection saved. Test it to check the permissions.")
                 return redirect(request.path)

@@ -47,3 +47,14 @@ class AnyYesNoWidget(forms.Select):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
+
+
+def form_errors_add(form: forms.Form, exc) -> None:
+    """Attach a service's ValidationError to the form. An error about a field the form
+    does not have (say, a stored value it never shows) becomes a form-wide error instead
+    of Django's ValueError, which would be an HTTP 500 for the user."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.db import models
 
+from readiness.core.addresses import AddressField
 from readiness.inventory.choices import EffectiveState, SmtpAuthSwitch
 from readiness.tenancy.models import TenantOwned
 
 
 class Mailbox(TenantOwned):
-    address = models.EmailField(max_length=320)
+    address = AddressField()
     display_name = models.CharField(max_length=256, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     recipient_type = models.CharField(max_length=64, blank=True)

@@ -74,6 +74,8 @@ class InventorySnapshot:
     policies: list[Policy]
     mailboxes: list[MailboxRecord]
     warnings: list[str] = field(default_factory=list)
+    # Rows left out because their address breaks the one address rule (core.values).
+    skipped_addresses: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from readiness.core.addresses import AddressFormField
 from readiness.core.forms import DateInput
 from readiness.senders.choices import (
     ALLOWED_TRANSITIONS,
@@ -66,7 +67,7 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=BulkAction.choices)
     owner_user = forms.ModelChoiceField(queryset=None, required=False)
     owner_name = forms.CharField(required=False, max_length=200)
-    owner_email = forms.EmailField(required=False)
+    owner_email = AddressFormField(required=False)
     team = forms.CharField(required=False, max_length=120)
     device_type = forms.ChoiceField(choices=DeviceType.choices, required=False)
     migration_path = forms.ChoiceField(choices=MigrationPath.choices, required=False)

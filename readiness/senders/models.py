@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from readiness.core.addresses import AddressField
 from readiness.senders.choices import (
     DeviceType,
     ExceptionKind,
@@ -42,7 +43,7 @@ class DeviceModel(models.Model):
 class Sender(TenantOwned):
     """An address seen submitting mail through SMTP AUTH, and its remediation."""
 
-    address = models.EmailField(max_length=320)
+    address = AddressField()
     display_name = models.CharField(max_length=256, blank=True)
     mailbox = models.ForeignKey(
         "inventory.Mailbox", null=True, blank=True, on_delete=models.SET_NULL,
@@ -61,7 +62,7 @@ class Sender(TenantOwned):
         related_name="owned_senders",
     )
     owner_name = models.CharField("external owner name", max_length=200, blank=True)
-    owner_email = models.EmailField("external owner e-mail", blank=True)
+    owner_email = AddressField("external owner e-mail", blank=True)
     team = models.CharField(max_length=120, blank=True)
     device_type = models.CharField(max_length=20, choices=DeviceType.choices,
                                    default=DeviceType.UNKNOWN)

@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from readiness.core.exports import SafeExportMixin
+from readiness.core.forms import form_errors_add
 from readiness.core.redirects import safe_next
 from readiness.senders import selectors, services, whatif
 from readiness.senders.choices import SenderStatus
@@ -85,7 +86,7 @@ class SenderOwnershipView(SenderMixin, FormView):
                 tenant=self.tenant, sender=fresh, changes=form.changes(),
                 actor=self.request.user, ip=request_ip(self.request))
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_errors_add(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"Ownership of {fresh.address} saved.")
         return redirect(_safe_next(self.request, sender_detail_url(self.tenant, fresh)))
@@ -230,7 +231,7 @@ class TicketDetailView(TenantScopedMixin, TemplateView):
             return self.render_to_response(self.get_context_data(
                 ticket=conflict.current, form=fresh), status=409)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form_errors_add(form, exc)
             return self.render_to_response(self.get_context_data(ticket=ticket, form=form))
         messages.success(request, "Ticket saved.")
         return redirect(ticket.get_absolute_url())

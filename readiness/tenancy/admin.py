@@ -87,7 +87,7 @@ class TenantScopedAdmin(HttpsUrlAdmin):
 @admin.register(Tenant)
 class TenantAdmin(TenantScopedAdmin):
     tenant_field = ""
-    list_display = ("name", "slug", "primary_domain", "tenant_guid", "created_at")
+    list_display = ("name", "slug", "primary_domain", "created_at")
     search_fields = ("name", "slug", "primary_domain")
 
 

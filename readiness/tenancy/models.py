@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 
@@ -18,7 +16,7 @@ class Tenant(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
-    tenant_guid = models.UUIDField("directory (tenant) ID", unique=True, default=uuid.uuid4)
+    # The directory (tenant) ID lives on the connection only (one place, unique).
     primary_domain = models.CharField(max_length=253, blank=True)
     verify_after_days = models.PositiveSmallIntegerField(
         default=14, help_text="Days without Basic usage before a migrated sender is verified."

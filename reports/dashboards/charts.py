@@ -101,6 +101,9 @@ def milestone_annotation(milestone: dict) -> dict:
     }
 
 
+PROJECTION_MAX_DAYS = 36_500
+
+
 @dataclass(frozen=True)
 class Projection:
     """The burndown's forecast. `end` is None when the data cannot support one."""
@@ -132,7 +135,12 @@ def projection(points: Sequence[tuple[date, int]], *, milestone_date: date | Non
     if slope >= 0:
         return Projection(None, None, "Basic use is not declining over the last 28 days: "
                                       "at the current pace it never ends.")
-    end = last + timedelta(days=math.ceil(-intercept / slope))
+    days = -intercept / slope
+    if days > PROJECTION_MAX_DAYS:
+        # A barely falling line ends centuries away (or past the calendar: OverflowError).
+        return Projection(None, None, "Basic use is falling too slowly to project an end: "
+                                      "more than 100 years at the current pace.")
+    end = last + timedelta(days=math.ceil(days))
     when = milestone_when or (f"{milestone_date:%-d %b %Y}" if milestone_date else "")
     return Projection(end, *_versus(end, milestone_date, safe(milestone_title), safe(when)))
 

@@ -10,6 +10,7 @@ from datetime import date
 from itertools import islice
 from pathlib import Path
 
+from readiness.core.values import MAX_COUNT
 from reports.imports.models import MESSAGE_ID_MAX
 from reports.imports.parsing import (
     DetailedRow,
@@ -52,6 +53,13 @@ class Summary:
             for row in batch:
                 self.senders.add(row.sender)
                 self.messages[row.auth_method] += row.messages
+        if sum(self.messages.values()) > MAX_COUNT:
+            # Each row is in range, but the rollups sum them: the file as a whole must be.
+            line = batch[-1].line
+            raise ReportFormatError(
+                f"Up to line {line}, the message counts add up to more than {MAX_COUNT:,}, "
+                "which no report can contain.", line=line,
+                column="message_count" if isinstance(batch[0], DetailedRow) else "Messages sent")
 
     def _add_detailed(self, batch: list[DetailedRow]) -> None:
         senders, messages = self.senders, self.messages

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from readiness.core.values import EARLIEST_DAY
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
 from reports.imports import recompute
@@ -79,6 +80,9 @@ def period_validate(*, start: date | None, end: date | None) -> Period:
         raise ReportRejected("The period starts after it ends.")
     if end > timezone.now().date():
         raise ReportRejected("The period ends in the future.")
+    if start < EARLIEST_DAY:
+        raise ReportRejected(f"The period starts before {EARLIEST_DAY.isoformat()}; no "
+                             "SMTP AUTH report goes back that far.")
     if (end - start).days + 1 > MAX_PERIOD_DAYS:
         raise ReportRejected(f"The period is longer than {MAX_PERIOD_DAYS} days, "
                              "the most the Exchange admin center reports.")

@@ -24,6 +24,7 @@ def m365(emulator, settings, monkeypatch):
     for app in state.apps.values():
         app.roles, app.consented, app.certificates = set(ALL_ROLES), True, []
     state.requests.clear()
+    state.token_tid.clear()
     monkeypatch.setattr(ratelimit, "_local", ratelimit.LocalLimiter())
     tokens.apps_forget()
     yield emulator

@@ -40,7 +40,7 @@ def test_it_gets_tokens_for_graph_and_exchange_through_msal(demo):
     assert connection.last_token_at is not None
 
 
-def test_it_reuses_one_app_per_tenant_and_one_shared_cache(demo, m365):
+def test_it_reuses_one_app_and_one_cache_per_connection(demo, m365):
     _, kovar = demo("kovar-tisk")
     _, northwind = demo("northwind")
     tokens.token_acquire(connection=kovar.connection, resource="graph")
@@ -49,7 +49,7 @@ def test_it_reuses_one_app_per_tenant_and_one_shared_cache(demo, m365):
     token_requests = [p for m, p in m365.state.requests if p.endswith("/token")]
     assert len(token_requests) == 2  # the second kovar token came from the cache
     apps = list(tokens._APPS.values())
-    assert len(apps) == 2 and all(app.token_cache is tokens.TOKEN_CACHE for app in apps)
+    assert len(apps) == 2 and apps[0].token_cache is not apps[1].token_cache
 
 
 def test_it_explains_a_wrong_secret(demo):

@@ -68,7 +68,9 @@ def test_usage_returns_daily_rows_for_the_range(victor, tenant_a, data_a):
                                                ({"from": "2026-11-02", "to": "2026-11-01"},
                                                 "from"),
                                                ({"from": "2020-01-01", "to": "2026-01-01"},
-                                                "from")])
+                                                "from"),
+                                               # year 1: OverflowError (HTTP 500) before
+                                               ({"to": "0001-01-01"}, "to")])
 def test_bad_dates_are_a_400_with_a_clear_message(victor, tenant_a, params, field):
     response = api(victor).get(_url("api-usage", tenant_a), params)
     assert response.status_code == 400

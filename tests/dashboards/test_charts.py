@@ -95,3 +95,11 @@ def test_the_burndown_stacks_statuses_and_adds_the_projection_line():
     names = [t["name"] for t in figure["data"]]
     assert names == ["New", "projection"]
     assert figure["data"][0]["stackgroup"] == "senders"
+
+
+def test_a_barely_falling_line_gives_no_date_instead_of_an_overflow():
+    # Issue 10 #7 (same class): 100,000 senders, one fewer on the last day -> a slope so
+    # small the fitted end lies past year 9999 (OverflowError before the fix).
+    points = [(TODAY - timedelta(days=27 - i), 100_000) for i in range(27)] + [(TODAY, 99_999)]
+    forecast = charts.projection(points, milestone_date=date(2026, 12, 31))
+    assert forecast.end is None and "too slowly" in forecast.message

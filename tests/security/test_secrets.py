@@ -39,7 +39,7 @@ def test_no_page_export_or_log_line_shows_a_secret_or_its_ciphertext(world, tena
     with_secret = TenantConnection(tenant=tenant_a, directory_id="d", client_id="c")
     with_secret.set_client_secret(SECRET)
     with_secret.save()
-    with_cert = TenantConnection(tenant=tenant_b, directory_id="d", client_id="c")
+    with_cert = TenantConnection(tenant=tenant_b, directory_id="d2", client_id="c")
     with_cert.set_certificate(private_key_pem=KEY_PEM)
     with_cert.save()
     needles = [SECRET, with_secret.client_secret_encrypted, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",

@@ -146,9 +146,13 @@ def client_credentials(state, request, tenant, ref, form) -> Response:
     if not kind or not scope[0].endswith("/.default"):
         return aadsts(500011, resource or form.get("scope", ""), tenant.tenant_id)
     roles = sorted(app.roles & (GRAPH_ROLES if kind == "graph" else EXCHANGE_ROLES))
-    access = state.sign({"aud": resource, "iss": f"https://sts.emulator/{tenant.tenant_id}/",
-                         "tid": tenant.tenant_id, "appid": app.client_id, "roles": roles,
-                         "oid": app.client_id, "idtyp": "app"})
+    # A test may make a directory's tokens name another tid (or none) to prove the
+    # product refuses them.
+    tid = state.token_tid.get(tenant.tenant_id.lower(), tenant.tenant_id)
+    claims = {"aud": resource, "iss": f"https://sts.emulator/{tenant.tenant_id}/",
+              "tid": tid, "appid": app.client_id, "roles": roles, "oid": app.client_id,
+              "idtyp": "app"}
+    access = state.sign({k: v for k, v in claims.items() if v is not None})
     return json_response(200, {"token_type": "Bearer", "expires_in": 3599,
                                "ext_expires_in": 3599, "access_token": access})
 

@@ -65,6 +65,8 @@ class EmulatorState:
         self.lock = threading.Lock()
         self._signins: dict[str, list[DemoSignIn]] = {}
         self.requests: list[tuple[str, str]] = []  # (method, path) log, for tests
+        # directory id -> the tid its app-only tokens carry instead (None: no tid claim)
+        self.token_tid: dict[str, str | None] = {}
 
     def tenant(self, reference: str) -> DemoTenant | None:
         """By directory ID, primary domain or <slug>.onmicrosoft.com."""

@@ -40,7 +40,10 @@ def sender_update_ownership(*, tenant: Tenant, sender: Sender, changes: dict, ac
     before = {f: _plain(getattr(sender, f)) for f in changes}
     for name, value in changes.items():
         setattr(sender, name, value)
-    sender.full_clean(exclude=["tenant", "mailbox"], validate_unique=False)
+    # Validate only what changes: a stored value (the address, above all) must never
+    # block an edit of the owner or the notes.
+    untouched = [f.name for f in Sender._meta.concrete_fields if f.name not in changes]
+    sender.full_clean(exclude=untouched, validate_unique=False, validate_constraints=False)
     sender.save(update_fields=list(changes))
     audit_record(actor=actor, tenant=tenant, action="sender.ownership", obj=sender,
                  before=before, after={f: _plain(getattr(sender, f)) for f in changes},

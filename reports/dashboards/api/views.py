@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from readiness.core.values import EARLIEST_DAY, day_problem
 from readiness.inventory.models import Mailbox
 from readiness.inventory.selectors import readiness_summary
 from readiness.senders.models import Sender
@@ -89,11 +90,14 @@ def parse_day(value: str | None, name: str, default: date) -> date:
     if not value:
         return default
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ValidationError(
             {name: f"'{value[:40]}' is not a date: use YYYY-MM-DD, e.g. 2026-11-01."}
         ) from None
+    if day < EARLIEST_DAY:  # year 1 would overflow the default window: an HTTP 500
+        raise ValidationError({name: f"'{value[:40]}' {day_problem(day)}."})
+    return day
 
 
 class UsageAPI(ReadOnlyTenantAPIMixin, APIView):

@@ -6,6 +6,8 @@ import csv
 from collections.abc import Callable, Iterator
 from datetime import date
 
+from readiness.core.values import EARLIEST_DAY, day_problem, latest_day
+
 from ._csvfile import DETAILED, EXPORT, EXPORT_PROTOCOL, Header, csv_error, is_blank
 from ._model import BadValue, DetailedRow, ExportRow, ReportFormatError
 from ._values import auth_method, percent, sender_address, whole_number
@@ -66,10 +68,14 @@ def detailed_builder(
         index[n] for n in DETAILED
     )
 
+    latest = latest_day()  # once per file: a long import must not move the bound
+
     def build(row: list[str], line: int) -> DetailedRow:
         k = i_date  # which cell is being parsed, for the error message
         try:
             day = parse_day(row[k])
+            if not EARLIEST_DAY <= day <= latest:
+                raise BadValue(day_problem(day) or "is in the future")
             k = i_auth
             auth = auth_method(row[k])
             k = i_count

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from readiness.core.values import BadAddress, address_normalize, count_problem
+
 from ._csvfile import normalize
 from ._model import BadValue
 
@@ -19,9 +21,6 @@ _AUTH_METHODS = {
 }
 
 
-_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+", re.ASCII)
-
-
 def sender_address(name: str, domain: str, domain_index: int) -> str:
     # senderName is either the local part or already the whole address.
     name = name.strip()
@@ -32,9 +31,10 @@ def sender_address(name: str, domain: str, domain_index: int) -> str:
         if not domain:
             raise BadValue("is empty; needed to complete the sender address", domain_index)
         name = f"{name}@{domain}"
-    if not _ADDRESS.fullmatch(name):
-        raise BadValue("is not an e-mail address")
-    return name.lower()
+    try:
+        return address_normalize(name)  # the one address rule (readiness.core.values)
+    except BadAddress as exc:
+        raise BadValue(f"is not an e-mail address: it {exc}") from None
 
 
 def auth_method(value: str) -> str:
@@ -48,8 +48,17 @@ _GROUPED = re.compile(r"\d{1,3}(?P<sep>[ \u00a0\u202f',.])\d{3}(?:(?P=sep)\d{3})
 
 
 def whole_number(value: str) -> int:
-    if value.isdigit() and value.isascii():
-        return int(value)  # the common case, kept cheap
+    """A count: a whole number from 0 to MAX_COUNT."""
+    if value.isdigit() and value.isascii() and len(value) < 10:
+        return int(value)  # the common case, kept cheap (< 10 digits is in range)
+    number = _whole_number(value)
+    problem = count_problem(number)
+    if problem:
+        raise BadValue(problem)
+    return number
+
+
+def _whole_number(value: str) -> int:
     text = value.strip()
     if text.isdigit() and text.isascii():
         return int(text)

@@ -97,3 +97,18 @@ def _database_url() -> str:
         return f"sqlite:///{settings['NAME']}"
     return (f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
             f"{settings['PORT'] or 5432}/{settings['NAME']}")
+
+
+@pytest.mark.parametrize(("cells", "needle"), [
+    ({"date": "0001-01-01T00:00:00Z"}, 'Line 3, column "date": "0001-01-01T00:00:00Z" is before'),
+    ({"date": "2099-01-01T00:00:00Z"}, 'column "date": "2099-01-01T00:00:00Z" is in the future'),
+    ({"message_count": "99999999999999999999999"}, 'column "message_count"'),
+])
+def test_impossible_values_exit_2_and_write_nothing(tenant_a, tmp_path, cells, needle):
+    bad = tmp_path / "impossible.csv"
+    bad.write_bytes(build_csv([detailed_row(1), detailed_row(2, **cells)]))
+    before = snapshot()
+    with pytest.raises(CommandError) as caught:
+        run(bad, "--tenant", tenant_a.slug)
+    assert caught.value.returncode == 2 and needle in str(caught.value)
+    assert snapshot() == before

@@ -435,9 +435,10 @@ def test_random_binary_garbage_is_a_format_error() -> None:
 
 # --------------------------------------------------------------------------- properties
 
-senders = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,15}", fullmatch=True)
-domains = st.from_regex(r"[a-z0-9-]{1,10}\.(cz|com|example)", fullmatch=True)
-moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31))
+# Within the one address rule and the plausible-day range (readiness.core.values).
+senders = st.from_regex(r"[a-z0-9_-]{1,8}(\.[a-z0-9_-]{1,6})?", fullmatch=True)
+domains = st.from_regex(r"[a-z0-9]([a-z0-9_-]{0,8}[a-z0-9])?\.(cz|com|example)", fullmatch=True)
+moments = st.datetimes(min_value=datetime(2015, 1, 2), max_value=datetime(2026, 11, 30))
 # Bare CR is excluded: csv.writer leaves it unquoted when the line ending is LF alone.
 free_text = st.text(st.characters(codec="utf-8", exclude_characters="\x00\r"), max_size=20)
 

@@ -102,3 +102,53 @@ def test_utf16_without_bom_is_refused_with_advice(tenant_a, write_file):
     data = build_csv(GOOD, encoding="utf-16-le")[len(codecs.BOM_UTF16_LE):]
     with pytest.raises(services.ReportRejected, match="byte order mark"):
         services.report_import(tenant=tenant_a, path=write_file(data))
+
+
+# --- issue 10, finding 7: impossible values are rejected with line and column ----------
+
+IMPOSSIBLE = {
+    "year one": ({"date": "0001-01-01T00:00:00Z"}, "date", "before 2015-01-01"),
+    "before 2015": ({"date": "12/31/2014 6:01 AM"}, "date", "before 2015-01-01"),
+    "far future": ({"date": "2099-01-01T00:00:00Z"}, "date", "in the future"),
+    "huge count": ({"message_count": "99999999999999999999999"}, "message_count",
+                   "larger than"),
+    "count above the bound": ({"message_count": "1000000001"}, "message_count", "larger than"),
+    "negative count": ({"message_count": "-5"}, "message_count", "negative"),
+}
+
+
+@pytest.mark.parametrize("case", IMPOSSIBLE)
+def test_impossible_values_are_rejected_and_nothing_is_imported(tenant_a, existing,
+                                                                write_file, case):
+    cells, column, needle = IMPOSSIBLE[case]
+    before = snapshot()
+    with pytest.raises(services.ReportRejected) as caught:
+        services.report_import(tenant=tenant_a, path=write_file(_bad_rows(**cells)))
+    assert (caught.value.line, caught.value.column) == (5, column)
+    assert needle in caught.value.message and "Line 5" in caught.value.message
+    assert snapshot() == before
+
+
+def test_tomorrow_is_still_accepted(tenant_a, write_file):
+    # A report written in a time zone ahead of UTC may carry tomorrow's date.
+    from datetime import UTC, datetime, timedelta
+    tomorrow = (datetime.now(UTC) + timedelta(hours=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    report = services.report_import(tenant=tenant_a, path=write_file(
+        build_csv([detailed_row(1, date=tomorrow)])))
+    assert report.status == "imported"
+
+
+def test_counts_that_add_up_past_the_bound_are_rejected(tenant_a, write_file):
+    rows = [detailed_row(n, message_count="600000000") for n in range(1, 3)]
+    before = snapshot()
+    with pytest.raises(services.ReportRejected, match="add up to more than"):
+        services.report_import(tenant=tenant_a, path=write_file(build_csv(rows)))
+    assert snapshot() == before
+
+
+def test_an_export_period_before_2015_is_rejected(tenant_a, write_file):
+    with pytest.raises(services.ReportRejected, match="before 2015-01-01"):
+        services.report_import(
+            tenant=tenant_a, path=write_file(build_csv([], header=EXPORT_HEADER) + b"a@b.example,"
+                                             b"b.example,0,0,100,5,Basic\n"),
+            period=services.Period(date(1, 1, 1), date(1, 1, 30)))
