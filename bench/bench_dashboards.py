@@ -42,8 +42,8 @@ from readiness.ingestion.models import IngestSchedule  # noqa: E402
 from readiness.inventory.models import Mailbox  # noqa: E402
 from readiness.senders.models import Sender  # noqa: E402
 from readiness.tenancy.models import Membership, Tenant  # noqa: E402
-from reports.usage.models import ClientObservation, DailyUsage  # noqa: E402
-from reports.usage.rollups import usage_rollups_refresh  # noqa: E402
+from readiness.usage.models import ClientObservation, DailyUsage  # noqa: E402
+from readiness.usage.rollups import usage_rollups_refresh  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import percentile, result  # noqa: E402

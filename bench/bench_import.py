@@ -76,8 +76,8 @@ def child_cleanup(slug: str) -> None:
     from django.db import connection
 
     from readiness.tenancy.models import Tenant
-    from reports.imports.models import ReportImport
-    from reports.imports.storage import file_discard
+    from readiness.imports.models import ReportImport
+    from readiness.imports.storage import file_discard
 
     tenant = Tenant.objects.get(slug=slug)
     for report in ReportImport.objects.filter(tenant=tenant):

@@ -102,7 +102,7 @@ def child_ingest(path: str) -> dict:
 
     from readiness.connectors.services import signin_parse
     from readiness.tenancy.models import Tenant
-    from reports.usage.services import signin_events_store, signin_usage_recompute
+    from readiness.usage.services import signin_events_store, signin_usage_recompute
 
     tenant = Tenant.objects.create(name="bench ingest", slug=f"ingest-{uuid.uuid4().hex[:8]}")
     days: set = set()

@@ -72,7 +72,7 @@ def vm_hwm_mb() -> float:
 def child(mode: str, path: str) -> None:
     # Import before the clock starts: we measure parsing, not interpreter start-up.
     sys.path.insert(0, str(ROOT))
-    from reports.imports.parsing import inspect_report, iter_report_rows
+    from readiness.imports.parsing import inspect_report, iter_report_rows
 
     idle = vm_hwm_mb()
     start = time.perf_counter()

@@ -5,6 +5,6 @@ from drf_spectacular.views import SpectacularAPIView
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("v1/", include("reports.dashboards.api.urls")),
+    path("v1/", include("readiness.dashboards.api.urls")),
     path("v1/", include("readiness.senders.api.urls")),
 ]

@@ -103,7 +103,7 @@ def private_tree(root: Path) -> None:
 
 def temp_dir(data: Path) -> Path:
     """Uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE spool here, not in the system
-    /tmp: private, on the data volume, and swept (reports.imports.storage)."""
+    /tmp: private, on the data volume, and swept (readiness.imports.storage)."""
     path = data / "tmp"
     path.mkdir(exist_ok=True, mode=0o700)
     return path

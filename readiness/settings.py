@@ -1,4 +1,4 @@
-"""One settings module, driven by the environment (see README "Configuration")."""
+"""One settings module, driven by the environment (see docs/configuration.md)."""
 
 from __future__ import annotations
 
@@ -45,9 +45,9 @@ INSTALLED_APPS = [
     "readiness.connectors",
     "readiness.demo",
     "readiness.notifications",
-    "reports.usage",
-    "reports.imports",
-    "reports.dashboards",
+    "readiness.usage",
+    "readiness.imports",
+    "readiness.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -283,7 +283,7 @@ WEBHOOK_ALLOW_PRIVATE = config.env_bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 WEBHOOK_ALLOW_HTTP = DEBUG
 
 # "Sign in with Microsoft" (Entra ID, authorization code + PKCE through msal). The
-# button shows only when a client ID and secret are configured. See the README, "Security".
+# button shows only when a client ID and secret are configured. See docs/security.md.
 READINESS_ENTRA_CLIENT_ID = config.env_str("READINESS_ENTRA_CLIENT_ID")
 READINESS_ENTRA_CLIENT_SECRET = config.env_str("READINESS_ENTRA_CLIENT_SECRET")
 READINESS_ENTRA_TENANT = config.env_str("READINESS_ENTRA_TENANT", "organizations")

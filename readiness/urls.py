@@ -19,7 +19,7 @@ urlpatterns = [
     path("", include("readiness.notifications.urls")),
     path("", include("readiness.milestones.urls")),
     path("", include("readiness.tenancy.urls")),
-    path("", include("reports.imports.urls")),
-    path("", include("reports.dashboards.urls")),
+    path("", include("readiness.imports.urls")),
+    path("", include("readiness.dashboards.urls")),
     path("api/", include("readiness.api_urls")),
 ]

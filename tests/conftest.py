@@ -10,18 +10,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from readiness.celery import app as celery_app
-from readiness.connectors.emulator.ca import ca_ensure
-from readiness.connectors.emulator.server import EmulatorServer, emulator_state_build
+from readiness.connectors import ratelimit, tokens
+from readiness.connectors.services import tenant_onboard
+from readiness.demo.emulator.ca import ca_ensure
+from readiness.demo.emulator.faults import Faults
+from readiness.demo.emulator.server import EmulatorServer, emulator_state_build
+from readiness.demo.emulator.state import ALL_ROLES
 from tests.factories import MembershipFactory, TenantFactory, UserFactory
+from tests.helpers import database_url
 
 # With DEBUG off the settings assume HTTPS (docs/security.md, "Production defaults").
 # The test client and the servers the tests start speak plain HTTP, so the suite runs
@@ -108,17 +111,43 @@ def emulator(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture
+def m365(emulator, settings, monkeypatch):
+    """Point the product at the emulator and give every test a clean emulator."""
+    base = emulator.base_url
+    settings.M365_LOGIN_URL, settings.M365_GRAPH_URL = base, f"{base}/graph"
+    settings.M365_EXCHANGE_URL, settings.M365_CA_BUNDLE = f"{base}/exchange", str(emulator.ca)
+    settings.REDIS_URL = ""
+    state = emulator.state
+    state.faults, state.graph_page_size, state.exchange_page_size = Faults(), 1000, 1000
+    for app in state.apps.values():
+        app.roles, app.consented, app.certificates = set(ALL_ROLES), True, []
+    state.requests.clear()
+    state.token_tid.clear()
+    monkeypatch.setattr(ratelimit, "_local", ratelimit.LocalLimiter())
+    tokens.apps_forget()
+    yield emulator
+    tokens.apps_forget()
+
+
+@pytest.fixture
+def demo(m365, db):
+    """demo(slug) -> (universe tenant, onboarded Tenant) for one of the emulator's tenants."""
+    by_slug = {t.slug: t for t in m365.state.tenants.values()}
+
+    def onboard(slug: str, **overrides):
+        universe = by_slug[slug]
+        fields = {"slug": slug, "name": universe.name, "directory_id": universe.tenant_id,
+                  "client_id": universe.client_id, "domain": universe.domain,
+                  "client_secret": universe.client_secret, **overrides}
+        return universe, tenant_onboard(**fields)
+
+    return onboard
+
+
 # --- A real Celery worker process, for the end-to-end tests -------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -154,10 +183,3 @@ def worker(worker_queue, emulator):
         proc.kill()
 
 
-def wait_for(predicate, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.5)
-    return False

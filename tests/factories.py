@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from readiness.inventory.models import Mailbox, TenantSettings
 from readiness.senders.models import Sender, Ticket
 from readiness.tenancy.models import Membership, Tenant
-from reports.usage.models import DailyUsage
+from readiness.usage.models import DailyUsage
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -75,7 +75,7 @@ class SenderFactory(factory.django.DjangoModelFactory):
         # Production creates senders through usage.services.senders_ensure, which gives
         # every sender its rollup row; factories keep the same invariant.
         if create:
-            from reports.usage.models import SenderRollup
+            from readiness.usage.models import SenderRollup
 
             SenderRollup.objects.get_or_create(
                 sender=sender, defaults={"tenant": sender.tenant,

@@ -49,11 +49,6 @@ def endpoints_for(*, cloud: str) -> Endpoints:
     )
 
 
-def ca_bundle() -> str | bool:
-    """What `requests`/msal should trust: the configured CA bundle, else the system's."""
-    return getattr(settings, "M365_CA_BUNDLE", None) or True
-
-
 def admin_consent_url(*, cloud: str, directory_id: str, client_id: str) -> str:
     login = endpoints_for(cloud=cloud).login
     return f"{login}/{directory_id}/adminconsent?client_id={client_id}"

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from readiness.connectors.errors import TransientError
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -97,8 +99,6 @@ def acquire(limiter, rules: Sequence[Rule], *, sleep: Callable[[float], None],
     waited = 0.0
     while (wait := limiter.try_acquire(rules)) > 0:
         if waited + wait > max_wait:
-            from readiness.connectors.errors import TransientError
-
             raise TransientError("Rate limit window did not free up in time")
         sleep(wait)
         waited += wait

@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from readiness.connectors.endpoints import admin_consent_url
 from readiness.connectors.models import TenantConnection
+from readiness.ingestion.choices import RunStatus
 from readiness.ingestion.models import IngestSchedule
 from readiness.inventory.models import TenantSettings
-from readiness.inventory.selectors import SOURCES, source_status
 from readiness.tenancy.models import Tenant
+
+SOURCES = ("signins", "exchange")
+SOURCE_STATUSES = ("ok", "stale", "no_premium_license", "missing_permission", "error", "never")
+
+
+def source_status(*, schedule: IngestSchedule | None, connection: TenantConnection | None,
+                  settings_stale: bool = False, now: datetime) -> dict:
+    """One source's health: ok | stale | no_premium_license | missing_permission | error |
+    never, with the last success and the message to show."""
+    if schedule is None or not (schedule.last_status or schedule.last_success_at):
+        return {"status": "never", "last_success": None, "message": ""}
+    last = schedule.last_success_at
+    result = {"last_success": last.isoformat() if last else None,
+              "message": schedule.last_message}
+    if schedule.last_status in (RunStatus.FAILED, RunStatus.ERRORED):
+        problem = (connection.source_errors if connection else {}).get(schedule.source, {})
+        kind = problem.get("kind", "error")
+        result["status"] = kind if kind in SOURCE_STATUSES else "error"
+        return result
+    stale_after = getattr(settings, "READINESS_SOURCE_STALE_AFTER",
+                          3 * settings.READINESS_INGEST_INTERVAL)
+    stale = schedule.last_status == RunStatus.PARTIAL or settings_stale or (
+        last is None or now - last > stale_after)
+    result["status"] = "stale" if stale else "ok"
+    return result
 
 
 def connection_rows() -> list[dict]:

@@ -27,9 +27,10 @@ from readiness.inventory.services import (
     inventory_mark_stale,
     inventory_snapshot_apply,
 )
+from readiness.senders.identity import sender_mailboxes_link
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
-from reports.usage.services import signin_events_store, signin_usage_recompute
+from readiness.usage.services import signin_events_store, signin_usage_recompute
 
 SIGNIN_RETENTION = timedelta(days=30)
 SIGNIN_OVERLAP = timedelta(hours=2)  # records arrive up to ~2 h late
@@ -321,6 +322,9 @@ def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
     except Exception as exc:
         inventory_mark_stale(tenant=tenant, warnings=[f"Last read failed: {exc}"])
         raise
-    counts = inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)
+    with transaction.atomic():
+        counts = inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)
+        if snapshot.complete:
+            sender_mailboxes_link(tenant=tenant)
     # Not a warning: warnings mean "possibly incomplete" and would keep the snapshot stale.
     return {**counts, "mailboxes_skipped": len(snapshot.skipped_addresses)}

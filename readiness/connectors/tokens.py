@@ -20,11 +20,11 @@ import msal
 import requests
 from django.utils import timezone
 
-from readiness.connectors.endpoints import ca_bundle, endpoints_for
+from readiness.connectors.endpoints import endpoints_for
 from readiness.connectors.errors import Kind, TokenError, TransientError
 from readiness.connectors.models import TenantConnection
-from readiness.connectors.transport import session_new
 from readiness.core import crypto
+from readiness.core.http import ca_bundle, session_new
 
 # (connection pk, credential fingerprint, authority, client id, CA bundle) -> app; each
 # app owns its token cache, so nothing one connection obtained is visible to another.

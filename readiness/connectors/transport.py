@@ -13,11 +13,10 @@ from email.utils import parsedate_to_datetime
 import requests
 
 from readiness.connectors import ratelimit
-from readiness.connectors.endpoints import ca_bundle
 from readiness.connectors.errors import TransientError
+from readiness.core.http import session_new  # noqa: F401  (graph and exchange use transport.session_new)
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-TIMEOUT = (10, 60)  # connect, read
 
 
 @dataclass(frozen=True)
@@ -33,24 +32,6 @@ class RetryPolicy:
 
 
 DEFAULT_RETRY = RetryPolicy()
-
-
-class PinnedSession(requests.Session):
-    """A session whose `verify` and timeout really apply: plain requests lets the
-    REQUESTS_CA_BUNDLE environment variable override `session.verify` (psf/requests
-    #3829), which would make settings.M365_CA_BUNDLE silently lose."""
-
-    def request(self, method, url, **kwargs):
-        kwargs.setdefault("verify", self.verify)
-        kwargs.setdefault("timeout", TIMEOUT)
-        return super().request(method, url, **kwargs)
-
-
-def session_new() -> requests.Session:
-    session = PinnedSession()
-    session.verify = ca_bundle()
-    session.headers["User-Agent"] = "smtp-auth-readiness/1"
-    return session
 
 
 def retry_after_seconds(response: requests.Response) -> float | None:

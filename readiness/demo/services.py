@@ -17,12 +17,12 @@ from django.contrib.auth import get_user_model
 from readiness.connectors.services import tenant_onboard
 from readiness.demo.generator import DemoTenant, build_universe
 from readiness.demo.reports import detailed_report_write, export_write
+from readiness.imports.services import AlreadyImported, Period, report_import
 from readiness.senders.demo import workflow_demo_seed
 from readiness.senders.models import Sender
 from readiness.senders.services import sender_update_ownership
 from readiness.tenancy.models import Tenant
-from reports.imports.services import AlreadyImported, Period, report_import
-from reports.usage.rollups import usage_rollups_refresh
+from readiness.usage.rollups import usage_rollups_refresh
 
 DEMO_ADMIN = ("admin", "admin@readiness.local")
 DETAILED_DAYS = 60  # the rest of the period arrives as an Export, as older data often does

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from readiness.ingestion.choices import RunStatus
 from readiness.ingestion.models import IngestRun, IngestSchedule
+from readiness.senders.services import after_usage_change
 from readiness.tenancy.models import Tenant
 
 logger = logging.getLogger(__name__)
@@ -114,17 +115,6 @@ def _execute(tenant: Tenant, schedule: IngestSchedule, triggered_by: str) -> Ing
     if run.status in (RunStatus.OK, RunStatus.PARTIAL):
         after_usage_change(tenant=tenant)
     return run
-
-
-def after_usage_change(*, tenant: Tenant, days: int = 35) -> None:
-    """What follows every successful ingest, import or import deletion, in this order:
-    the workflow pass (regressions, verification, new Basic senders), then the dashboard
-    rollups of the last `days` days, which count senders by status."""
-    from readiness.senders.services import workflow_evaluate
-    from reports.usage.rollups import usage_rollups_refresh
-
-    workflow_evaluate(tenant=tenant)
-    usage_rollups_refresh(tenant=tenant, days=days)
 
 
 def _finish(run: IngestRun, schedule: IngestSchedule, status: str, *, counts=None,

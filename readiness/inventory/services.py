@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from readiness.inventory.choices import SmtpAuthSwitch
@@ -85,7 +85,8 @@ class InventorySnapshot:
 def inventory_snapshot_apply(*, tenant: Tenant, snapshot: InventorySnapshot,
                              now: datetime | None = None) -> dict:
     """Replace the tenant's snapshot when the read was complete; otherwise keep the last
-    good one and mark it stale. Vanished mailboxes are deleted only after a complete read."""
+    good one and mark it stale. Vanished mailboxes are deleted only after a complete read.
+    The caller links senders to the new mailboxes (readiness.senders.identity)."""
     if not snapshot.complete:
         inventory_mark_stale(tenant=tenant, warnings=snapshot.warnings)
         return {"mailboxes_read": len(snapshot.mailboxes), "possibly_truncated": True,
@@ -96,29 +97,8 @@ def inventory_snapshot_apply(*, tenant: Tenant, snapshot: InventorySnapshot,
         _policies_write(tenant, snapshot.policies)
         written, deleted = _mailboxes_write(tenant, snapshot.mailboxes, now)
         changed = mailbox_states_recompute(tenant=tenant)
-        sender_mailboxes_link(tenant=tenant)
     return {"mailboxes": written, "mailboxes_deleted": deleted, "states_changed": changed,
             "policies": len(snapshot.policies)}
-
-
-def sender_mailboxes_link(*, tenant: Tenant, sender_ids=None) -> int:
-    """Link each sender to the mailbox with its address (or none), in one UPDATE.
-
-    Runs after every complete mailbox snapshot and for newly seen senders, so the sender
-    table can show the linked mailbox's effective state.
-    """
-    from readiness.senders.models import Sender
-
-    match = Mailbox.objects.filter(tenant=tenant, address__iexact=OuterRef("address"))
-    senders = Sender.objects.for_tenant(tenant)
-    if sender_ids is not None:
-        senders = senders.filter(pk__in=sender_ids)
-    linked = senders.update(mailbox=Subquery(match.values("pk")[:1]))
-    # Report files carry no names; the mailbox's display name is the best label we have.
-    senders.filter(display_name="", mailbox__isnull=False).update(
-        display_name=Subquery(Mailbox.objects.filter(pk=OuterRef("mailbox_id"))
-                              .values("display_name")[:1]))
-    return linked
 
 
 def inventory_mark_stale(*, tenant: Tenant, warnings: list[str]) -> None:

@@ -1,35 +1,10 @@
-"""Milestone writes. Seeding reads the bundled milestones.json, which keeps its sources."""
+"""Milestone writes (Microsoft's milestones are seeded by the app's initial migration)."""
 
 from __future__ import annotations
 
-import json
-from datetime import date
-from pathlib import Path
-
-SEED_FILE = Path(__file__).resolve().parent / "data" / "milestones.json"
-
-
-def load_seed(path: Path = SEED_FILE) -> tuple[date | None, list[dict]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    as_of = date.fromisoformat(data["as_of"]) if data.get("as_of") else None
-    return as_of, data["milestones"]
-
-
-def milestones_seed(*, milestone_model, path: Path = SEED_FILE) -> int:
-    """Create or update Microsoft's milestones by key; used by the data migration too,
-    which passes its historical model."""
-    as_of, rows = load_seed(path)
-    for row in rows:
-        milestone_model.objects.update_or_create(
-            tenant=None, key=row["key"],
-            defaults={
-                "date": date.fromisoformat(row["date"]), "precision": row["precision"],
-                "kind": row["kind"], "status": row["status"], "title": row["title"],
-                "source": row.get("source", ""), "as_of": as_of,
-            },
-        )
-    return len(rows)
-
+from readiness.milestones.choices import Status
+from readiness.milestones.models import Milestone
+from readiness.tenancy.audit import audit_record
 
 AUDITED_FIELDS = ("key", "date", "precision", "kind", "status", "title", "source", "as_of")
 
@@ -44,9 +19,6 @@ def milestone_save(*, actor, milestone, ip: str = "", source: str = "web"):
 
     The caller passes an unsaved or modified instance (e.g. from a ModelForm).
     """
-    from readiness.milestones.models import Milestone
-    from readiness.tenancy.audit import audit_record
-
     before = _snapshot(Milestone.objects.get(pk=milestone.pk)) if milestone.pk else {}
     milestone.full_clean()
     milestone.save()
@@ -58,9 +30,6 @@ def milestone_save(*, actor, milestone, ip: str = "", source: str = "web"):
 
 def milestone_retire(*, actor, milestone, ip: str = "", source: str = "web"):
     """Mark a milestone superseded: charts keep it, dashed and labelled "cancelled"."""
-    from readiness.milestones.choices import Status
-    from readiness.tenancy.audit import audit_record
-
     before = _snapshot(milestone)
     milestone.status = Status.SUPERSEDED
     milestone.full_clean()

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import secrets
 import time
-from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,10 +19,9 @@ from django.utils import timezone
 
 from readiness.core import outbound
 from readiness.core.text import reveal_controls
-from readiness.notifications.choices import DeliveryStatus, Event
+from readiness.notifications.choices import DeliveryStatus
 from readiness.notifications.models import Notification, Webhook, WebhookDelivery
-from readiness.senders.models import Sender, SenderException, SenderStatusChange, Ticket
-from readiness.senders.selectors import overdue_tickets
+from readiness.tenancy.audit import audit_record
 from readiness.tenancy.choices import Role
 from readiness.tenancy.models import Membership, Tenant
 
@@ -133,7 +132,7 @@ def notify_once(*, tenant: Tenant, kind: str, key: str, recipients: list[str]) -
     return True
 
 
-def _email(subject: str, body: str, recipients: list[str]) -> None:
+def email_send(subject: str, body: str, recipients: list[str]) -> None:
     recipients = sorted({r for r in recipients if r})
     if recipients:
         # Mail clients render bidi overrides in tenant and sender names as they would
@@ -142,104 +141,9 @@ def _email(subject: str, body: str, recipients: list[str]) -> None:
                   recipients)
 
 
-def _managers(tenant: Tenant) -> list[str]:
+def managers_emails(tenant: Tenant) -> list[str]:
     return list(Membership.objects.for_tenant(tenant).filter(role=Role.MANAGER)
                 .values_list("user__email", flat=True))
-
-
-def ticket_assigned(*, ticket_id: int) -> None:
-    ticket = Ticket.objects.select_related("tenant", "assignee").get(pk=ticket_id)
-    if ticket.assignee is None:
-        return
-    tenant = ticket.tenant
-    if notify_once(tenant=tenant, kind="ticket.assigned",
-                   key=f"{ticket.pk}:{ticket.version}:{ticket.assignee_id}",
-                   recipients=[ticket.assignee.email]):
-        _email(f"[{tenant.name}] Ticket assigned to you: {ticket.title}",
-               f"Ticket #{ticket.pk} '{ticket.title}' is now yours.\n"
-               f"Due: {ticket.due_date or 'no due date'}; priority {ticket.priority}.",
-               [ticket.assignee.email])
-    webhooks_emit(tenant=tenant, event=Event.TICKET_ASSIGNED,
-                  data={"ticket": ticket.pk, "title": ticket.title,
-                        "assignee": ticket.assignee.get_username()})
-
-
-def tickets_overdue(*, tenant: Tenant, today: date) -> int:
-    """Daily: one reminder per overdue open ticket per day (assignee, else managers)."""
-    sent = 0
-    for ticket in overdue_tickets(tenant=tenant, today=today):
-        recipients = [ticket.assignee.email] if ticket.assignee else _managers(tenant)
-        if not notify_once(tenant=tenant, kind="ticket.overdue", key=f"{ticket.pk}:{today}",
-                           recipients=recipients):
-            continue
-        _email(f"[{tenant.name}] Overdue: {ticket.title}",
-               f"Ticket #{ticket.pk} '{ticket.title}' was due on {ticket.due_date}.",
-               recipients)
-        webhooks_emit(tenant=tenant, event=Event.TICKET_OVERDUE,
-                      data={"ticket": ticket.pk, "due_date": ticket.due_date.isoformat()})
-        sent += 1
-    return sent
-
-
-def sender_regressed(*, sender_id: int) -> None:
-    sender = Sender.objects.select_related("tenant", "owner_user").get(pk=sender_id)
-    tenant = sender.tenant
-    recipients = [sender.owner_user.email if sender.owner_user else sender.owner_email]
-    recipients += list(Ticket.objects.for_tenant(tenant).filter(senders=sender)
-                       .exclude(assignee=None).values_list("assignee__email", flat=True))
-    if notify_once(tenant=tenant, kind="sender.regressed",
-                   key=f"{sender.pk}:{sender.status_changed_at:%Y%m%d%H%M%S}",
-                   recipients=recipients):
-        _email(f"[{tenant.name}] {sender.address} is using Basic authentication again",
-               f"{sender.address} was migrated, but Basic SMTP AUTH usage was seen after "
-               "the change. Its status is now 'regressed'.", recipients)
-    webhooks_emit(tenant=tenant, event=Event.SENDER_REGRESSED,
-                  data={"sender": sender.pk, "address": sender.address})
-
-
-def senders_new_basic(*, tenant: Tenant, sender_ids: list[int]) -> int:
-    """One digest to the tenant's managers listing senders not announced before.
-
-    Ids of other tenants' senders are ignored."""
-    senders = dict(Sender.objects.for_tenant(tenant).filter(pk__in=sender_ids)
-                   .order_by("address").values_list("pk", "address"))
-    fresh = {pk: address for pk, address in senders.items()
-             if notify_once(tenant=tenant, kind="sender.new_basic", key=str(pk), recipients=[])}
-    if not fresh:
-        return 0
-    transaction.on_commit(lambda: _email(
-        f"[{tenant.name}] {len(fresh)} new sender(s) using Basic SMTP AUTH",
-        "Senders never seen before started submitting with Basic authentication:\n"
-        + "\n".join(f"- {a}" for a in fresh.values()), _managers(tenant)))
-    for pk, address in fresh.items():
-        webhooks_emit(tenant=tenant, event=Event.SENDER_NEW_BASIC,
-                      data={"sender": pk, "address": address})
-    return len(fresh)
-
-
-def sender_status_changed(*, change_id: int) -> None:
-    change = SenderStatusChange.objects.select_related("sender", "tenant").get(pk=change_id)
-    webhooks_emit(tenant=change.tenant, event=Event.SENDER_STATUS_CHANGED,
-                  data={"sender": change.sender_id, "address": change.sender.address,
-                        "from": change.from_status, "to": change.to_status,
-                        "comment": change.comment})
-
-
-def exception_expired(*, exception_id: int) -> None:
-    exception = SenderException.objects.select_related(
-        "tenant", "sender__owner_user", "approver").get(pk=exception_id)
-    sender, tenant = exception.sender, exception.tenant
-    recipients = [exception.approver.email,
-                  sender.owner_user.email if sender.owner_user else sender.owner_email]
-    if notify_once(tenant=tenant, kind="exception.expired", key=str(exception.pk),
-                   recipients=recipients):
-        _email(f"[{tenant.name}] Exception expired for {sender.address}",
-               f"The exception '{exception.get_kind_display()}' for {sender.address} "
-               f"expired on {exception.expires_on}. Reason given: {exception.reason}",
-               recipients)
-    webhooks_emit(tenant=tenant, event=Event.EXCEPTION_EXPIRED,
-                  data={"sender": sender.pk, "address": sender.address,
-                        "kind": exception.kind})
 
 
 # --- management ----------------------------------------------------------------------
@@ -248,10 +152,6 @@ def webhook_create(*, tenant: Tenant, name: str, url: str, events: list[str],
                    secret: str = "", actor=None, ip: str = "",
                    source: str = "web") -> tuple[Webhook, str]:
     """Returns the webhook and its secret (generated when empty; stored encrypted)."""
-    import secrets
-
-    from readiness.tenancy.audit import audit_record
-
     secret = secret or secrets.token_urlsafe(32)
     webhook = Webhook(tenant=tenant, name=name, url=url, events=sorted(set(events)))
     webhook.set_secret(secret)

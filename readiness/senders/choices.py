@@ -13,10 +13,6 @@ class SenderStatus(models.TextChoices):
     WONT_FIX = "wont_fix", "Won't fix"
 
 
-# Statuses in which a sender no longer counts as "still to migrate".
-DONE_STATUSES = frozenset({SenderStatus.MIGRATED, SenderStatus.VERIFIED, SenderStatus.WONT_FIX})
-
-
 class DeviceType(models.TextChoices):
     PRINTER = "printer", "Printer / MFD"
     SCANNER = "scanner", "Scanner"
@@ -107,4 +103,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 SYSTEM_ONLY_STATUSES = frozenset({_S.VERIFIED, _S.REGRESSED})
 # Where a sender counts as "off Basic" and Basic usage after the change re-opens it.
 WATCHED_STATUSES = frozenset({_S.MIGRATED, _S.VERIFIED})
-OPEN_TICKET_STATUSES = ("open", "in_progress", "waiting")
+# Statuses that count as "done" for the readiness score: the sender needs no further work.
+SCORE_DONE_STATUSES = frozenset({_S.MIGRATED, _S.VERIFIED, _S.EXCEPTION})
+# A ticket in one of these is still open (overdue reminders, the portfolio's counts).
+OPEN_TICKET_STATUSES = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.WAITING)

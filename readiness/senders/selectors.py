@@ -13,7 +13,7 @@ from readiness.senders.models import Sender, SenderException, SenderStatusChange
 from readiness.tenancy import scoping
 from readiness.tenancy.choices import Role
 from readiness.tenancy.models import Membership, Tenant
-from reports.usage.models import DailyUsage
+from readiness.usage.models import DailyUsage
 
 # Who may hold a ticket: the tenant's helpdesk and managers (and MSP admins).
 ASSIGNABLE_ROLES = (Role.HELPDESK, Role.MANAGER)

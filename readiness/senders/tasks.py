@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import DatabaseError, OperationalError
+from django.utils import timezone
 
-from readiness.senders.services import workflow_evaluate
+from readiness.notifications.tasks import backoff
+from readiness.senders.services import messages, workflow_evaluate
 from readiness.tenancy.models import Tenant
 
 
@@ -26,3 +28,27 @@ def evaluate_tenant_workflow(tenant_id: int) -> dict | None:
     if tenant is None:
         return None  # deleted since the fan-out: nothing to do, not an error
     return workflow_evaluate(tenant=tenant)
+
+
+# The overdue-ticket reminders keep their task names (the beat schedule refers to them).
+@shared_task(name="notifications.send_overdue", acks_late=True, soft_time_limit=50,
+             time_limit=60, ignore_result=True)
+def send_overdue() -> int:
+    """Daily: one task per tenant, so one tenant's failure never stops the others."""
+    ids = list(Tenant.objects.order_by("pk").values_list("pk", flat=True))
+    for tenant_id in ids:
+        send_overdue_tenant.delay(tenant_id)
+    return len(ids)
+
+
+@shared_task(name="notifications.send_overdue_tenant", bind=True, acks_late=True,
+             soft_time_limit=120, time_limit=150, max_retries=3, ignore_result=True)
+def send_overdue_tenant(self, tenant_id: int) -> int:
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    if tenant is None:
+        return 0
+    try:
+        # Idempotent: a ticket is reported overdue once, so a retry sends nothing twice.
+        return messages.tickets_overdue(tenant=tenant, today=timezone.now().date())
+    except DatabaseError as exc:
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries + 1)) from exc

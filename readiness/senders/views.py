@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -35,11 +35,8 @@ from readiness.tenancy.mixins import TenantScopedMixin
 
 
 def sender_detail_url(tenant, sender) -> str:
-    """The dashboards' sender page when it is routed, else our workflow page."""
-    try:
-        return reverse("dashboards:sender", args=[tenant.slug, sender.pk])
-    except NoReverseMatch:
-        return reverse("senders:workflow", args=[tenant.slug, sender.pk])
+    """The one sender page (usage, mailbox, workflow panel)."""
+    return reverse("dashboards:sender", args=[tenant.slug, sender.pk])
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -55,13 +52,12 @@ class SenderMixin(TenantScopedMixin):
         return get_object_or_404(Sender.objects.for_tenant(self.tenant), pk=self.kwargs["pk"])
 
 
-class SenderWorkflowView(SenderMixin, TemplateView):
-    """A standalone page around the workflow panel (the dashboards embed the panel)."""
+class SenderWorkflowView(SenderMixin, View):
+    """The old standalone workflow page: the one sender page embeds the panel."""
 
-    template_name = "senders/sender_workflow.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(sender=self.get_sender(), **kwargs)
+    def get(self, request, *args, **kwargs):
+        sender = self.get_sender()  # another tenant's sender stays a 404
+        return redirect(sender_detail_url(self.tenant, sender), permanent=True)
 
 
 class SenderOwnershipView(SenderMixin, FormView):

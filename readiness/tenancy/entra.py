@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from readiness.connectors.transport import session_new
+from readiness.core.http import session_new
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import ExternalIdentity, UserSecurity
 

@@ -9,7 +9,6 @@ import shutil
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -22,12 +21,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
             item.add_marker(pytest.mark.skipif(not CHROMIUM,
                                                reason="Debian's chromium is not installed"))
-
-
-def session_cookie_for(user) -> str:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ in the table and belong to the bulk form through the HTML form attribute (no JS)
 
 import pytest
 
-from tests.browser.conftest import session_cookie_for
+from tests.browser.helpers import session_cookie_for
 from tests.factories import SenderFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ console errors."""
 import pytest
 
 from readiness.demo.services import demo_seed
-from tests.browser.conftest import session_cookie_for
+from tests.browser.helpers import session_cookie_for
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

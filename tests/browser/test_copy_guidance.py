@@ -3,7 +3,7 @@ allowed by the CSP)."""
 
 import pytest
 
-from tests.browser.conftest import session_cookie_for
+from tests.browser.helpers import session_cookie_for
 from tests.factories import SenderFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,8 +3,8 @@ worker reading it, the preview appears, and confirming imports it."""
 
 import pytest
 
-from tests.browser.conftest import session_cookie_for
-from tests.reports.imports.conftest import SAMPLES
+from tests.browser.helpers import session_cookie_for
+from tests.imports.helpers import SAMPLES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,30 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from readiness.connectors import ratelimit, tokens
-from readiness.connectors.emulator.faults import Faults
-from readiness.connectors.emulator.state import ALL_ROLES
-from readiness.connectors.services import tenant_onboard
+from readiness.connectors import ratelimit
 from readiness.connectors.transport import RetryPolicy
-
-
-@pytest.fixture
-def m365(emulator, settings, monkeypatch):
-    """Point the product at the emulator and give every test a clean emulator."""
-    base = emulator.base_url
-    settings.M365_LOGIN_URL, settings.M365_GRAPH_URL = base, f"{base}/graph"
-    settings.M365_EXCHANGE_URL, settings.M365_CA_BUNDLE = f"{base}/exchange", str(emulator.ca)
-    settings.REDIS_URL = ""
-    state = emulator.state
-    state.faults, state.graph_page_size, state.exchange_page_size = Faults(), 1000, 1000
-    for app in state.apps.values():
-        app.roles, app.consented, app.certificates = set(ALL_ROLES), True, []
-    state.requests.clear()
-    state.token_tid.clear()
-    monkeypatch.setattr(ratelimit, "_local", ratelimit.LocalLimiter())
-    tokens.apps_forget()
-    yield emulator
-    tokens.apps_forget()
 
 
 class FakeClock:
@@ -58,18 +36,3 @@ def fast_retry(clock):
 @pytest.fixture
 def limiter(clock):
     return ratelimit.LocalLimiter(clock=clock.time)
-
-
-@pytest.fixture
-def demo(m365, db):
-    """demo(slug) -> (universe tenant, onboarded Tenant) for one of the emulator's tenants."""
-    by_slug = {t.slug: t for t in m365.state.tenants.values()}
-
-    def onboard(slug: str, **overrides):
-        universe = by_slug[slug]
-        fields = {"slug": slug, "name": universe.name, "directory_id": universe.tenant_id,
-                  "client_id": universe.client_id, "domain": universe.domain,
-                  "client_secret": universe.client_secret, **overrides}
-        return universe, tenant_onboard(**fields)
-
-    return onboard

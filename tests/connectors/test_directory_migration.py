@@ -10,8 +10,8 @@ from django.db.migrations.executor import MigrationExecutor
 from readiness.connectors.models import TenantConnection
 from tests.factories import TenantFactory
 
-BEFORE = [("connectors", "0002_source_errors_and_p1_blank")]
-AFTER = [("connectors", "0003_tenantconnection_connection_unique_directory")]
+BEFORE = [("connectors", "0001_initial")]
+AFTER = [("connectors", "0002_tenantconnection_connection_unique_directory")]
 DIRECTORY = "7f3e2d1c-0000-4000-8000-00000000c0de"
 
 

@@ -7,9 +7,9 @@ import pytest
 import requests
 
 from readiness.connectors import tokens
-from readiness.connectors.emulator.faults import Faults
 from readiness.connectors.errors import ConnectorError, MissingPermission
 from readiness.connectors.exchange import ExchangeClient, error_text, strip_annotations
+from readiness.demo.emulator.faults import Faults
 
 SAMPLES = Path("/work/shared/samples")
 

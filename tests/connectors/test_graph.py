@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from readiness.connectors import ratelimit
-from readiness.connectors.emulator.faults import Faults
 from readiness.connectors.errors import MissingPermission, NoPremiumLicense, TransientError
 from readiness.connectors.graph import GraphClient, signins_filter
 from readiness.connectors.transport import RetryPolicy
+from readiness.demo.emulator.faults import Faults
 
 NOW = datetime.now(tz=UTC)
 

@@ -6,16 +6,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from readiness.connectors.emulator.faults import Faults
 from readiness.connectors.errors import NoPremiumLicense
 from readiness.connectors.services import exchange_ingest, signin_window_start, signins_ingest
+from readiness.demo.emulator.faults import Faults
 from readiness.ingestion.choices import RunStatus
 from readiness.ingestion.models import IngestSchedule
 from readiness.ingestion.services import ingest_run
 from readiness.inventory.models import AuthenticationPolicy, Mailbox, TenantSettings
 from readiness.senders.models import Sender
-from reports.usage.models import DailyUsage, SignInEvent
-from reports.usage.selectors import failed_signins_by_day
+from readiness.usage.models import DailyUsage, SignInEvent
+from readiness.usage.selectors import failed_signins_by_day
 
 NOW = datetime.now(tz=UTC)
 

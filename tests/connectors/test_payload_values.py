@@ -17,7 +17,7 @@ from readiness.connectors.services import (
 from readiness.demo.generator import DemoSignIn
 from readiness.ingestion.models import IngestSchedule
 from readiness.inventory.models import Mailbox, TenantSettings
-from reports.usage.models import SignInEvent
+from readiness.usage.models import SignInEvent
 
 NOW = datetime.now(tz=UTC)
 

@@ -19,7 +19,7 @@ from readiness.connectors.services import connection_save
 from readiness.ingestion.services import ingest_run
 from readiness.inventory.models import Mailbox
 from readiness.senders.models import Sender
-from reports.usage.models import DailyUsage, SignInEvent
+from readiness.usage.models import DailyUsage, SignInEvent
 from tests.factories import TenantFactory
 
 pytestmark = pytest.mark.django_db

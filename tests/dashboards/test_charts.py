@@ -3,7 +3,7 @@
 import json
 from datetime import date, timedelta
 
-from reports.dashboards import charts
+from readiness.dashboards import charts
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 TODAY = date(2026, 11, 29)

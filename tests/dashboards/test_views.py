@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.dashboards.conftest import populate
+from tests.dashboards.helpers import populate
 from tests.factories import TenantFactory
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +187,7 @@ def test_sorting_by_volume_keeps_every_sender(client_for, alice, tenant_a, data_
     from tests.factories import SenderFactory
 
     SenderFactory(tenant=tenant_a, address="handmade@tenant-a.example")
-    from reports.usage.rollups import tenant_rollup_refresh
+    from readiness.usage.rollups import tenant_rollup_refresh
 
     tenant_rollup_refresh(tenant=tenant_a)
     url = _url("dashboards:senders", tenant_a)

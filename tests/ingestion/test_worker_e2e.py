@@ -13,8 +13,8 @@ from readiness.ingestion.choices import RunStatus
 from readiness.ingestion.models import IngestRun
 from readiness.ingestion.tasks import dispatch
 from readiness.inventory.models import Mailbox
-from reports.usage.models import DailyUsage, SignInEvent
-from tests.conftest import database_url, wait_for
+from readiness.usage.models import DailyUsage, SignInEvent
+from tests.helpers import database_url, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

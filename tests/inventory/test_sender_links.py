@@ -1,8 +1,8 @@
 import pytest
 
-from readiness.inventory.services import sender_mailboxes_link
+from readiness.senders.identity import sender_mailboxes_link
 from readiness.senders.models import Sender
-from reports.usage.services import senders_ensure
+from readiness.usage.services import senders_ensure
 from tests.factories import MailboxFactory, SenderFactory
 
 pytestmark = pytest.mark.django_db

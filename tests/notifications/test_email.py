@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from readiness.notifications import services
 from readiness.notifications.models import Webhook
-from readiness.notifications.tasks import send_overdue_tenant
+from readiness.senders.tasks import send_overdue_tenant
 from readiness.tenancy.models import AuditEvent
 from tests.factories import TicketFactory
 

@@ -6,6 +6,7 @@ from readiness.notifications import services
 from readiness.notifications.choices import DeliveryStatus
 from readiness.notifications.models import WebhookDelivery
 from readiness.notifications.tasks import backoff, deliver_webhook
+from readiness.senders.services import messages
 from tests.factories import WebhookFactory
 
 
@@ -106,7 +107,7 @@ def test_each_new_basic_sender_event_names_its_own_address(tenant_a, tenant_b):
     amy = SenderFactory(tenant=tenant_a, address="amy@a.example")
     foreign = SenderFactory(tenant=tenant_b, address="other@b.example")
     # Ids in an order other than the addresses' (as the evaluation's GROUP BY yields).
-    sent = services.senders_new_basic(tenant=tenant_a, sender_ids=[zed.pk, amy.pk, foreign.pk])
+    sent = messages.senders_new_basic(tenant=tenant_a, sender_ids=[zed.pk, amy.pk, foreign.pk])
     payloads = {d.payload["data"]["sender"]: d.payload["data"]["address"]
                 for d in WebhookDelivery.objects.for_tenant(tenant_a)}
     # Another tenant's id is ignored: never announced, never named.

@@ -6,10 +6,10 @@ import pytest
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 
+from readiness.imports.choices import ImportStatus
+from readiness.imports.models import ReportImport
 from readiness.senders.models import TicketComment
 from readiness.tenancy.models import Tenant
-from reports.imports.choices import ImportStatus
-from reports.imports.models import ReportImport
 from tests.factories import (
     MailboxFactory,
     MembershipFactory,
@@ -65,7 +65,7 @@ def world(tenant_a, tenant_b, msp_admin, alice, hana, victor, bob, charlie):
         "tenant_content_type": ContentType.objects.get_for_model(Tenant).pk,
         "missing_path": "zz-missing/", "milestone": milestone.pk, **objects,
         "outsider_username": outsider.username, "outsider_email": outsider.email,
-        "outsider_id": outsider.pk, "other_directory_id": str(tenant_b.tenant_guid),
+        "outsider_id": outsider.pk, "other_directory_id": "99999999-8888-4777-a666-555555555555",
         "other_client_id": "11111111-2222-3333-4444-555555555555",
         "bad_token": "no-such-invitation-token",
     }

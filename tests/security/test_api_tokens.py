@@ -62,7 +62,7 @@ def test_the_command_prints_a_token_once(alice, tenant_a, capsys):
 
 
 def test_the_migration_hashes_drfs_plaintext_tokens(alice, tenant_a):
-    module = __import__("readiness.tenancy.migrations.0005_api_token",
+    module = __import__("readiness.tenancy.migrations.0001_initial",
                         fromlist=["hash_legacy_tokens"])
     plaintext = "0123456789abcdef0123456789abcdef01234567"
     with connection.cursor() as cursor:

@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django_celery_beat.models import PeriodicTask
 
-from reports.imports.models import ReportImport
-from reports.imports.storage import upload_root
-from reports.imports.tasks import sweep_orphans
+from readiness.imports.models import ReportImport
+from readiness.imports.storage import upload_root
+from readiness.imports.tasks import sweep_orphans
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,13 +13,13 @@ import pytest
 from django.utils.html import escape
 
 from readiness.core.exports import FORMULA_PREFIXES
+from readiness.imports.choices import ImportStatus, ReportFormat
+from readiness.imports.models import ReportImport
 from readiness.inventory.models import AuthenticationPolicy
 from readiness.milestones.models import Milestone
 from readiness.notifications.models import WebhookDelivery
 from readiness.senders.guidance import ps_quote
 from readiness.senders.models import Sender, Ticket, TicketComment
-from reports.imports.choices import ImportStatus, ReportFormat
-from reports.imports.models import ReportImport
 from tests.factories import (
     DailyUsageFactory,
     MailboxFactory,

@@ -12,8 +12,9 @@ from django.core import mail
 
 from readiness.core.text import has_controls, json_escape_controls, reveal_controls
 from readiness.milestones.models import Milestone
-from readiness.notifications.services import ticket_assigned, webhook_body
+from readiness.notifications.services import webhook_body
 from readiness.senders.models import Sender
+from readiness.senders.services.messages import ticket_assigned
 from tests.factories import MailboxFactory, SenderFactory, TicketFactory, UserFactory
 from tests.security.test_hostile_data import cells
 from tests.security.url_matrix import walk_pages

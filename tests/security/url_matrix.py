@@ -100,7 +100,8 @@ ROUTES: dict[str, Route] = {
         "cloud": "global", "client_secret": "matrix-made-up-secret"}),
     # Remediation workflow: helpdesk (WORK) works ownership, status and tickets.
     "senders:bulk": Route(read=None, write=WORK),
-    "senders:workflow": Route(read=VIEW, kwargs={"pk": "sender"}),
+    # The old workflow page and list API now redirect to the one sender page / list API.
+    "senders:workflow": Route(read=VIEW, kwargs={"pk": "sender"}, ok=(301,)),
     "senders:ownership": Route(read=WORK, write=WORK, kwargs={"pk": "sender"}),
     "senders:transition": Route(read=None, write=WORK, kwargs={"pk": "sender"}),
     "senders:my_tickets": Route(read=AUTH, export=True),
@@ -141,7 +142,7 @@ ROUTES: dict[str, Route] = {
     "api-tickets": Route(kind=API, read=VIEW, write=WORK),
     "api-ticket-assign": Route(kind=API, read=None, write=WORK, kwargs={"pk": "ticket"}),
     "api-ticket-comment": Route(kind=API, read=None, write=WORK, kwargs={"pk": "ticket"}),
-    "api-sender-workflow": Route(kind=API, read=VIEW),
+    "api-sender-workflow": Route(kind=API, read=VIEW, ok=(301,)),
     "api-sender-transition": Route(kind=API, read=None, write=WORK, kwargs={"pk": "sender"}),
     # The admin: MSP admins only. Specific names first; "admin:*" covers the rest
     # (every ModelAdmin's changelist/add/change/delete/history and the redirects).

@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from readiness.core.addresses import AddressFormField
 from readiness.core.values import BadAddress, address_normalize
+from readiness.imports import services as imports
 from readiness.senders.models import Sender
-from reports.imports import services as imports
 from tests.factories import SenderFactory
-from tests.reports.imports.conftest import build_csv, detailed_row
+from tests.imports.helpers import build_csv, detailed_row
 
 EXCHANGE_ALLOWS = ["účetní@fabrikam.example", "scan_01@dept_a.example",
                    "first.last+tag@contoso.cz", "o'brien@northwind.example",

@@ -52,8 +52,18 @@ def test_helpdesk_transitions_a_sender_and_reads_the_workflow_state(api, hana, t
     refused = client.post(f"/api/v1/tenants/{tenant_a.slug}/senders/{sender.pk}/transition/",
                           {"to_status": "verified"}, format="json")
     assert refused.status_code == 409 and "not an allowed transition" in refused.json()["detail"]
-    state = client.get(f"/api/v1/tenants/{tenant_a.slug}/senders/workflow/").json()
+    state = client.get(f"/api/v1/tenants/{tenant_a.slug}/senders/").json()
     assert state["results"][0]["status"] == "triaged"
+    assert state["results"][0]["status_changed_at"] and "needs_relay" in state["results"][0]
+
+
+def test_the_old_workflow_list_redirects_to_the_one_sender_list(api, victor, bob, tenant_a,
+                                                                sender):
+    old = f"/api/v1/tenants/{tenant_a.slug}/senders/workflow/?status=new"
+    moved = api(victor).get(old)
+    assert moved.status_code == 301
+    assert moved["Location"] == f"/api/v1/tenants/{tenant_a.slug}/senders/?status=new"
+    assert api(bob).get(old).status_code == 404
 
 
 @pytest.mark.parametrize(("persona", "read", "write"), [

@@ -1,5 +1,5 @@
 """Sign in with Microsoft, end to end over HTTPS against the shared M365 emulator
-(readiness/connectors/emulator/login.py: authorize, auth-code + PKCE, ID token)."""
+(readiness/demo/emulator/login.py: authorize, auth-code + PKCE, ID token)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 import requests
 from django.test import Client
 
-from readiness.connectors.emulator.state import SIGNIN_CLIENT_ID, SIGNIN_CLIENT_SECRET
+from readiness.demo.emulator.state import SIGNIN_CLIENT_ID, SIGNIN_CLIENT_SECRET
 from readiness.tenancy.models import AuditEvent, ExternalIdentity, UserSecurity
 from tests.factories import UserFactory
 

@@ -3,8 +3,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from readiness.inventory.models import Mailbox
-from reports.usage.models import SenderRollup, SignInEvent, TenantDay, TenantRollup
-from reports.usage.rollups import readiness_score, usage_rollups_refresh
+from readiness.usage.models import SenderRollup, SignInEvent, TenantDay, TenantRollup
+from readiness.usage.readiness import readiness_score
+from readiness.usage.rollups import usage_rollups_refresh
 from tests.factories import DailyUsageFactory, MailboxFactory, SenderFactory
 
 TODAY = date(2026, 11, 29)
@@ -85,7 +86,7 @@ def test_refreshing_twice_gives_the_same_rows(usage, tenant_a):
 
 
 def test_a_sender_created_between_refreshes_gets_a_zero_rollup(usage, tenant_a):
-    from reports.usage.rollups import tenant_rollup_refresh
+    from readiness.usage.rollups import tenant_rollup_refresh
 
     late = SenderFactory(tenant=tenant_a, address="late@a.example")
     tenant_rollup_refresh(tenant=tenant_a, today=TODAY)

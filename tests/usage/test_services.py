@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from reports.usage.models import ClientObservation
-from reports.usage.services import observations_upsert, senders_ensure
+from readiness.usage.models import ClientObservation
+from readiness.usage.services import observations_upsert, senders_ensure
 
 pytestmark = pytest.mark.django_db
 

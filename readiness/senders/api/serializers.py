@@ -1,18 +1,7 @@
 from rest_framework import serializers
 
 from readiness.senders.choices import SenderStatus, TicketPriority
-from readiness.senders.models import Sender, Ticket
-
-
-class SenderWorkflowSerializer(serializers.ModelSerializer):
-    owner = serializers.CharField(source="owner_label", read_only=True)
-    needs_relay = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Sender
-        fields = ("id", "address", "display_name", "status", "status_changed_at",
-                  "migration_path", "owner", "team", "device_type", "needs_relay",
-                  "last_basic_day")
+from readiness.senders.models import Ticket
 
 
 class TicketSerializer(serializers.ModelSerializer):

@@ -7,7 +7,9 @@ writing is a 403, helpdesk (WORK) can work tickets and statuses.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -16,7 +18,6 @@ from rest_framework.views import APIView
 from readiness.senders import selectors, services
 from readiness.senders.api.serializers import (
     CommentSerializer,
-    SenderWorkflowSerializer,
     TicketAssignSerializer,
     TicketCreateSerializer,
     TicketSerializer,
@@ -144,16 +145,16 @@ class TicketCommentAPI(TenantAPIMixin, APIView):
                         status=status.HTTP_201_CREATED)
 
 
-class SenderWorkflowListAPI(TenantAPIMixin, generics.ListAPIView):
-    """GET: every sender's workflow state (status, path, owner, relay need)."""
+class SenderWorkflowListAPI(TenantAPIMixin, APIView):
+    """The old address of the sender list. The one sender list API is `api-senders`
+    (the workflow fields included); this answers 301 there, query string kept."""
 
-    serializer_class = SenderWorkflowSerializer
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no tenant
-            return Sender.objects.none()
-        return (Sender.objects.for_tenant(self.tenant)
-                .select_related("owner_user", "device_model").order_by("address"))
+    @extend_schema(deprecated=True, responses={301: None})
+    def get(self, request, slug):
+        # The tenant was resolved in initial(): another tenant's slug is already a 404.
+        url = reverse("api-senders", kwargs={"slug": self.tenant.slug})
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
 class SenderTransitionAPI(TenantAPIMixin, APIView):

@@ -3,6 +3,7 @@ status machine (workflow), ownership and bulk edits (ownership), remediation tic
 (tickets), the periodic evaluation (evaluate). Import from here."""
 
 from readiness.senders.services.evaluate import (
+    after_usage_change,
     exceptions_expire,
     senders_new_basic_notify,
     senders_regress,
@@ -40,6 +41,7 @@ __all__ = [
     "ExceptionTerms",
     "TicketConflict",
     "TransitionRefused",
+    "after_usage_change",
     "assignee_validate",
     "exceptions_expire",
     "sender_exception_grant",

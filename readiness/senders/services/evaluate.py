@@ -15,10 +15,12 @@ from django.utils import timezone
 from readiness.senders import selectors
 from readiness.senders.choices import WATCHED_STATUSES, ExceptionKind, SenderStatus
 from readiness.senders.models import Sender, SenderException
+from readiness.senders.services import messages
 from readiness.senders.services.workflow import TransitionRefused, sender_transition
 from readiness.tenancy.models import Tenant
-from reports.usage.choices import AuthMethod
-from reports.usage.models import DailyUsage
+from readiness.usage.choices import AuthMethod
+from readiness.usage.models import DailyUsage
+from readiness.usage.rollups import usage_rollups_refresh
 
 # A sender whose first Basic day is older than this is not "new" news any more.
 NEW_BASIC_WINDOW_DAYS = 7
@@ -32,6 +34,14 @@ def workflow_evaluate(*, tenant: Tenant, today: date | None = None) -> dict[str,
         "exceptions_expired": exceptions_expire(tenant=tenant, today=today),
         "new_basic": senders_new_basic_notify(tenant=tenant, today=today),
     }
+
+
+def after_usage_change(*, tenant: Tenant, days: int = 35) -> None:
+    """What follows every successful ingest, import or import deletion, in this order:
+    the workflow pass (regressions, verification, new Basic senders), then the dashboard
+    rollups of the last `days` days, which count senders by status."""
+    workflow_evaluate(tenant=tenant)
+    usage_rollups_refresh(tenant=tenant, days=days)
 
 
 def _basic_activity():
@@ -94,14 +104,12 @@ def exceptions_expire(*, tenant: Tenant, today: date) -> int:
 
 def senders_new_basic_notify(*, tenant: Tenant, today: date) -> int:
     """Senders still "new" whose first Basic day is recent: one digest, once per sender."""
-    from readiness.notifications import services as notify
-
     since = today - timedelta(days=NEW_BASIC_WINDOW_DAYS)
     ids = list(Sender.objects.for_tenant(tenant).filter(status=SenderStatus.NEW)
                .annotate(first_basic=Min("usage__day", filter=Q(
                    usage__auth_method=AuthMethod.BASIC)))
                .filter(first_basic__gte=since).values_list("pk", flat=True))
-    return notify.senders_new_basic(tenant=tenant, sender_ids=ids)
+    return messages.senders_new_basic(tenant=tenant, sender_ids=ids)
 
 
 def _system_transition(tenant, sender, to_status, comment) -> bool:
@@ -114,12 +122,8 @@ def _system_transition(tenant, sender, to_status, comment) -> bool:
 
 
 def _on_commit_regressed(sender_id: int) -> None:
-    from readiness.notifications import services as notify
-
-    transaction.on_commit(lambda: notify.sender_regressed(sender_id=sender_id))
+    transaction.on_commit(lambda: messages.sender_regressed(sender_id=sender_id))
 
 
 def _on_commit_expired(exception_id: int) -> None:
-    from readiness.notifications import services as notify
-
-    transaction.on_commit(lambda: notify.exception_expired(exception_id=exception_id))
+    transaction.on_commit(lambda: messages.exception_expired(exception_id=exception_id))

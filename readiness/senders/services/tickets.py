@@ -16,11 +16,12 @@ from readiness.milestones.models import Milestone
 from readiness.senders.choices import SenderStatus, TicketEventKind, TicketPriority
 from readiness.senders.models import Sender, Ticket, TicketComment, TicketEvent
 from readiness.senders.selectors import ASSIGNABLE_ROLES
+from readiness.senders.services import messages
 from readiness.senders.services.workflow import TransitionRefused, sender_transition
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Membership, Tenant
-from reports.usage.choices import AuthMethod
-from reports.usage.models import DailyUsage
+from readiness.usage.choices import AuthMethod
+from readiness.usage.models import DailyUsage
 
 EDITABLE_FIELDS = ("title", "assignee", "status", "priority", "due_date", "external_id",
                    "external_url")
@@ -183,8 +184,6 @@ def ticket_comment(*, tenant: Tenant, ticket: Ticket, body: str, actor,
 
 
 def _assigned_follow(tenant: Tenant, ticket: Ticket, actor, source: str) -> None:
-    from readiness.notifications import services as notify
-
     for sender in ticket.senders.filter(status__in=_ASSIGN_FROM):
         try:
             sender_transition(tenant=tenant, sender=sender, to_status=SenderStatus.ASSIGNED,
@@ -192,7 +191,7 @@ def _assigned_follow(tenant: Tenant, ticket: Ticket, actor, source: str) -> None
                               source=source)
         except TransitionRefused:
             continue  # changed meanwhile: the ticket assignment still stands
-    transaction.on_commit(lambda: notify.ticket_assigned(ticket_id=ticket.pk))
+    transaction.on_commit(lambda: messages.ticket_assigned(ticket_id=ticket.pk))
 
 
 def _event(ticket: Ticket, kind: str, actor, changes: dict) -> TicketEvent:

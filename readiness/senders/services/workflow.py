@@ -10,6 +10,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from readiness.senders import whatif
 from readiness.senders.choices import (
     ALLOWED_TRANSITIONS,
     SYSTEM_ONLY_STATUSES,
@@ -17,10 +18,12 @@ from readiness.senders.choices import (
     SenderStatus,
 )
 from readiness.senders.models import Sender, SenderException, SenderStatusChange
+from readiness.senders.services import messages
 from readiness.tenancy import scoping
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.choices import Capability
 from readiness.tenancy.models import Tenant
+from readiness.usage.tasks import tenant_rollup_refresh_task
 
 
 class TransitionRefused(Exception):
@@ -112,8 +115,6 @@ def sender_transition(*, tenant: Tenant, sender: Sender, to_status: str, actor,
 
 
 def _portfolio_refresh(tenant_id: int) -> None:
-    from reports.usage.tasks import tenant_rollup_refresh_task
-
     tenant_rollup_refresh_task.delay(tenant_id)
 
 
@@ -142,9 +143,7 @@ def sender_exception_grant(*, tenant: Tenant, sender: Sender, kind: str,
 
 
 def _notify_change(change: SenderStatusChange) -> None:
-    from readiness.notifications import services as notify
-
-    transaction.on_commit(lambda: notify.sender_status_changed(change_id=change.pk))
+    transaction.on_commit(lambda: messages.sender_status_changed(change_id=change.pk))
 
 
 @transaction.atomic
@@ -166,8 +165,6 @@ def what_if_exceptions_track(*, tenant: Tenant, scenario: str, actor, expires_on
                              source: str = "web", ip: str = "") -> list[SenderException]:
     """Track, until `expires_on`, an exception for every sender the what-if `scenario`
     would break: SMTP AUTH kept on (org-wide off) or Basic kept (Basic off by default)."""
-    from readiness.senders import whatif
-
     plan = whatif.what_if_plans(tenant=tenant)[scenario]
     kind = (ExceptionKind.KEEP_SMTP_AUTH if scenario == whatif.ORG_OFF
             else ExceptionKind.KEEP_BASIC)

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from readiness.inventory.models import Mailbox
+from readiness.senders.models import Sender
+from readiness.tenancy.models import Tenant
+from readiness.usage.models import TenantDay
+
+
+class TenantSerializer(serializers.ModelSerializer):
+    readiness_state = serializers.CharField()
+    score = serializers.IntegerField(source="usage_rollup.score", default=None)
+    basic_senders_30d = serializers.IntegerField(source="usage_rollup.basic_senders_30d",
+                                                 default=None)
+    basic_messages_7d = serializers.IntegerField(source="usage_rollup.basic_messages_7d",
+                                                 default=None)
+    mailboxes_basic_possible = serializers.IntegerField(
+        source="usage_rollup.mailboxes_basic_possible", default=None)
+    connection_health = serializers.CharField(source="connection.health", default="never")
+
+    class Meta:
+        model = Tenant
+        fields = ["slug", "name", "primary_domain", "readiness_state", "score",
+                  "basic_senders_30d", "basic_messages_7d", "mailboxes_basic_possible",
+                  "connection_health"]
+
+
+class SenderSerializer(serializers.ModelSerializer):
+    mailbox_state = serializers.CharField(source="mailbox.effective_state", default=None)
+    basic_messages_30d = serializers.IntegerField(source="rollup.basic_messages_30d", default=0)
+    oauth_messages_30d = serializers.IntegerField(source="rollup.oauth_messages_30d", default=0)
+    basic_signins_30d = serializers.IntegerField(source="rollup.basic_signins_30d", default=0)
+    owner = serializers.CharField(source="owner_label")
+    needs_relay = serializers.BooleanField(read_only=True)
+    client_ips = serializers.SerializerMethodField()
+    ticket_title = serializers.CharField(default=None)
+    ticket_due = serializers.DateField(default=None)
+
+    class Meta:
+        model = Sender
+        fields = ["id", "address", "display_name", "status", "status_changed_at",
+                  "migration_path", "team", "needs_relay", "device_type", "mailbox_state",
+                  "last_basic_day", "basic_messages_30d", "oauth_messages_30d",
+                  "basic_signins_30d", "client_ips", "owner", "ticket_title", "ticket_due"]
+
+    def get_client_ips(self, sender) -> list[str]:
+        return sorted({o.client_ip for o in sender.observations.all() if o.client_ip})
+
+
+class MailboxSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Mailbox
+        fields = ["id", "address", "display_name", "recipient_type", "smtp_auth",
+                  "effective_state", "effective_reason", "authentication_policy", "synced_at"]
+
+
+class UsageDaySerializer(serializers.ModelSerializer):
+    sources = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TenantDay
+        fields = ["day", "basic_messages", "oauth_messages", "unknown_messages",
+                  "basic_signins", "failed_signins", "basic_senders", "sources"]
+
+    def get_sources(self, row) -> list[str]:
+        return [s for s in row.sources.split(",") if s]

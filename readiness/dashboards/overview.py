@@ -1,0 +1,73 @@
+"""The tenant overview page's content: KPI figures from the rollups and every figure
+built by the pure chart builders. Kept out of the view so the view stays a thin adapter."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from readiness.dashboards import charts, selectors
+from readiness.inventory.choices import EffectiveState
+from readiness.senders.choices import SenderStatus
+from readiness.tenancy.models import Tenant
+from readiness.usage.choices import UsageSource
+from readiness.usage.models import TenantRollup
+from readiness.usage.readiness import PortfolioState, readiness_blockers, tenant_state
+
+TIMELINE_DAYS = 90
+EXPOSURE_STATES = [EffectiveState.BASIC_POSSIBLE, EffectiveState.UNKNOWN,
+                   EffectiveState.OAUTH_ONLY, EffectiveState.SMTP_AUTH_OFF]
+
+
+def tenant_overview(*, tenant: Tenant) -> dict:
+    start, end = selectors.window(TIMELINE_DAYS)
+    days = selectors.tenant_days(tenant=tenant, start=start, end=end)
+    milestones = selectors.milestone_rows(tenant=tenant)
+    upcoming = selectors.next_milestone(tenant=tenant)
+    states = selectors.mailbox_state_counts(tenant=tenant)
+    rollup = TenantRollup.objects.for_tenant(tenant).first()
+    # Show the data and the run-up to the next milestone; older ones sit behind "all".
+    window = (start, max(end, upcoming.date if upcoming else end) + timedelta(days=7))
+    forecast = charts.projection(
+        [(d["day"], sum(d["basic_senders_by_status"].values())) for d in days],
+        milestone_date=upcoming.date if upcoming else None,
+        milestone_title=upcoming.title if upcoming else "",
+        milestone_when=upcoming.when_label if upcoming else None)
+    state_rows = [(s, EffectiveState(s).label, states.get(s, 0)) for s in EXPOSURE_STATES]
+    tls_rows = sorted((rollup.senders_by_tls if rollup else {}).items())
+    return {
+        "state": PortfolioState.LABELS[tenant_state(tenant)],
+        "blockers": readiness_blockers(rollup),
+        "days": days, "rollup": rollup, "next_milestone": upcoming, "forecast": forecast,
+        "state_rows": state_rows, "tls_rows": tls_rows, "mailboxes_total": sum(states.values()),
+        "basic_share": _share(rollup), "start": start, "end": end,
+        "data_through": _data_through(rollup),
+        "kpi": {f: getattr(rollup, f) if rollup else None for f in (
+            "basic_senders_30d", "basic_signins_30d", "failed_signins_30d")},
+        "timeline": charts.timeline_figure(days, milestones, window),
+        "burndown": charts.burndown_figure(days, dict(SenderStatus.choices), forecast,
+                                           milestones, window),
+        "exposure": charts.bar_figure(state_rows, title="mailboxes",
+                                      colours=charts.STATE_COLOURS),
+        "tls": charts.bar_figure([(v, v, n) for v, n in tls_rows], title="senders",
+                                 colours={"TLS1_0": "#d62728", "TLS1_1": "#ff7f0e"}),
+        "coverage": charts.coverage_figure(days, start, end),
+        "burndown_rows": [(d["day"], d["basic_senders_by_status"]) for d in days],
+        "status_labels": dict(SenderStatus.choices),
+    }
+
+
+def _data_through(rollup: TenantRollup | None) -> list[tuple[str, str]]:
+    """(source label, newest day) for the "data as of" line."""
+    if rollup is None:
+        return []
+    labels = dict(UsageSource.choices)
+    return [(labels.get(source, source), day)
+            for source, day in sorted(rollup.last_day_by_source.items())]
+
+
+def _share(rollup: TenantRollup | None) -> int | None:
+    if rollup is None or not rollup.smtp_messages_30d:
+        return None
+    return round(100 * rollup.basic_messages_30d / rollup.smtp_messages_30d)
+
+

@@ -1,0 +1,129 @@
+"""What the emulator knows: the demo tenants, their app registrations, signing keys,
+pending authorization codes and the configured faults."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlparse
+
+import jwt
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from readiness.demo.emulator.faults import Faults
+from readiness.demo.generator import DemoSignIn, DemoTenant
+
+GRAPH_ROLES = frozenset({"AuditLog.Read.All", "Directory.Read.All", "Policy.Read.All"})
+EXCHANGE_ROLES = frozenset({"Exchange.ManageAsApp"})
+ALL_ROLES = GRAPH_ROLES | EXCHANGE_ROLES
+TOKEN_LIFETIME = 3600
+# The product's own sign-in app (auth code + PKCE), valid in every emulated tenant.
+SIGNIN_CLIENT_ID = "6d0b6f4a-0000-4000-8000-00000000516e"
+SIGNIN_CLIENT_SECRET = "emulator-signin-secret"
+
+
+@dataclass
+class App:
+    client_id: str
+    tenant_id: str | None  # None: multi-tenant (the sign-in app)
+    secret: str | None
+    roles: set[str] = field(default_factory=lambda: set(ALL_ROLES))
+    consented: bool = True
+    certificates: list[x509.Certificate] = field(default_factory=list)
+
+
+def resource_kind(audience: str) -> str:
+    """'graph' or 'exchange' from a token audience / resource URL, '' otherwise."""
+    parsed = urlparse(audience)
+    last = parsed.path.rstrip("/").rsplit("/", 1)[-1]
+    host = parsed.hostname or ""
+    if last == "graph" or host.startswith("graph."):
+        return "graph"
+    if last == "exchange" or host.startswith("outlook."):
+        return "exchange"
+    return ""
+
+
+class EmulatorState:
+    def __init__(self, universe: list[DemoTenant], *, faults: Faults | None = None,
+                 graph_page_size: int = 1000, exchange_page_size: int = 1000):
+        self.tenants = {t.tenant_id.lower(): t for t in universe}
+        self.apps = {t.client_id: App(t.client_id, t.tenant_id.lower(), t.client_secret)
+                     for t in universe}
+        self.apps[SIGNIN_CLIENT_ID] = App(SIGNIN_CLIENT_ID, None, SIGNIN_CLIENT_SECRET)
+        self.faults = faults or Faults()
+        self.graph_page_size, self.exchange_page_size = graph_page_size, exchange_page_size
+        self.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.kid = uuid.uuid4().hex[:16]
+        self.codes: dict[str, dict] = {}
+        self.lock = threading.Lock()
+        self._signins: dict[str, list[DemoSignIn]] = {}
+        self.requests: list[tuple[str, str]] = []  # (method, path) log, for tests
+        # directory id -> the tid its app-only tokens carry instead (None: no tid claim)
+        self.token_tid: dict[str, str | None] = {}
+
+    def tenant(self, reference: str) -> DemoTenant | None:
+        """By directory ID, primary domain or <slug>.onmicrosoft.com."""
+        wanted = reference.lower()
+        if wanted in self.tenants:
+            return self.tenants[wanted]
+        for tenant in self.tenants.values():
+            if wanted in (tenant.domain, f"{tenant.slug}.onmicrosoft.com"):
+                return tenant
+        return None
+
+    def signins(self, tenant: DemoTenant) -> list[DemoSignIn]:
+        """All of the tenant's sign-ins, newest first, computed once."""
+        with self.lock:
+            if tenant.tenant_id not in self._signins:
+                self._signins[tenant.tenant_id] = tenant.signins(
+                    datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
+            return self._signins[tenant.tenant_id]
+
+    def register_certificate(self, client_id: str, certificate_pem: str) -> None:
+        cert = x509.load_pem_x509_certificate(certificate_pem.encode())
+        self.apps[client_id].certificates.append(cert)
+
+    def sign(self, claims: dict) -> str:
+        now = int(time.time())
+        payload = {"iat": now, "nbf": now, "exp": now + TOKEN_LIFETIME, **claims}
+        return jwt.encode(payload, self.signing_key, algorithm="RS256",
+                          headers={"kid": self.kid, "typ": "JWT"})
+
+    def verify(self, token: str) -> dict | None:
+        try:
+            return jwt.decode(token, self.signing_key.public_key(), algorithms=["RS256"],
+                              options={"verify_aud": False})
+        except jwt.PyJWTError:
+            return None
+
+    def jwks(self) -> dict:
+        numbers = self.signing_key.public_key().public_numbers()
+
+        def b64(value: int) -> str:
+            raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
+            return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+        return {"keys": [{"kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.kid,
+                          "n": b64(numbers.n), "e": b64(numbers.e)}]}
+
+
+def thumbprint(cert: x509.Certificate, algorithm) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    der = cert.public_bytes(serialization.Encoding.DER)
+    digest = algorithm(der).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def pkce_matches(verifier: str, challenge: str, method: str) -> bool:
+    if method.upper() == "PLAIN":
+        return verifier == challenge
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == challenge

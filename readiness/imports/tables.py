@@ -1,0 +1,24 @@
+import django_tables2 as tables
+
+from readiness.imports.models import ReportImport
+
+
+class ReportImportTable(tables.Table):
+    file_name = tables.LinkColumn("imports:detail", args=[tables.A("tenant__slug"), tables.A("pk")])
+    sha256 = tables.Column("SHA-256")
+    imported_by = tables.Column(accessor="imported_by__username", default="—",
+                                order_by=("imported_by__username",))
+
+    class Meta:
+        model = ReportImport
+        fields = ("file_name", "format", "channel", "status", "rows", "senders",
+                  "period_start", "period_end", "imported_by", "created_at", "imported_at",
+                  "sha256")
+        order_by = ("-created_at",)
+        empty_text = "No report imported yet."
+
+    def render_sha256(self, value):
+        return value[:12]
+
+    def value_sha256(self, value):
+        return value

@@ -1,0 +1,85 @@
+"""Celery adapters: fetch by id, call a service. Tasks own retries; services own logic.
+
+A rejected file is a permanent outcome recorded on the ReportImport, never retried.
+Only a lost database connection is retried; anything else marks the import failed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import OperationalError
+
+from readiness.imports import inbox, services
+from readiness.imports.choices import ImportStatus
+from readiness.imports.models import ReportImport
+from readiness.imports.storage import orphans_sweep
+
+logger = logging.getLogger(__name__)
+RETRY = {"max_retries": 3, "retry_backoff": 15, "retry_backoff_max": 300, "retry_jitter": True}
+
+
+def _run(task, service, report_id: int) -> str:
+    report = ReportImport.objects.filter(pk=report_id).select_related("tenant").first()
+    if report is None:
+        return "gone"
+    try:
+        return service(report=report).status
+    except OperationalError as exc:
+        if task.request.retries >= RETRY["max_retries"]:
+            services.report_fail(report=report, error="The database was unavailable.")
+            raise
+        raise task.retry(exc=exc, countdown=15 * 2 ** task.request.retries) from exc
+    except services.AlreadyImported as exc:
+        services.report_fail(report=report, error=str(exc))
+        return "duplicate"
+    except Exception:
+        logger.exception("import %s broke", report_id)
+        services.report_fail(report=report, error="The import failed because of an internal "
+                             "error. Nothing was changed; try again or contact support.")
+        raise
+
+
+@shared_task(bind=True, name="imports.inspect_report", acks_late=True, soft_time_limit=1800,
+             time_limit=1860, ignore_result=True, max_retries=RETRY["max_retries"])
+def inspect_report(self, report_id: int) -> str:
+    return _run(self, services.report_inspect, report_id)
+
+
+@shared_task(bind=True, name="imports.apply_report", acks_late=True, soft_time_limit=1800,
+             time_limit=1860, ignore_result=True, max_retries=RETRY["max_retries"])
+def apply_report(self, report_id: int) -> str:
+    return _run(self, services.report_apply, report_id)
+
+
+@shared_task(name="imports.scan_inbox", acks_late=True, soft_time_limit=3000, time_limit=3060,
+             ignore_result=True)
+def scan_inbox() -> dict:
+    """Beat runs this every minute; claims are atomic, so overlapping scans are safe."""
+    return inbox.inbox_scan()
+
+
+@shared_task(name="imports.sweep_orphans", ignore_result=True)
+def sweep_orphans() -> int:
+    """Hourly: killed uploads' temporary files and unreferenced stored reports."""
+    deleted = orphans_sweep(older_than=settings.UPLOAD_ORPHAN_MAX_AGE)
+    if deleted:
+        logger.info("swept %d orphan upload file(s)", len(deleted))
+    return len(deleted)
+
+
+@shared_task(bind=True, name="imports.delete_report", acks_late=True, soft_time_limit=1800,
+             time_limit=1860, ignore_result=True, max_retries=RETRY["max_retries"])
+def delete_report(self, report_id: int, actor_id: int | None, ip: str = "") -> str:
+    report = ReportImport.objects.filter(pk=report_id).select_related("tenant").first()
+    if report is None or report.status != ImportStatus.DELETING:
+        return "nothing to delete"
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    try:
+        services.report_delete(report=report, actor=actor, ip=ip, source="task")
+    except OperationalError as exc:
+        raise self.retry(exc=exc, countdown=15 * 2 ** self.request.retries) from exc
+    return "deleted"

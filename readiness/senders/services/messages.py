@@ -1,0 +1,110 @@
+"""The messages the sender workflow sends: e-mail to the people concerned and webhook
+events, through readiness.notifications (which owns delivery, de-duplication and webhooks)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from readiness.notifications import services as notify
+from readiness.notifications.choices import Event
+from readiness.senders.models import Sender, SenderException, SenderStatusChange, Ticket
+from readiness.senders.selectors import overdue_tickets
+from readiness.tenancy.models import Tenant
+
+
+def ticket_assigned(*, ticket_id: int) -> None:
+    ticket = Ticket.objects.select_related("tenant", "assignee").get(pk=ticket_id)
+    if ticket.assignee is None:
+        return
+    tenant = ticket.tenant
+    if notify.notify_once(tenant=tenant, kind="ticket.assigned",
+                   key=f"{ticket.pk}:{ticket.version}:{ticket.assignee_id}",
+                   recipients=[ticket.assignee.email]):
+        notify.email_send(f"[{tenant.name}] Ticket assigned to you: {ticket.title}",
+               f"Ticket #{ticket.pk} '{ticket.title}' is now yours.\n"
+               f"Due: {ticket.due_date or 'no due date'}; priority {ticket.priority}.",
+               [ticket.assignee.email])
+    notify.webhooks_emit(tenant=tenant, event=Event.TICKET_ASSIGNED,
+                  data={"ticket": ticket.pk, "title": ticket.title,
+                        "assignee": ticket.assignee.get_username()})
+
+
+def tickets_overdue(*, tenant: Tenant, today: date) -> int:
+    """Daily: one reminder per overdue open ticket per day (assignee, else managers)."""
+    sent = 0
+    for ticket in overdue_tickets(tenant=tenant, today=today):
+        recipients = [ticket.assignee.email] if ticket.assignee else notify.managers_emails(tenant)
+        if not notify.notify_once(tenant=tenant, kind="ticket.overdue", key=f"{ticket.pk}:{today}",
+                           recipients=recipients):
+            continue
+        notify.email_send(f"[{tenant.name}] Overdue: {ticket.title}",
+               f"Ticket #{ticket.pk} '{ticket.title}' was due on {ticket.due_date}.",
+               recipients)
+        notify.webhooks_emit(tenant=tenant, event=Event.TICKET_OVERDUE,
+                      data={"ticket": ticket.pk, "due_date": ticket.due_date.isoformat()})
+        sent += 1
+    return sent
+
+
+def sender_regressed(*, sender_id: int) -> None:
+    sender = Sender.objects.select_related("tenant", "owner_user").get(pk=sender_id)
+    tenant = sender.tenant
+    recipients = [sender.owner_user.email if sender.owner_user else sender.owner_email]
+    recipients += list(Ticket.objects.for_tenant(tenant).filter(senders=sender)
+                       .exclude(assignee=None).values_list("assignee__email", flat=True))
+    if notify.notify_once(tenant=tenant, kind="sender.regressed",
+                   key=f"{sender.pk}:{sender.status_changed_at:%Y%m%d%H%M%S}",
+                   recipients=recipients):
+        notify.email_send(f"[{tenant.name}] {sender.address} is using Basic authentication again",
+               f"{sender.address} was migrated, but Basic SMTP AUTH usage was seen after "
+               "the change. Its status is now 'regressed'.", recipients)
+    notify.webhooks_emit(tenant=tenant, event=Event.SENDER_REGRESSED,
+                  data={"sender": sender.pk, "address": sender.address})
+
+
+def senders_new_basic(*, tenant: Tenant, sender_ids: list[int]) -> int:
+    """One digest to the tenant's managers listing senders not announced before.
+
+    Ids of other tenants' senders are ignored."""
+    senders = dict(Sender.objects.for_tenant(tenant).filter(pk__in=sender_ids)
+                   .order_by("address").values_list("pk", "address"))
+    fresh = {pk: address for pk, address in senders.items()
+             if notify.notify_once(tenant=tenant, kind="sender.new_basic", key=str(pk),
+                                   recipients=[])}
+    if not fresh:
+        return 0
+    transaction.on_commit(lambda: notify.email_send(
+        f"[{tenant.name}] {len(fresh)} new sender(s) using Basic SMTP AUTH",
+        "Senders never seen before started submitting with Basic authentication:\n"
+        + "\n".join(f"- {a}" for a in fresh.values()), notify.managers_emails(tenant)))
+    for pk, address in fresh.items():
+        notify.webhooks_emit(tenant=tenant, event=Event.SENDER_NEW_BASIC,
+                      data={"sender": pk, "address": address})
+    return len(fresh)
+
+
+def sender_status_changed(*, change_id: int) -> None:
+    change = SenderStatusChange.objects.select_related("sender", "tenant").get(pk=change_id)
+    notify.webhooks_emit(tenant=change.tenant, event=Event.SENDER_STATUS_CHANGED,
+                  data={"sender": change.sender_id, "address": change.sender.address,
+                        "from": change.from_status, "to": change.to_status,
+                        "comment": change.comment})
+
+
+def exception_expired(*, exception_id: int) -> None:
+    exception = SenderException.objects.select_related(
+        "tenant", "sender__owner_user", "approver").get(pk=exception_id)
+    sender, tenant = exception.sender, exception.tenant
+    recipients = [exception.approver.email,
+                  sender.owner_user.email if sender.owner_user else sender.owner_email]
+    if notify.notify_once(tenant=tenant, kind="exception.expired", key=str(exception.pk),
+                   recipients=recipients):
+        notify.email_send(f"[{tenant.name}] Exception expired for {sender.address}",
+               f"The exception '{exception.get_kind_display()}' for {sender.address} "
+               f"expired on {exception.expires_on}. Reason given: {exception.reason}",
+               recipients)
+    notify.webhooks_emit(tenant=tenant, event=Event.EXCEPTION_EXPIRED,
+                  data={"sender": sender.pk, "address": sender.address,
+                        "kind": exception.kind})

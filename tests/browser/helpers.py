@@ -1,0 +1,12 @@
+"""Helpers for the browser tests."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.test import Client
+
+
+def session_cookie_for(user) -> str:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
