@@ -75,9 +75,9 @@ def child_cleanup(slug: str) -> None:
     _django()
     from django.db import connection
 
-    from readiness.tenancy.models import Tenant
     from readiness.imports.models import ReportImport
     from readiness.imports.storage import file_discard
+    from readiness.tenancy.models import Tenant
 
     tenant = Tenant.objects.get(slug=slug)
     for report in ReportImport.objects.filter(tenant=tenant):

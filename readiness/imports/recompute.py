@@ -22,11 +22,10 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from readiness.imports.choices import ImportStatus
-from readiness.imports.models import ExportAggregate, ReportMessage
+from readiness.imports.models import ExportAggregate, ReportImport, ReportMessage
+from readiness.imports.staging import MessageStage
 from readiness.senders.services import after_usage_change
 from readiness.tenancy.models import Tenant
-from readiness.imports.models import ReportImport
-from readiness.imports.staging import MessageStage
 from readiness.usage import sql
 from readiness.usage.choices import UsageSource
 from readiness.usage.models import ClientObservation, DailyUsage

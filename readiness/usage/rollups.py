@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from readiness.inventory.choices import EffectiveState
 from readiness.inventory.models import Mailbox
-from readiness.senders.choices import SCORE_DONE_STATUSES, SenderStatus
+from readiness.senders.choices import SCORE_DONE_STATUSES
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
 from readiness.usage import sql
