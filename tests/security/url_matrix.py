@@ -133,6 +133,8 @@ ROUTES: dict[str, Route] = {
     "imports:delete": Route(read=MANAGE, write=MANAGE, kwargs={"pk": "report_import"}),
     # API.
     "api-schema": Route(kind=API, read=AUTH),
+    "api-root": Route(kind=API, read=AUTH),
+    "api-docs": Route(kind=API, read=AUTH),
     "api-tenants": Route(kind=API, read=AUTH),
     "api-tenant-summary": Route(kind=API, read=VIEW),
     "api-senders": Route(kind=API, read=VIEW),
