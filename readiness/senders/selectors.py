@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from readiness.core.changes import ChangeFormatter
 from readiness.senders.choices import OPEN_TICKET_STATUSES
 from readiness.senders.models import Sender, SenderException, SenderStatusChange, Ticket
 from readiness.tenancy import scoping
@@ -110,3 +111,15 @@ def assignee_by_username(*, tenant: Tenant, username: str):
     usernames exist in other tenants.
     """
     return assignable_users(tenant=tenant).filter(username=username).first()
+
+
+def ticket_history(*, ticket: Ticket) -> list[tuple]:
+    """The ticket's events with their changes in words ("Assignee: — → Alice Nováková",
+    "Status: Open → Done"): one query for the events, one per related model."""
+    events = list(ticket.events.select_related("actor"))
+    label = Ticket._meta.label
+    pairs = [(e, {k: v[0] for k, v in e.changes.items()},
+              {k: v[1] for k, v in e.changes.items()}) for e in events]
+    formatter = ChangeFormatter().prime((label, before, after) for _e, before, after in pairs)
+    return [(e, formatter.changes(label, before, after, ticket.tenant_id))
+            for e, before, after in pairs]

@@ -206,7 +206,7 @@ class TicketDetailView(TenantScopedMixin, TemplateView):
             comment_form=CommentForm(),
             senders=ticket.senders.order_by("address"),
             comments=ticket.comments.select_related("author"),
-            events=ticket.events.select_related("actor"),
+            history=selectors.ticket_history(ticket=ticket),
         )
         return context
 
