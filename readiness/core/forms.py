@@ -49,6 +49,25 @@ class AnyYesNoWidget(forms.Select):
         super().__init__(attrs=attrs, choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
 
 
+def bootstrap_widgets(form: forms.BaseForm, *, small: bool = True) -> None:
+    """Bootstrap's classes by widget kind: a select looks like a select (form-select,
+    with its arrow), a text box like a text box, a checkbox like a checkbox."""
+    size = "-sm" if small else ""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            css = "checkbox-list"
+        elif isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = f"form-select form-select{size}"
+        else:
+            css = f"form-control form-control{size}"
+        widget.attrs["class"] = css
+
+
 def form_errors_add(form: forms.Form, exc) -> None:
     """Attach a service's ValidationError to the form. An error about a field the form
     does not have (say, a stored value it never shows) becomes a form-wide error instead

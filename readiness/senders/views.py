@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -139,9 +141,14 @@ class SenderBulkView(TenantScopedMixin, View):
         except (services.BulkRefused, ValidationError) as exc:
             messages.error(request, f"Bulk action not applied: {_text(exc)}")
             return back
-        messages.success(request, f"{result['changed']} sender(s) updated.")
         if "ticket" in result:
-            return redirect(result["ticket"].get_absolute_url())
+            # Creating a ticket is about the ticket: say which, and open it.
+            ticket = result["ticket"]
+            messages.success(request, _("Ticket #%(id)d created: %(title)s") % {
+                "id": ticket.pk, "title": ticket.title})
+            return redirect(ticket.get_absolute_url())
+        messages.success(request, ngettext("%(n)d sender updated.", "%(n)d senders updated.",
+                                           result["changed"]) % {"n": result["changed"]})
         return back
 
 

@@ -36,7 +36,8 @@ def chromium_path() -> str:
 
 @pytest.fixture
 def page_as(live_server):
-    """page_as(cookie) -> a Playwright page signed in with that session, which records
+    """page_as(cookie, locale=, width=) -> a Playwright page signed in with that session
+    (None: anonymous), in that browser locale (Accept-Language) and viewport, which records
     console errors and uncaught exceptions (a CSP violation shows up there) in
     `page.problems`."""
     from playwright.sync_api import sync_playwright
@@ -44,10 +45,13 @@ def page_as(live_server):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
 
-        def open_page(cookie: str):
-            context = browser.new_context(base_url=live_server.url)
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie,
-                                  "url": live_server.url}])
+        def open_page(cookie: str | None = None, *, locale: str = "en-GB",
+                      width: int = 1440, height: int = 900):
+            context = browser.new_context(base_url=live_server.url, locale=locale,
+                                          viewport={"width": width, "height": height})
+            if cookie:
+                context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                                      "value": cookie, "url": live_server.url}])
             page = context.new_page()
             page.problems = []
             page.on("console",
