@@ -5,6 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from readiness.core.changes import ChangeFormatter, model_for
+from readiness.core.tables import WhenColumn
 from readiness.tenancy.audit import action_label
 from readiness.tenancy.models import AuditEvent, Membership
 
@@ -27,7 +28,7 @@ class MembershipTable(tables.Table):
 class AuditEventTable(tables.Table):
     """Who changed what from what to what, in words (readiness.core.changes)."""
 
-    created_at = tables.DateTimeColumn(verbose_name=_("When"))
+    created_at = WhenColumn(verbose_name=_("When"))
     tenant = tables.Column(verbose_name=_("Tenant"), accessor="tenant__name", default="—")
     actor_label = tables.Column(verbose_name=_("Who"))
     action = tables.Column(verbose_name=_("What"))

@@ -211,6 +211,9 @@ class TenantAuditView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, Filt
     def get_queryset(self):
         return selectors.audit_queryset(tenant=self.tenant, user=self.request.user)
 
+    def get_table_kwargs(self):
+        return {"exclude": ("tenant",)}  # a tenant's own log: the tenant on every row is noise
+
 
 class GlobalAuditView(MSPAdminRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
     template_name = "tenancy/audit.html"

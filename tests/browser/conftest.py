@@ -11,6 +11,8 @@ import shutil
 import pytest
 from django.conf import settings
 
+from tests.browser.helpers import UI_LOCALES
+
 CHROMIUM = shutil.which("chromium")
 # CI sets CI=1 (.ci/run installs chromium first): there a missing browser is a failure,
 # never a silent skip that lets the build pass without running the browser suite.
@@ -61,3 +63,9 @@ def page_as(live_server):
 
         yield open_page
         browser.close()
+
+
+@pytest.fixture(params=sorted(UI_LOCALES))
+def ui_language(request):
+    """Each UI language in turn (tests.browser.helpers.UI_LOCALES): (code, browser locale)."""
+    return request.param, UI_LOCALES[request.param]
