@@ -21,6 +21,12 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WIDTHS = {"desktop": 1440, "phone": 390}
+# What sticks out of the viewport (innermost first), to say which element to fix.
+WIDEST = """Array.from(document.querySelectorAll('main *'))
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter(e => !e.closest('.table-responsive, pre, .js-plotly-plot'))
+  .slice(-3).map(e => e.tagName + '.' + e.className + ' ' + Math.round(
+    e.getBoundingClientRect().right))"""
 
 
 @pytest.fixture
@@ -69,7 +75,7 @@ def test_main_pages_fit_the_screen(world, width, ui_language, page_as, tmp_path)
             page.wait_for_selector("#timeline .main-svg", timeout=15000)
         scroll = page.evaluate("document.documentElement.scrollWidth")
         if scroll > WIDTHS[width] + 1:
-            overflowing[name] = scroll
+            overflowing[name] = (scroll, page.evaluate(WIDEST))
         page.screenshot(path=str(folder / f"{name}-{width}-{language}.png"), full_page=False)
         if name == "not-found":
             page.problems.clear()  # the browser logs the page's own 404 status
