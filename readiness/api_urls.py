@@ -14,7 +14,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-V1_MODULES = ("readiness.dashboards.api.urls", "readiness.senders.api.urls")
+V1_MODULES = ("readiness.dashboards.api.urls", "readiness.senders.api.urls",
+              "readiness.inventory.api.urls")
 
 
 def _placeholders(route: str) -> str:

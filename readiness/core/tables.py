@@ -1,10 +1,39 @@
-"""Table columns shared by every app's tables: one date style everywhere."""
+"""Column helpers shared by every app's django-tables2 tables: one date style everywhere."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import django_tables2 as tables
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from readiness.core.templatetags.readiness_ui import day, reltime
+
+
+def nulls_last(queryset, field: str, is_descending: bool):
+    """An `order_<column>` result that keeps empty values at the end in both directions."""
+    expression = F(field).desc(nulls_last=True) if is_descending else F(field).asc(
+        nulls_last=True)
+    return queryset.order_by(expression, "pk"), True
+
+
+def due_text(due: date | None) -> str:
+    """A due day with its countdown, in the same words as the milestones' day-precision
+    countdown: "17 Dec 2026 (16 days left)"."""
+    if due is None:
+        return "—"
+    left = (due - timezone.localdate()).days
+    if left < 0:
+        status = _("passed")
+    elif left == 0:
+        status = _("today")
+    else:
+        status = ngettext("%(n)d day left", "%(n)d days left", left) % {"n": left}
+    return _("%(when)s (%(left)s)") % {"when": date_format(due, "DATE_FORMAT"), "left": status}
 
 
 class WhenColumn(tables.DateTimeColumn):
