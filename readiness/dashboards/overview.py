@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from readiness.core.text import tls_label
 from readiness.dashboards import charts, selectors
 from readiness.inventory.choices import EffectiveState
 from readiness.senders.choices import SenderStatus
@@ -66,13 +67,6 @@ def tenant_overview(*, tenant: Tenant) -> dict:
                                        in d["basic_senders_by_status"].items()]) for d in days],
         "status_labels": dict(SenderStatus.choices),
     }
-
-
-def tls_label(version: str) -> str:
-    """The reports' "TLS1_2" as people write it: "TLS 1.2"."""
-    if version.upper().startswith("TLS"):
-        return "TLS " + version[3:].strip(" _").replace("_", ".")
-    return version
 
 
 def _data_through(rollup: TenantRollup | None) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from readiness.core.forms import form_errors_add
 from readiness.core.redirects import safe_next
 from readiness.senders import selectors, services, whatif
 from readiness.senders.choices import SenderStatus
-from readiness.senders.filtersets import SenderFilterSet, TicketFilterSet
+from readiness.senders.filtersets import SenderFilterSet, TicketQueueFilterSet
 from readiness.senders.forms import (
     BulkForm,
     CommentForm,
@@ -217,7 +217,7 @@ def _text(exc) -> str:
 
 
 class TicketQueueMixin(SafeExportMixin, SingleTableMixin, FilterView):
-    filterset_class = TicketFilterSet
+    filterset_class = TicketQueueFilterSet
     paginate_by = 50
     template_name = "senders/tickets.html"
 

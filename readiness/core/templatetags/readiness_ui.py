@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from readiness.core.text import tls_label
+
 register = template.Library()
 
 
@@ -45,3 +47,9 @@ def day(value):
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return date_format(value, "DATE_FORMAT")
+
+
+@register.filter
+def tls(value):
+    """ "TLS1_0" -> "TLS 1.0"."""
+    return tls_label(value) if value else "—"
