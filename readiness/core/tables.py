@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_tables2.columns.base import library
 
 from readiness.core.templatetags.readiness_ui import day, reltime
 
@@ -36,6 +37,9 @@ def due_text(due: date | None) -> str:
     return _("%(when)s (%(left)s)") % {"when": date_format(due, "DATE_FORMAT"), "left": status}
 
 
+# Registered with django-tables2's column library (DayColumn first: the library tries
+# the most recently registered first, and a DateTimeField is also a DateField), so every
+# table's automatic date columns speak the same way without naming these classes.
 class WhenColumn(tables.DateTimeColumn):
     """A moment: "3 hours ago", the exact date and time on hover; exports keep the
     datetime itself (a real date in XLSX)."""
@@ -55,3 +59,7 @@ class DayColumn(tables.DateColumn):
 
     def value(self, value):
         return value
+
+
+library.register(DayColumn)
+library.register(WhenColumn)
