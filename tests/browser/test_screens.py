@@ -9,11 +9,14 @@ UI language (tests.browser.helpers.UI_LOCALES): each language gets its own file 
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from readiness.demo.services import demo_seed
+from readiness.milestones.models import Milestone
 from readiness.senders.models import Sender, Ticket
 from tests.browser.helpers import session_cookie_for
 from tests.factories import UserFactory
@@ -31,6 +34,13 @@ WIDEST = """Array.from(document.querySelectorAll('main *'))
 
 @pytest.fixture
 def world(db):
+    # Transactional tests flush the milestones the migrations seed; the pages (and the
+    # demo's ticket due dates) read better with Microsoft's next step on them.
+    if not Milestone.objects.filter(tenant__isnull=True).exists():
+        today = timezone.localdate()
+        Milestone.objects.create(key="basic-smtp-auth-off", precision="month",
+                                 title="Basic authentication for SMTP AUTH switched off",
+                                 date=date(today.year + 1, 3, 1))
     tenants = demo_seed(tenants=2, mailboxes=12, days=30)
     tenant = tenants[0]
     sender = Sender.objects.for_tenant(tenant).order_by("address").first()
