@@ -336,3 +336,133 @@ def test_django_admin_offers_no_directory_id(client_for, msp_admin):
     assert guid.search(page) is None
     again = client_for(msp_admin).get("/admin/tenancy/tenant/add/").content.decode()
     assert page.count("directory") == again.count("directory") == 0
+
+
+# --- Command line ---------------------------------------------------------------------
+
+
+def _cli(*args, stdin=None):
+    import io
+
+    from django.core.management import call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    extra = {"stdin": stdin} if stdin is not None else {}
+    call_command(*args, stdout=out, stderr=err, **extra)
+    return out.getvalue(), err.getvalue()
+
+
+def test_cli_msp_app_reads_the_secret_from_stdin(db):
+    import io
+
+    out, _ = _cli("msp_app", "--client-id", MSP_CLIENT_ID, "--client-secret-stdin",
+                  stdin=io.StringIO(MSP_CLIENT_SECRET + "\n"))
+    assert "Stored the MSP app" in out and MSP_CLIENT_SECRET not in out
+    assert MspApp.objects.get().credential_kind == "secret"
+
+
+def test_cli_msp_app_takes_a_certificate(db, tmp_path):
+    from django.core.management.base import CommandError
+
+    key, cert = tmp_path / "k.pem", tmp_path / "c.pem"
+    key.write_text("-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n")
+    cert.write_text("-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n")
+    _cli("msp_app", "--client-id", MSP_CLIENT_ID, "--certificate-key", str(key),
+         "--certificate", str(cert))
+    assert MspApp.objects.get().credential_kind == "certificate"
+    with pytest.raises(CommandError):
+        _cli("msp_app", "--client-id", MSP_CLIENT_ID, "--client-secret", "oops")
+
+
+def test_cli_onboard_prints_the_directory_and_the_link(msp_app, universe):
+    out, _ = _cli("tenants", "onboard", "--domain", universe["adatum"].domain,
+                  "--name", "Adatum", "--tag", "team-east", "--tag", "gold")
+    slug, directory, link = out.strip().split("\t")
+    assert directory == universe["adatum"].tenant_id
+    assert f"/{directory}/adminconsent?client_id={MSP_CLIENT_ID}" in link
+    tenant = Tenant.objects.get(slug=slug)
+    assert tenant.name == "Adatum" and tenant.connection.consent == Consent.WAITING
+    assert sorted(tenant.tags.values_list("name", flat=True)) == ["gold", "team-east"]
+
+
+def test_cli_onboard_unknown_domain_exits_2_and_creates_nothing(msp_app):
+    with pytest.raises(SystemExit) as exited:
+        _cli("tenants", "onboard", "--domain", "nobody-here.example")
+    assert exited.value.code == 2
+    assert not Tenant.objects.exists()
+
+
+def test_cli_onboard_csv_fifty_domains(msp_app, tmp_path):
+    rows = ["domain,name,tags"] + [f"customer{n:03}.example,Customer {n},bulk"
+                                   for n in range(1, 51)]
+    (tmp_path / "c.csv").write_text("\n".join(rows) + "\n")
+    out, _ = _cli("tenants", "onboard", "--csv", str(tmp_path / "c.csv"))
+    assert len(out.strip().splitlines()) == 50
+    assert TenantConnection.objects.filter(consent=Consent.WAITING).count() == 50
+
+
+def test_cli_onboard_csv_bad_line_rejects_the_file(msp_app, tmp_path, capsys):
+    rows = ["domain,name"] + [f"customer{n:03}.example,C{n}" for n in range(1, 11)]
+    rows[7] = "nobody-here.example,Bad"  # line 8 of the file
+    (tmp_path / "c.csv").write_text("\n".join(rows) + "\n")
+    import io
+
+    from django.core.management import call_command
+
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("tenants", "onboard", "--csv", str(tmp_path / "c.csv"),
+                     stdout=io.StringIO(), stderr=err)
+    assert exited.value.code == 2
+    assert "line 8" in err.getvalue() and "nobody-here.example" in err.getvalue()
+    assert not Tenant.objects.exists()
+
+
+# --- Bulk upload, board, tags ------------------------------------------------------
+
+
+def _csv_upload(text: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("customers.csv", text.encode(), content_type="text/csv")
+
+
+def test_bulk_upload_fifty_domains_creates_fifty_waiting(msp_app, client_for, msp_admin):
+    text = "domain,name,tags\n" + "".join(f"customer{n:03}.example,,team-{n % 2}\n"
+                                          for n in range(1, 51))
+    client = client_for(msp_admin)
+    response = client.post(reverse("connectors:customer-add"), {"file": _csv_upload(text)})
+    assert response.status_code == 302
+    assert TenantConnection.objects.filter(consent=Consent.WAITING).count() == 50
+    board = client.get(reverse("connectors:onboarding"), {"stage": "waiting",
+                                                           "tag": "team-1"})
+    assert board.content.decode().count('data-stage="waiting"') == 25
+
+
+def test_bulk_upload_bad_line_rejects_the_whole_file(msp_app, client_for, msp_admin):
+    text = ("domain,name\ncustomer001.example,A\ncustomer002.example,B\n"
+            "not a domain,C\ncustomer004.example,D\n")
+    response = client_for(msp_admin).post(reverse("connectors:customer-add"),
+                                          {"file": _csv_upload(text)})
+    assert response.status_code == 400
+    assert "line 4" in response.content.decode()
+    assert not Tenant.objects.exists()
+
+
+def test_board_shows_stages_and_filters(msp_app, universe, m365, client_for, msp_admin,
+                                        client):
+    _consented(m365, universe, "northwind", client)
+    added(universe, "fabrikam")
+    board = client_for(msp_admin).get(reverse("connectors:onboarding"))
+    body = board.content.decode()
+    assert 'data-stage="role_missing"' in body and 'data-stage="waiting"' in body
+    only = client_for(msp_admin).get(reverse("connectors:onboarding"), {"stage": "waiting"})
+    assert only.content.decode().count("data-stage=\"") == 1
+    assert client_for(msp_admin).get(reverse("connectors:onboarding"),
+                                     {"q": "<script>"}).status_code == 200
+
+
+def test_board_and_add_are_msp_only(client_for, alice, bob):
+    for user in (alice, bob):
+        for name in ("connectors:onboarding", "connectors:customer-add"):
+            assert client_for(user).get(reverse(name)).status_code == 403
