@@ -57,6 +57,10 @@ class CustomerAddForm(forms.Form):
                                      "Microsoft once the customer consented.")
     tags = forms.CharField(required=False, max_length=400,
                            help_text="Separated by commas, for example: team-east, gold.")
+    report_only = forms.BooleanField(
+        required=False, label="Report-only (the customer will not consent)",
+        help_text="Track this customer from uploaded SMTP AUTH reports alone; mailbox states "
+                  "and sign-ins are then unavailable.")
 
     def clean_tags(self) -> tuple[str, ...]:
         return tuple(t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip())

@@ -128,6 +128,7 @@ class NewCustomer:
     domain: str
     name: str = ""
     tags: tuple[str, ...] = ()
+    report_only: bool = False
 
 
 def _slug_for(domain: str) -> str:
@@ -171,10 +172,27 @@ def customer_create(*, customer: NewCustomer, directory_id: str, actor=None,
 
 
 def customer_add(*, customer: NewCustomer, actor=None, source: str = "web") -> Tenant:
+    if customer.report_only:
+        return report_only_create(customer=customer, actor=actor, source=source)
     directory = customer_resolve(customer=customer)
     with transaction.atomic():
         return customer_create(customer=customer, directory_id=directory, actor=actor,
                                source=source)
+
+
+@transaction.atomic
+def report_only_create(*, customer: NewCustomer, actor=None, source: str = "web") -> Tenant:
+    """A customer tracked from uploaded reports alone: no connection, no consent."""
+    domain = domain_clean(customer.domain)
+    tenant = Tenant(name=(customer.name or domain).strip()[:200], slug=_slug_for(domain),
+                    primary_domain=domain, report_only=True)
+    tenant.full_clean()
+    tenant.save()
+    if customer.tags:
+        tenant_tags_set(tenant=tenant, tags=customer.tags)
+    audit_record(actor=actor, tenant=tenant, action="tenant.onboard", obj=tenant, before={},
+                 after={"domain": domain, "report_only": True}, source=source)
+    return tenant
 
 
 def customers_add(*, customers: list[tuple[int, NewCustomer]], actor=None,

@@ -157,6 +157,10 @@ class CustomerAddView(MSPAdminRequiredMixin, TemplateView):
             except ValidationError as exc:
                 form_errors_add(form, exc)
             else:
+                if tenant.report_only:
+                    messages.success(request, f"{tenant.name} added as report-only: import "
+                                              "its SMTP AUTH reports.")
+                    return redirect("imports:list", slug=tenant.slug)
                 messages.success(request, f"{tenant.name} added: send the consent link to "
                                           "the customer's Global Administrator.")
                 return redirect("connectors:onboarding-tenant", slug=tenant.slug)

@@ -466,3 +466,36 @@ def test_board_and_add_are_msp_only(client_for, alice, bob):
     for user in (alice, bob):
         for name in ("connectors:onboarding", "connectors:customer-add"):
             assert client_for(user).get(reverse(name)).status_code == 403
+
+
+def test_portfolio_and_its_export_filter_by_tag(msp_app, client_for, msp_admin, alice,
+                                                tenant_a):
+    from readiness.tenancy.services import tenant_tags_replace
+
+    east = customer_add(customer=NewCustomer(domain="customer001.example", name="East Co",
+                                             tags=("team-east",)))
+    customer_add(customer=NewCustomer(domain="customer002.example", name="West Co",
+                                      tags=("team-west",)))
+    tenant_tags_replace(tenant=tenant_a, tags=["team-east", "secret-tier"])
+    client = client_for(msp_admin)
+    page = client.get(reverse("dashboards:portfolio"), {"tag": "team-east"}).content.decode()
+    assert "East Co" in page and "Tenant A" in page and "West Co" not in page
+    export = client.get(reverse("dashboards:portfolio"), {"tag": "team-east",
+                                                          "_export": "csv"})
+    body = b"".join(export.streaming_content if export.streaming else [export.content])
+    assert b"East Co" in body and b"West Co" not in body and b"team-east" in body
+    # a tenant manager sees only the tags of the tenants they can see
+    own = client_for(alice).get(reverse("dashboards:portfolio")).content.decode()
+    assert "secret-tier" in own and "team-west" not in own and east.name not in own
+
+
+def test_report_only_tenant_says_what_is_unavailable(client_for, msp_admin, msp_app):
+    client = client_for(msp_admin)
+    response = client.post(reverse("connectors:customer-add"),
+                           {"domain": "nobody-consents.example", "report_only": "on"})
+    tenant = Tenant.objects.get()
+    assert response.status_code == 302 and tenant.report_only
+    assert not TenantConnection.objects.exists()  # no discovery, no connection
+    assert tenant_onboarding(tenant=tenant)["stage"] == Stage.REPORT_ONLY
+    overview = client.get(reverse("dashboards:tenant", args=[tenant.slug])).content.decode()
+    assert "Unavailable: mailbox states" in overview and "and sign-ins" in overview
