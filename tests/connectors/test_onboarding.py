@@ -186,7 +186,7 @@ def test_role_fixed_in_the_emulator_then_check_again_then_ready(msp_app, univers
 
 
 def test_forged_state_is_refused(msp_app, universe, client, m365):
-    tenant, connection = added(universe)
+    _, connection = added(universe)
     params = admin_consents(m365, consent_link(connection=connection, redirect_uri=CALLBACK))
     for forged in (params["state"][:-2] + "xx", "", "not-a-state",
                    params["state"].replace(params["state"][5], "A" if params["state"][5] != "A"
@@ -200,7 +200,7 @@ def test_forged_state_is_refused(msp_app, universe, client, m365):
 
 
 def test_replayed_state_is_refused(msp_app, universe, client, m365):
-    tenant, connection = added(universe)
+    _, connection = added(universe)
     params = admin_consents(m365, consent_link(connection=connection, redirect_uri=CALLBACK))
     assert client.get(reverse("connectors:consent-callback"), params).status_code == 200
     # the first use revoked nothing Microsoft-side; then someone replays the callback
@@ -224,7 +224,7 @@ def test_superseded_link_is_refused(msp_app, universe, client, m365, client_for,
 
 
 def test_consent_from_another_directory_is_refused(msp_app, universe, client, m365):
-    tenant, connection = added(universe)
+    _, connection = added(universe)
     other = universe["fabrikam"].tenant_id
     link = consent_link(connection=connection, redirect_uri=CALLBACK)
     # The admin signs in to another tenant: Microsoft reports that directory back.
