@@ -25,7 +25,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture
 def page_as(live_server):
-    """page_as(cookie) -> a Playwright page signed in with that session, which records
+    """page_as(cookie, **context options) -> a Playwright page signed in with that
+    session (ignore_https_errors=True lets it open the emulator's pages), which records
     console errors and uncaught exceptions (a CSP violation shows up there) in
     `page.problems`."""
     from playwright.sync_api import sync_playwright
@@ -33,8 +34,8 @@ def page_as(live_server):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
-        def open_page(cookie: str):
-            context = browser.new_context(base_url=live_server.url)
+        def open_page(cookie: str, **context_options):
+            context = browser.new_context(base_url=live_server.url, **context_options)
             context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie,
                                   "url": live_server.url}])
             page = context.new_page()

@@ -48,6 +48,8 @@ def route(state: EmulatorState, request: Request) -> Response:
     parts = request.path.strip("/").split("/")
     if parts[0] == "_emulator":  # the emulator's own control page, not Microsoft's
         return consent.control(state, request, parts[1:])
+    if parts[0] == "favicon.ico":  # a browser on the consent page asks; not a tenant
+        return Response(204)
     service = SERVICES.get(parts[0])
     if service is None:
         return login.handle(state, request, parts)
