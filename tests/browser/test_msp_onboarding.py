@@ -68,3 +68,31 @@ def test_msp_admin_onboards_a_customer_end_to_end(worker, m365, msp_cookie, page
     assert row.count() == 1
     assert not re.search(r"\bnever\b", row.inner_text())  # a good ingest is recorded
     assert page.problems == []
+
+
+def test_bulk_upload_of_fifty_domains_and_a_bad_line(m365, msp_cookie, page_as, tmp_path):
+    bad = tmp_path / "bad.csv"
+    lines = ["domain,name,tags"] + [f"customer{n:03}.example,,bulk" for n in range(1, 51)]
+    bad.write_text("\n".join(lines[:30] + ["nobody-here.example,,bulk"] + lines[30:]) + "\n")
+    good = tmp_path / "good.csv"
+    good.write_text("\n".join(lines) + "\n")
+    page = page_as(msp_cookie)
+
+    page.goto("/onboarding/add/")
+    page.set_input_files("#bulk-form input[type=file]", str(bad))
+    page.click("#bulk-form button[type=submit]")
+    error = page.text_content("#bulk-form .field-error")
+    assert "line 31" in error and "nobody-here.example" in error
+    # the rejected form answers 400 by design, which Chromium logs as a failed load
+    assert page.problems == ["Failed to load resource: the server responded with a status "
+                             "of 400 (Bad Request)"]
+    page.problems.clear()
+    page.goto("/onboarding/")
+    assert page.locator("[data-stage=waiting]").count() == 0  # nothing was created
+
+    page.goto("/onboarding/add/")
+    page.set_input_files("#bulk-form input[type=file]", str(good))
+    page.click("#bulk-form button[type=submit]")
+    page.wait_for_selector("#onboarding")
+    assert page.locator("td[data-stage=waiting]").count() == 50
+    assert page.problems == []
