@@ -73,7 +73,7 @@ def test_msp_admin_onboards_a_customer_end_to_end(worker, m365, msp_cookie, page
 def test_bulk_upload_of_fifty_domains_and_a_bad_line(m365, msp_cookie, page_as, tmp_path):
     bad = tmp_path / "bad.csv"
     lines = ["domain,name,tags"] + [f"customer{n:03}.example,,bulk" for n in range(1, 51)]
-    bad.write_text("\n".join(lines[:30] + ["nobody-here.example,,bulk"] + lines[30:]) + "\n")
+    bad.write_text("\n".join([*lines[:30], "nobody-here.example,,bulk", *lines[30:]]) + "\n")
     good = tmp_path / "good.csv"
     good.write_text("\n".join(lines) + "\n")
     page = page_as(msp_cookie)
