@@ -37,7 +37,7 @@ from readiness.ingestion.services import schedule_ensure
 from readiness.ingestion.tasks import ingest_tenant
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
-from readiness.tenancy.services import tenant_tags_replace
+from readiness.tenancy.services import tags_clean, tenant_tags_replace
 
 STATE_SALT = "readiness.connectors.consent-state"
 STATE_MAX_AGE = timedelta(days=30)
@@ -141,6 +141,7 @@ def _slug_for(domain: str) -> str:
 
 def customer_resolve(*, customer: NewCustomer) -> str:
     """The customer's directory, refused when unknown or already connected here."""
+    tags_clean(customer.tags)  # refused now, with its line, not half way through a file
     directory = directory_discover(domain=customer.domain)
     if TenantConnection.objects.filter(directory_id__iexact=directory).exists():
         raise ValidationError({"domain": f"{customer.domain}: {DIRECTORY_TAKEN}"})

@@ -148,13 +148,18 @@ def invitation_accept(*, invitation: Invitation, user, ip: str = "") -> Membersh
 TAG = re.compile(r"^[\w][\w .:/+-]{0,39}$")
 
 
-def tenant_tags_replace(*, tenant, tags) -> list[str]:
-    """Set the tenant's tags (created on first use). A tag is 1-40 letters, digits,
-    spaces or . : / + - characters, so it can travel in a URL filter and a CSV cell."""
+def tags_clean(tags) -> list[str]:
     names = sorted({str(t).strip() for t in tags if str(t).strip()})
     bad = [n for n in names if not TAG.match(n)]
     if bad:
         raise ValidationError({"tags": f"Not a valid tag: {bad[0]!r} (1-40 letters, digits, "
                                        "spaces or . : / + -)."})
+    return names
+
+
+def tenant_tags_replace(*, tenant, tags) -> list[str]:
+    """Set the tenant's tags (created on first use). A tag is 1-40 letters, digits,
+    spaces or . : / + - characters, so it can travel in a URL filter and a CSV cell."""
+    names = tags_clean(tags)
     tenant.tags.set([TenantTag.objects.get_or_create(name=n)[0] for n in names])
     return names

@@ -449,6 +449,15 @@ def test_bulk_upload_bad_line_rejects_the_whole_file(msp_app, client_for, msp_ad
     assert not Tenant.objects.exists()
 
 
+def test_bulk_upload_bad_tag_names_its_line(msp_app, client_for, msp_admin):
+    text = "domain,tags\ncustomer001.example,ok\ncustomer002.example,<script>\n"
+    response = client_for(msp_admin).post(reverse("connectors:customer-add"),
+                                          {"file": _csv_upload(text)})
+    body = response.content.decode()
+    assert response.status_code == 400 and "line 3" in body and "<script>" not in body
+    assert not Tenant.objects.exists()
+
+
 def test_board_shows_stages_and_filters(msp_app, universe, m365, client_for, msp_admin,
                                         client):
     _consented(m365, universe, "northwind", client)
