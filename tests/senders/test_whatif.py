@@ -179,7 +179,10 @@ def test_what_if_figures_equal_the_sender_tables(client_for, victor, tenant_a, e
     import csv
     import io
 
-    table = {row["Address"]: row for row in csv.DictReader(io.StringIO(table_html))}
+    # The export is Excel-clean (a BOM, perhaps ";"): read it as Excel would.
+    text = table_html.lstrip("\ufeff")
+    dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;")
+    table = {row["Address"]: row for row in csv.DictReader(io.StringIO(text), dialect=dialect)}
     rows = re.findall(r'data-sender="([^"]+)">.*?data-figure="basic_30d">(\d+)</td>'
                       r'<td data-figure="oauth_30d">(\d+)</td><td data-figure="signins_30d">'
                       r'(\d+)</td>', whatif_html)
