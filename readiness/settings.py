@@ -11,6 +11,10 @@ from readiness import config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = config.data_dir(BASE_DIR)
+# Site-wide templates and static files sit beside manage.py in a checkout; the wheel the
+# production image installs carries them inside the package (pyproject.toml maps them).
+_PACKAGED_SITE = Path(__file__).resolve().parent / "_site"
+SITE_DIR = _PACKAGED_SITE if _PACKAGED_SITE.is_dir() else BASE_DIR
 
 SECRET_KEY = config.secret_key(DATA_DIR)
 DEBUG = config.env_bool("DEBUG", default=False)
@@ -68,7 +72,7 @@ WSGI_APPLICATION = "readiness.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -103,13 +107,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)
+# The image collects static files at build time into READINESS_STATIC_ROOT, outside the
+# data volume, so an upgraded image never serves the previous release's files.
+STATIC_ROOT = Path(config.env_str("READINESS_STATIC_ROOT") or DATA_DIR / "staticfiles")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Plotly's JavaScript is served from the installed plotly package itself, so the
 # browser never reaches a CDN (users run this on closed networks) and the JS always
 # matches the Python library that built the figures.
 STATICFILES_DIRS = [
-    BASE_DIR / "static",
+    SITE_DIR / "static",
     ("vendor/plotly", Path(plotly.__file__).parent / "package_data"),
 ]
 STORAGES = {

@@ -54,6 +54,11 @@ def key_file():
     return settings.DATA_DIR / "encryption_key"
 
 
+def configured_keys() -> list[str]:
+    """The keys in use (first encrypts, all decrypt): what a backup must carry."""
+    return _keys()
+
+
 def _keys() -> list[str]:
     raw = settings.READINESS_ENCRYPTION_KEY
     if not raw:

@@ -1,4 +1,5 @@
-"""A private certificate authority and a server certificate for 127.0.0.1/localhost."""
+"""A private certificate authority and a server certificate for 127.0.0.1/localhost
+(and "emulator", the service name in docker-compose.yml's demo profile)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-HOSTS = ("localhost",)
+HOSTS = ("localhost", "emulator")
 ADDRESSES = ("127.0.0.1", "::1")
 
 
@@ -34,7 +35,7 @@ def ca_ensure(directory: Path) -> tuple[Path, Path, Path]:
     ca_path, cert_path, key_path = (directory / n for n in ("ca.pem", "server.pem",
                                                             "server-key.pem"))
     if not (ca_path.exists() and cert_path.exists() and key_path.exists()) or _expiring(
-            cert_path):
+            cert_path) or not _covers_hosts(cert_path):
         _write_all(ca_path, cert_path, key_path)
     return ca_path, cert_path, key_path
 
@@ -42,6 +43,13 @@ def ca_ensure(directory: Path) -> tuple[Path, Path, Path]:
 def _expiring(cert_path: Path) -> bool:
     cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
     return cert.not_valid_after_utc < datetime.now(tz=UTC) + timedelta(days=7)
+
+
+def _covers_hosts(cert_path: Path) -> bool:
+    """A certificate made before a host name was added is replaced, not kept."""
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    return set(HOSTS) <= set(names.get_values_for_type(x509.DNSName))
 
 
 def _write_all(ca_path: Path, cert_path: Path, key_path: Path) -> None:
