@@ -3,7 +3,7 @@ start order, exactly one beat, TLS in front, health checks, volumes and restarts
 
 from cryptography import x509
 
-from readiness.connectors.emulator import ca
+from readiness.demo.emulator import ca
 from tests.deploy.stack import APP_SERVICES, ROOT, compose, services
 
 LONG_RUNNING = ("postgres", "redis", "web", "worker", "beat", "caddy")
