@@ -149,6 +149,10 @@ M365_LOGIN_URL = config.env_url("M365_LOGIN_URL", "https://login.microsoftonline
 M365_GRAPH_URL = config.env_url("M365_GRAPH_URL", "https://graph.microsoft.com")
 M365_EXCHANGE_URL = config.env_url("M365_EXCHANGE_URL", "https://outlook.office365.com")
 M365_CA_BUNDLE = config.env_str("REQUESTS_CA_BUNDLE") or config.env_str("SSL_CERT_FILE") or None
+# One response slower than this is a timeout, retried like a 503 (docs/reliability.md).
+M365_READ_TIMEOUT_SECONDS = config.env_int("M365_READ_TIMEOUT_SECONDS", 60, minimum=1)
+# The first backoff ceiling of the clients' retries, doubled per attempt, jittered.
+M365_RETRY_BASE_SECONDS = config.env_int("M365_RETRY_BASE_SECONDS", 1)
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under the data
 # dir, which needs no server at all.

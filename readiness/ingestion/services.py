@@ -35,6 +35,11 @@ class PermanentIngestError(Exception):
         self.status = status
 
 
+class TransientIngestError(Exception):
+    """Throttling or an outage outlasted the clients' retries: recorded as "errored"
+    with the fault named (no traceback: nothing is broken), and retried by the task."""
+
+
 SourceFn = Callable[[Tenant, IngestSchedule, IngestRun], dict]
 SOURCES: dict[str, SourceFn] = {}
 
@@ -108,6 +113,10 @@ def _execute(tenant: Tenant, schedule: IngestSchedule, triggered_by: str) -> Ing
         _finish(run, schedule, status, counts=counts)
     except PermanentIngestError as exc:
         _finish(run, schedule, exc.status, error=str(exc))
+    except TransientIngestError as exc:
+        logger.warning("Ingest %s for %s: %s", schedule.source, tenant.slug, exc)
+        _finish(run, schedule, RunStatus.ERRORED, error=str(exc))
+        raise
     except Exception as exc:
         logger.exception("Ingest %s for %s errored", schedule.source, tenant.slug)
         _finish(run, schedule, RunStatus.ERRORED, error=f"{type(exc).__name__}: {exc}")
