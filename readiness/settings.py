@@ -195,6 +195,10 @@ CACHES = {
     )
 }
 
+# A running import, deletion or ingest whose heartbeat is older than this is presumed
+# lost with its worker: the sweeper re-queues it once, then marks it failed.
+READINESS_STALE_AFTER = timedelta(
+    minutes=config.env_int("READINESS_STALE_AFTER_MINUTES", 15, minimum=1))
 READINESS_INGEST_INTERVAL = timedelta(
     minutes=config.env_int("READINESS_INGEST_INTERVAL_MINUTES", 60, minimum=1)
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from readiness.connectors.errors import ConnectorError, TransientError
 from readiness.connectors.faultlog import collecting
 from readiness.connectors.services import exchange_ingest, signins_ingest, source_outcome_record
-from readiness.ingestion.services import register_source
+from readiness.ingestion.services import register_source, run_heartbeat
 
 
 def _connector_run(tenant, source: str, work) -> dict:
@@ -33,10 +33,11 @@ def _connector_run(tenant, source: str, work) -> dict:
 
 @register_source("signins")
 def signins_source(tenant, schedule, run) -> dict:
-    return _connector_run(tenant, "signins",
-                          lambda: signins_ingest(tenant=tenant, schedule=schedule))
+    return _connector_run(tenant, "signins", lambda: signins_ingest(
+        tenant=tenant, schedule=schedule, beat=lambda: run_heartbeat(run=run)))
 
 
 @register_source("exchange")
 def exchange_source(tenant, schedule, run) -> dict:
-    return _connector_run(tenant, "exchange", lambda: exchange_ingest(tenant=tenant))
+    return _connector_run(tenant, "exchange", lambda: exchange_ingest(
+        tenant=tenant, beat=lambda: run_heartbeat(run=run)))

@@ -62,6 +62,20 @@ def scan_inbox() -> dict:
     return inbox.inbox_scan()
 
 
+@shared_task(name="imports.sweep_stuck", acks_late=True, soft_time_limit=50, time_limit=60,
+             ignore_result=True)
+def sweep_stuck() -> dict:
+    """Beat runs this every minute: imports and deletions whose worker died (no heartbeat
+    for READINESS_STALE_AFTER) are re-queued once, then failed so the user can act."""
+    outcomes: dict[str, int] = {}
+    for report in services.stuck_imports():
+        outcome = services.stuck_sweep(report=report) or "moved on"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    if outcomes:
+        logger.warning("stuck imports swept: %s", outcomes)
+    return outcomes
+
+
 @shared_task(name="imports.sweep_orphans", ignore_result=True)
 def sweep_orphans() -> int:
     """Hourly: killed uploads' temporary files and unreferenced stored reports."""

@@ -96,14 +96,15 @@ def ingest_run(*, tenant: Tenant, source: str, triggered_by: str = "schedule") -
         )
     try:
         schedule.refresh_from_db()
-        return _execute(tenant, schedule, triggered_by)
+        return _execute(tenant, schedule, triggered_by, owner)
     finally:
         lease_release(schedule_id=schedule.pk, owner=owner)
 
 
-def _execute(tenant: Tenant, schedule: IngestSchedule, triggered_by: str) -> IngestRun:
+def _execute(tenant: Tenant, schedule: IngestSchedule, triggered_by: str,
+             owner: str) -> IngestRun:
     run = IngestRun.objects.create(tenant=tenant, source=schedule.source,
-                                   triggered_by=triggered_by)
+                                   triggered_by=triggered_by, lease_owner=owner)
     fn = SOURCES.get(schedule.source)
     try:
         if fn is None:
@@ -130,6 +131,9 @@ def _finish(run: IngestRun, schedule: IngestSchedule, status: str, *, counts=Non
             error: str = "") -> None:
     now = timezone.now()
     with transaction.atomic():
+        if IngestRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=status) == 0:
+            return  # the sweeper already declared this run lost; its verdict stands
         run.status, run.finished_at, run.error = status, now, error
         run.counts = counts or run.counts
         run.save(update_fields=["status", "finished_at", "error", "counts"])
@@ -141,3 +145,43 @@ def _finish(run: IngestRun, schedule: IngestSchedule, status: str, *, counts=Non
             schedule.last_success_at = now
             fields.append("last_success_at")
         schedule.save(update_fields=fields)
+
+
+# --- heartbeats and the sweeper: no run stays "running" after its worker died -------------
+
+SWEEPER = "sweeper"  # triggered_by of a run the sweeper re-queued (it is not re-queued again)
+
+
+def run_heartbeat(*, run: IngestRun) -> None:
+    IngestRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+        heartbeat_at=timezone.now())
+
+
+def runs_stale(*, now=None) -> list[IngestRun]:
+    cutoff = (now or timezone.now()) - settings.READINESS_STALE_AFTER
+    return list(IngestRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=cutoff)
+                .select_related("tenant")[:500])
+
+
+def run_sweep(*, run: IngestRun, now=None) -> bool:
+    """Declare one stale run lost: errored "worker lost", its lease freed. True when this
+    call won (the conditional UPDATE makes two sweepers harmless) and the run should be
+    re-queued: once, never a run that was itself a re-queue."""
+    now = now or timezone.now()
+    requeue = run.triggered_by != SWEEPER
+    error = ("Worker lost: no heartbeat since "
+             f"{run.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC; "
+             + ("re-queued once." if requeue else "already re-queued once, not again."))
+    with transaction.atomic():
+        won = IngestRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING,
+                                       heartbeat_at=run.heartbeat_at).update(
+            status=RunStatus.ERRORED, finished_at=now, error=error,
+            counts={**run.counts, "swept": 1})
+        if won and run.lease_owner:
+            IngestSchedule.objects.filter(tenant_id=run.tenant_id, source=run.source,
+                                          lease_owner=run.lease_owner).update(
+                lease_owner="", lease_expires_at=None, last_status=RunStatus.ERRORED,
+                last_message=error)
+    if won:
+        logger.warning("Ingest %s for %s: %s", run.source, run.tenant.slug, error)
+    return bool(won) and requeue

@@ -32,9 +32,21 @@ def dispatch() -> int:
     autoretry_for=(Exception,), retry_backoff=30, retry_backoff_max=600, retry_jitter=True,
     ignore_result=True,
 )
-def ingest_tenant(self, tenant_id: int, source: str) -> str:
+def ingest_tenant(self, tenant_id: int, source: str, triggered_by: str = "schedule") -> str:
     tenant = Tenant.objects.filter(pk=tenant_id).first()
     if tenant is None:
         return "tenant gone"
-    run = services.ingest_run(tenant=tenant, source=source, triggered_by="schedule")
+    run = services.ingest_run(tenant=tenant, source=source, triggered_by=triggered_by)
     return run.status
+
+
+@shared_task(name="ingestion.sweep_runs", acks_late=True, soft_time_limit=50, time_limit=60,
+             ignore_result=True)
+def sweep_runs() -> int:
+    """Beat runs this every minute: runs whose worker died are re-queued once, else failed."""
+    swept = 0
+    for run in services.runs_stale():
+        swept += 1
+        if services.run_sweep(run=run):
+            ingest_tenant.delay(run.tenant_id, run.source, services.SWEEPER)
+    return swept
