@@ -68,14 +68,27 @@ def schedules_due(*, now=None) -> list[IngestSchedule]:
     )
 
 
-def lease_claim(*, schedule_id: int, owner: str, now=None) -> bool:
-    """Claim the lease with a conditional UPDATE that must change exactly one row."""
+def lease_claim(*, schedule_id: int, owner: str, now=None, due_only: bool = False) -> bool:
+    """Claim the lease with a conditional UPDATE that must change exactly one row.
+    `due_only`: a scheduled ingest also needs the schedule to be due, so a duplicate
+    dispatch (beat started twice, a redelivered message) cannot ingest twice in a row."""
     now = now or timezone.now()
     free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+    if due_only:
+        free &= Q(next_run_at__lte=now) | Q(next_run_at__isnull=True)
     claimed = IngestSchedule.objects.filter(free, pk=schedule_id).update(
         lease_owner=owner, lease_expires_at=now + LEASE_DURATION
     )
     return claimed == 1
+
+
+def skip_reason(*, schedule_id: int) -> str:
+    schedule = IngestSchedule.objects.get(pk=schedule_id)
+    now = timezone.now()
+    if schedule.lease_expires_at and schedule.lease_expires_at > now:
+        return "Another ingest of this tenant and source is running."
+    return (f"Not due: already ingested; next run at {schedule.next_run_at:%Y-%m-%d %H:%M} UTC "
+            "(a duplicate dispatch).")
 
 
 def lease_release(*, schedule_id: int, owner: str) -> None:
@@ -88,11 +101,12 @@ def ingest_run(*, tenant: Tenant, source: str, triggered_by: str = "schedule") -
     """Run one source for one tenant under its lease; always returns the run record."""
     schedule = schedule_ensure(tenant=tenant, source=source)
     owner = uuid.uuid4().hex
-    if not lease_claim(schedule_id=schedule.pk, owner=owner):
+    if not lease_claim(schedule_id=schedule.pk, owner=owner,
+                       due_only=triggered_by == "schedule"):
         return IngestRun.objects.create(
             tenant=tenant, source=source, status=RunStatus.SKIPPED,
             finished_at=timezone.now(), triggered_by=triggered_by,
-            error="Another ingest of this tenant and source is running.",
+            error=skip_reason(schedule_id=schedule.pk),
         )
     try:
         schedule.refresh_from_db()
