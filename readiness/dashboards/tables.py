@@ -7,11 +7,12 @@ from datetime import date
 import django_tables2 as tables
 from django.db.models import F
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from readiness.connectors.choices import Health
+from readiness.connectors.selectors import source_stale_after
 from readiness.dashboards import charts
 from readiness.dashboards.selectors import today
 from readiness.inventory.models import Mailbox
@@ -100,9 +101,20 @@ class PortfolioTable(tables.Table):
     def value_data_through(self, value):
         return max(value.values()) if value else ""
 
-    def render_last_ingest_at(self, value):
+    def render_last_ingest_at(self, value, record):
         # Plain formatting: DateTimeColumn renders a template per cell (slow on 1,000 rows).
-        return dateformat.format(value, "j M Y H:i")
+        when = dateformat.format(value, "j M Y H:i")
+        oldest = getattr(record, "oldest_ingest_at", value)
+        if oldest is None or timezone.now() - oldest > source_stale_after():
+            # One customer's stale data is shown here, never as a service outage (/healthz).
+            return format_html('{} <span class="badge text-bg-warning" data-stale>stale</span>',
+                               when)
+        return when
+
+    def value_last_ingest_at(self, value, record):
+        oldest = getattr(record, "oldest_ingest_at", value)
+        stale = oldest is None or timezone.now() - oldest > source_stale_after()
+        return f"{value.isoformat()}{' (stale)' if stale else ''}"
 
     def render_health(self, value):
         return Health(value).label if value in Health.values else value

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
+from readiness.core.tasks import RetryingTask
 from readiness.ingestion import services
 from readiness.tenancy.models import Tenant
 
@@ -27,10 +28,8 @@ def dispatch() -> int:
 
 
 @shared_task(
-    bind=True, name="ingestion.ingest_tenant", acks_late=True,
-    soft_time_limit=600, time_limit=660, max_retries=3,
-    autoretry_for=(Exception,), retry_backoff=30, retry_backoff_max=600, retry_jitter=True,
-    ignore_result=True,
+    bind=True, base=RetryingTask, name="ingestion.ingest_tenant",
+    soft_time_limit=600, time_limit=660, autoretry_for=(Exception,), retry_backoff=30,
 )
 def ingest_tenant(self, tenant_id: int, source: str, triggered_by: str = "schedule") -> str:
     tenant = Tenant.objects.filter(pk=tenant_id).first()

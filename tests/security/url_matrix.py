@@ -72,6 +72,7 @@ ROUTES: dict[str, Route] = {
     "entra-callback": Route(read=PUBLIC, ok=(404,)),
     "sessions-end-all": Route(read=None, write=AUTH),
     "ingestion:healthz": Route(read=PUBLIC, ok=(200, 503)),
+    "ingestion:history": Route(read=VIEW, export=True),
     # Portfolio and tenant pages.
     "dashboards:portfolio": Route(read=AUTH, export=True),
     "dashboards:tenant": Route(read=VIEW),
