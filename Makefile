@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench chaos clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py
+
+# Faults against real processes (emulator, workers, Redis, PostgreSQL): docs/reliability.md
+chaos: $(STAMP)
+	$(PY) bench/chaos/run.py
 
 clean:
 	rm -rf $(VENV) var

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -92,9 +92,17 @@ def skip_reason(*, schedule_id: int) -> str:
 
 
 def lease_release(*, schedule_id: int, owner: str) -> None:
-    IngestSchedule.objects.filter(pk=schedule_id, lease_owner=owner).update(
-        lease_owner="", lease_expires_at=None
-    )
+    """Free the lease; when the database dropped our connection mid-ingest, reconnect
+    once, or the lease would block every retry until it expires."""
+    for attempt in range(2):
+        try:
+            IngestSchedule.objects.filter(pk=schedule_id, lease_owner=owner).update(
+                lease_owner="", lease_expires_at=None)
+            return
+        except (OperationalError, InterfaceError):
+            if attempt or connection.in_atomic_block:
+                raise
+            connection.close()
 
 
 def ingest_run(*, tenant: Tenant, source: str, triggered_by: str = "schedule") -> IngestRun:

@@ -1,0 +1,115 @@
+"""Steps the chaos runner executes inside the product (one process each, configured by
+the scenario's environment: DATABASE_URL, REDIS_URL or the filesystem broker, M365_*).
+
+  python bench/chaos/steps.py onboard [--wrong-secret SLUG]
+  python bench/chaos/steps.py dispatch
+  python bench/chaos/steps.py sweep          # as if READINESS_STALE_AFTER had passed
+  python bench/chaos/steps.py settled        # exit 0 when every ingest has an outcome
+  python bench/chaos/steps.py running        # exit 0 when some ingest is running
+  python bench/chaos/steps.py snapshot       # JSON: the figures a clean run leaves
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readiness.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from readiness.connectors.services import tenant_onboard  # noqa: E402
+from readiness.demo.generator import build_universe  # noqa: E402
+from readiness.ingestion import tasks as ingestion_tasks  # noqa: E402
+from readiness.ingestion.choices import RunStatus  # noqa: E402
+from readiness.ingestion.models import IngestRun, IngestSchedule  # noqa: E402
+from readiness.inventory.models import Mailbox  # noqa: E402
+from readiness.senders.models import Sender  # noqa: E402
+from readiness.tenancy.models import Tenant  # noqa: E402
+from readiness.usage.models import DailyUsage, SignInEvent  # noqa: E402
+
+UNIVERSE = {"seed": 42, "tenants": 5, "mailboxes": 40, "days": 90}
+FINAL = (RunStatus.OK, RunStatus.PARTIAL, RunStatus.FAILED)
+
+
+def onboard(wrong_secret: str = "") -> None:
+    for t in build_universe(**UNIVERSE):
+        secret = "wrong-secret" if t.slug == wrong_secret else t.client_secret
+        tenant_onboard(slug=t.slug, name=t.name, directory_id=t.tenant_id,
+                       client_id=t.client_id, domain=t.domain, client_secret=secret)
+
+
+def settled() -> bool:
+    """Every schedule's latest run has a final outcome and nothing is running."""
+    if IngestRun.objects.filter(status=RunStatus.RUNNING).exists():
+        return False
+    for schedule in IngestSchedule.objects.all():
+        if not IngestRun.objects.filter(tenant_id=schedule.tenant_id, source=schedule.source,
+                                        status__in=FINAL).exists():
+            return False
+    return IngestSchedule.objects.exists()
+
+
+def sweep() -> None:
+    """Make every running job look abandoned for longer than the bound, then sweep."""
+    old = timezone.now() - settings.READINESS_STALE_AFTER - timezone.timedelta(minutes=1)
+    IngestRun.objects.filter(status=RunStatus.RUNNING).update(heartbeat_at=old)
+    print(ingestion_tasks.sweep_runs())
+
+
+def snapshot() -> dict:
+    figures = {}
+    for tenant in Tenant.objects.order_by("slug"):
+        runs = IngestRun.objects.filter(tenant=tenant)
+        figures[tenant.slug] = {
+            "mailboxes": sorted(Mailbox.objects.filter(tenant=tenant).values_list(
+                "address", "effective_state")),
+            "usage": sorted([str(d), a, s, m, n] for d, a, s, m, n in
+                            DailyUsage.objects.filter(tenant=tenant).values_list(
+                                "day", "sender__address", "source", "auth_method",
+                                "messages")),
+            "signins": sorted(SignInEvent.objects.filter(tenant=tenant).values_list(
+                "record_id", flat=True)),
+            "senders": sorted(Sender.objects.filter(tenant=tenant).values_list(
+                "address", flat=True)),
+            "outcomes": sorted({(r.source, r.status, r.error[:120]) for r in runs
+                                if r.status in (RunStatus.FAILED,)}),
+            "_runs": runs.count(),
+            "_retries": sum((r.counts or {}).get("retries", 0) for r in runs),
+            "_skipped": runs.filter(status=RunStatus.SKIPPED).count(),
+            "_swept": sum(1 for r in runs if (r.counts or {}).get("swept")),
+            "_stuck": runs.filter(status=RunStatus.RUNNING).count(),
+        }
+    return figures
+
+
+def main(argv: list[str]) -> int:
+    step = argv[0]
+    if step == "onboard":
+        onboard(argv[2] if len(argv) > 2 and argv[1] == "--wrong-secret" else "")
+    elif step == "dispatch":
+        print(ingestion_tasks.dispatch())
+    elif step == "sweep":
+        sweep()
+    elif step == "settled":
+        return 0 if settled() else 1
+    elif step == "running":
+        return 0 if IngestRun.objects.filter(status=RunStatus.RUNNING).exists() else 1
+    elif step == "snapshot":
+        print(json.dumps(snapshot(), default=str))
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
