@@ -277,6 +277,17 @@ def beat_twice(stack: Stack, ref: dict, good: list[str]):
     return problems, f"{skipped} duplicate ingests skipped with a reason"
 
 
+def importer_fuzzing(stack: Stack, ref: dict, good: list[str]):
+    done = stack.step("fuzz", str(FUZZ_COUNT), "2026", check=False)
+    try:
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return [f"fuzzing crashed: {done.stderr[-500:]}"], ""
+    return result["problems"], f"{result['count']} files: {dict(result['outcomes'])}"
+
+
+FUZZ_COUNT = 10_000
+
 SCENARIOS = {
     **{f"api-{f.split('=')[0]}": (api_cli(f), False, f) for f in TRANSIENT},
     "api-all-cli": (api_cli(",".join(TRANSIENT)), False, ",".join(TRANSIENT)),
@@ -287,6 +298,7 @@ SCENARIOS = {
     "redis-restart": (redis_restart, True, "latency=150ms"),
     "postgres-drops-connections": (pg_drop, True, "latency=150ms"),
     "beat-twice": (beat_twice, True, ""),
+    "importer-fuzzing": (importer_fuzzing, False, ""),
 }
 
 
@@ -303,7 +315,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", nargs="*", default=None)
     parser.add_argument("--keep", action="store_true", help="keep logs and databases")
+    parser.add_argument("--fuzz-count", type=int, default=FUZZ_COUNT)
     args = parser.parse_args()
+    globals()["FUZZ_COUNT"] = args.fuzz_count
     root = Path(tempfile.mkdtemp(prefix="readiness-chaos-"))
     started = time.monotonic()
     prepare_template(root / "template")

@@ -7,6 +7,7 @@ the scenario's environment: DATABASE_URL, REDIS_URL or the filesystem broker, M3
   python bench/chaos/steps.py settled        # exit 0 when every ingest has an outcome
   python bench/chaos/steps.py running        # exit 0 when some ingest is running
   python bench/chaos/steps.py snapshot       # JSON: the figures a clean run leaves
+  python bench/chaos/steps.py fuzz N SEED    # importer fuzzing: N generated+mutated files
 """
 
 from __future__ import annotations
@@ -91,6 +92,55 @@ def snapshot() -> dict:
     return figures
 
 
+def fuzz(count: int, seed: int) -> int:
+    """The importer's invariants over `count` files (readiness/demo/fuzzing.py): prints
+    the outcomes; exit 1 on an unhandled exception, a partial import or a mute rejection."""
+    import tempfile
+    import traceback
+    from collections import Counter
+    from datetime import date
+
+    from readiness.demo.fuzzing import fuzz_files
+    from readiness.imports import services
+    from readiness.imports.choices import ImportStatus
+    from readiness.imports.models import ExportAggregate, ReportImport, ReportMessage
+
+    tenant, _ = Tenant.objects.get_or_create(slug=f"fuzz-{seed}", defaults={"name": "Fuzz"})
+    period = services.Period(date(2026, 10, 1), date(2026, 10, 31))
+
+    def footprint():
+        return (DailyUsage.objects.filter(tenant=tenant).count(),
+                ReportMessage.objects.filter(tenant=tenant).count(),
+                ExportAggregate.objects.filter(tenant=tenant).count(),
+                Sender.objects.filter(tenant=tenant).count(),
+                ReportImport.objects.filter(tenant=tenant).exclude(
+                    status=ImportStatus.IMPORTED).exclude(status=ImportStatus.DELETED).count())
+
+    outcomes, bad = Counter(), []
+    with tempfile.TemporaryDirectory() as folder:
+        for item in fuzz_files(seed=seed, count=count):
+            path = Path(folder) / item.name
+            path.write_bytes(item.data)
+            before = footprint()
+            try:
+                services.report_import(tenant=tenant, path=path,
+                                       period=period if item.kind == "export" else None)
+                outcomes["imported"] += 1
+            except services.ReportRejected as exc:
+                outcomes["rejected"] += 1
+                if not exc.message.strip():
+                    bad.append(f"{item.name}: rejected without a message")
+                if footprint() != before:
+                    bad.append(f"{item.name}: rejected but partly imported")
+            except services.AlreadyImported:
+                outcomes["duplicate"] += 1
+            except Exception:
+                bad.append(f"{item.name}: unhandled {traceback.format_exc(limit=3)}")
+            path.unlink()
+    print(json.dumps({"outcomes": outcomes, "problems": bad[:20], "count": count}))
+    return 1 if bad else 0
+
+
 def main(argv: list[str]) -> int:
     step = argv[0]
     if step == "onboard":
@@ -103,6 +153,8 @@ def main(argv: list[str]) -> int:
         return 0 if settled() else 1
     elif step == "running":
         return 0 if IngestRun.objects.filter(status=RunStatus.RUNNING).exists() else 1
+    elif step == "fuzz":
+        return fuzz(int(argv[1]), int(argv[2]))
     elif step == "snapshot":
         print(json.dumps(snapshot(), default=str))
     else:
