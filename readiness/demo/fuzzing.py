@@ -33,7 +33,7 @@ class FuzzFile:
 def _detailed_rows(rng: random.Random, n: int) -> list[list[str]]:
     start = date(2026, 10, 1)
     rows = []
-    for i in range(n):
+    for _ in range(n):
         day = start + timedelta(days=rng.randrange(40))
         sender = f"dev{rng.randrange(8)}"
         rows.append([f"{day}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00.0000000Z",
@@ -78,7 +78,7 @@ def _mutate_rows(rng: random.Random, header: list[str], rows: list[list[str]]):
         elif choice == 2 and rows:
             rng.choice(rows).append(rng.choice(NASTY))
         elif choice == 3:  # header renamed, dropped or shuffled
-            header[rng.randrange(len(header))] = rng.choice(NASTY + ["Date", "x"])
+            header[rng.randrange(len(header))] = rng.choice([*NASTY, "Date", "x"])
         elif choice == 4:
             rng.shuffle(header)
         elif choice == 5 and rows:  # duplicated rows (overlap inside one file)
