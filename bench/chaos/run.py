@@ -58,7 +58,8 @@ def psql(sql: str) -> None:
 class Stack:
     """One scenario's processes; stops only what it started, by pid."""
 
-    def __init__(self, name: str, *, redis: bool, faults: str = "", root: Path):
+    def __init__(self, name: str, *, redis: bool, faults: str = "", root: Path,
+                 extra_env: dict | None = None):
         self.name, self.procs = name, []
         self.db = f"wt_faults_chaos_{name.replace('-', '_')}"[:60]
         self.dir = root / name
@@ -69,6 +70,7 @@ class Stack:
                     "READINESS_DATA_DIR": str(self.dir), "M365_READ_TIMEOUT_SECONDS": "2",
                     "M365_RETRY_BASE_SECONDS": "1"}
         self.env.pop("REDIS_URL", None)
+        self.env.update(extra_env or {})
         self.redis_port = None
         if redis:
             self.redis_port = free_port()
@@ -89,8 +91,14 @@ class Stack:
 
     def emulator(self, faults: str) -> None:
         port = free_port()
-        self.spawn([PY, "manage.py", "m365_emulator", "--port", str(port), "--tenants", "5",
-                    "--faults", faults], "emulator")
+        size = [arg for key, flag in (("CHAOS_TENANTS", "--tenants"),
+                                      ("CHAOS_MAILBOXES", "--mailboxes"),
+                                      ("CHAOS_DAYS", "--days"))
+                for arg in (flag, self.env.get(key, {"CHAOS_TENANTS": "5",
+                                                     "CHAOS_MAILBOXES": "40",
+                                                     "CHAOS_DAYS": "90"}[key]))]
+        self.spawn([PY, "manage.py", "m365_emulator", "--port", str(port), *size,
+                    "--faults", faults, "--fault-seed", "7"], "emulator")
         wait_port(port)
         base = f"https://127.0.0.1:{port}"
         self.base = base
@@ -102,6 +110,11 @@ class Stack:
         context = ssl.create_default_context(cafile=self.env["REQUESTS_CA_BUNDLE"])
         with urllib.request.urlopen(f"{self.base}/_emulator/faults", context=context) as r:
             return json.load(r)["counts"]
+
+    def emulator_counts_full(self) -> dict:
+        context = ssl.create_default_context(cafile=self.env["REQUESTS_CA_BUNDLE"])
+        with urllib.request.urlopen(f"{self.base}/_emulator/faults", context=context) as r:
+            return json.load(r)
 
     def worker(self) -> subprocess.Popen:
         return self.spawn([CELERY, "-A", "readiness", "worker", "--pool=solo",
@@ -287,6 +300,38 @@ def importer_fuzzing(stack: Stack, ref: dict, good: list[str]):
 
 
 FUZZ_COUNT = 10_000
+SOAK_TENANTS = 500
+SOAK_FAULTS = "429=0.08,429-no-retry-after=0.04,503=0.08"  # 20% of Graph/Exchange requests
+GRAPH_REPORTS_PER_10S = 122
+
+
+def soak(root: Path) -> tuple[list[str], str, float]:
+    """SOAK_TENANTS tenants through the dispatcher, 4 worker processes (as 4 hosts)."""
+    extra = {"CHAOS_TENANTS": str(SOAK_TENANTS), "CHAOS_MAILBOXES": "5", "CHAOS_DAYS": "10"}
+    stack = Stack("soak", redis=True, faults=SOAK_FAULTS, root=root, extra_env=extra)
+    try:
+        stack.step("onboard")
+        for _ in range(4):
+            stack.worker()
+        t0 = time.monotonic()
+        stack.step("dispatch")
+        settled = stack.wait("settled", timeout=3600)
+        elapsed = time.monotonic() - t0
+        check = json.loads(stack.step("soak-check").stdout)
+        emulator = stack.emulator_counts_full()
+    finally:
+        stack.stop()
+        psql(f'DROP DATABASE IF EXISTS "{stack.db}" WITH (FORCE)')
+    problems = [] if settled else ["did not settle within an hour"]
+    problems += [f"{check[key]} {key}" for key in ("leases_held", "running",
+                                                    "overlapping_runs") if check[key]]
+    if emulator["signins_max_per_10s"] > GRAPH_REPORTS_PER_10S:
+        problems.append(f"Graph report rate {emulator['signins_max_per_10s']}/10 s "
+                        f"exceeded {GRAPH_REPORTS_PER_10S}")
+    note = (f"{SOAK_TENANTS} tenants, {check['schedules']} schedules, outcomes "
+            f"{check['outcomes']}, faults fired {sum(emulator['counts'].values())}, "
+            f"peak {emulator['signins_max_per_10s']} report requests/10 s")
+    return problems, note, elapsed
 
 SCENARIOS = {
     **{f"api-{f.split('=')[0]}": (api_cli(f), False, f) for f in TRANSIENT},
@@ -316,12 +361,21 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=None)
     parser.add_argument("--keep", action="store_true", help="keep logs and databases")
     parser.add_argument("--fuzz-count", type=int, default=FUZZ_COUNT)
+    parser.add_argument("--soak-tenants", type=int, default=SOAK_TENANTS)
+    parser.add_argument("--soak-only", action="store_true", help="only the soak")
     args = parser.parse_args()
     globals()["FUZZ_COUNT"] = args.fuzz_count
+    globals()["SOAK_TENANTS"] = args.soak_tenants
     root = Path(tempfile.mkdtemp(prefix="readiness-chaos-"))
     started = time.monotonic()
     prepare_template(root / "template")
     print(f"template database migrated in {time.monotonic() - started:.0f} s; logs in {root}")
+    if args.soak_only:
+        problems, note, elapsed = soak(root)
+        print(f"{'PASS' if not problems else 'FAIL'}  {'soak':30} {elapsed:6.1f} s  {note}")
+        for problem in problems:
+            print(f"        {problem}")
+        return 1 if problems else 0
     reference_stack = Stack("reference", redis=False, root=root)
     try:
         t0 = time.monotonic()
@@ -355,6 +409,12 @@ def main() -> int:
         results.append((name, not problems, elapsed))
         print(f"{'PASS' if not problems else 'FAIL'}  {name:30} {elapsed:6.1f} s  {note}",
               flush=True)
+        for problem in problems[:5]:
+            print(f"        {problem}", flush=True)
+    if not args.only:
+        problems, note, elapsed = soak(root)
+        results.append(("soak", not problems, elapsed))
+        print(f"{'PASS' if not problems else 'FAIL'}  {'soak':30} {elapsed:6.1f} s  {note}")
         for problem in problems[:5]:
             print(f"        {problem}", flush=True)
     failed = [name for name, ok, _ in results if not ok]

@@ -37,7 +37,9 @@ from readiness.senders.models import Sender  # noqa: E402
 from readiness.tenancy.models import Tenant  # noqa: E402
 from readiness.usage.models import DailyUsage, SignInEvent  # noqa: E402
 
-UNIVERSE = {"seed": 42, "tenants": 5, "mailboxes": 40, "days": 90}
+UNIVERSE = {"seed": 42, "tenants": int(os.environ.get("CHAOS_TENANTS", 5)),
+            "mailboxes": int(os.environ.get("CHAOS_MAILBOXES", 40)),
+            "days": int(os.environ.get("CHAOS_DAYS", 90))}
 FINAL = (RunStatus.OK, RunStatus.PARTIAL, RunStatus.FAILED)
 
 
@@ -141,6 +143,24 @@ def fuzz(count: int, seed: int) -> int:
     return 1 if bad else 0
 
 
+def soak_check() -> dict:
+    """After a soak: runs per outcome, leases still held, runs still running, and any two
+    runs of one tenant and source that overlapped in time (the lease forbids it)."""
+    from collections import Counter
+    from itertools import pairwise
+
+    runs = list(IngestRun.objects.exclude(status=RunStatus.SKIPPED).order_by(
+        "tenant_id", "source", "started_at").values_list(
+        "tenant_id", "source", "started_at", "finished_at"))
+    overlaps = sum(1 for a, b in pairwise(runs)
+                   if a[:2] == b[:2] and (a[3] is None or a[3] > b[2]))
+    return {"outcomes": dict(Counter(IngestRun.objects.values_list("status", flat=True))),
+            "leases_held": IngestSchedule.objects.exclude(lease_owner="").count(),
+            "running": IngestRun.objects.filter(status=RunStatus.RUNNING).count(),
+            "overlapping_runs": overlaps,
+            "schedules": IngestSchedule.objects.count()}
+
+
 def main(argv: list[str]) -> int:
     step = argv[0]
     if step == "onboard":
@@ -155,6 +175,8 @@ def main(argv: list[str]) -> int:
         return 0 if IngestRun.objects.filter(status=RunStatus.RUNNING).exists() else 1
     elif step == "fuzz":
         return fuzz(int(argv[1]), int(argv[2]))
+    elif step == "soak-check":
+        print(json.dumps(soak_check()))
     elif step == "snapshot":
         print(json.dumps(snapshot(), default=str))
     else:

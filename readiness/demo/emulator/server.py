@@ -66,7 +66,9 @@ def fault_response(state: EmulatorState, request: Request, service: str) -> Resp
 def route(state: EmulatorState, request: Request) -> Response:
     parts = request.path.strip("/").split("/")
     if parts[0] == "_emulator" and parts[1:] == ["faults"]:
-        return json_response(200, state.faults.report())
+        return json_response(200, {**state.faults.report(),
+                                   "signins_requests": len(state.report_times),
+                                   "signins_max_per_10s": state.reports_max_per(10.0)})
     service = SERVICES.get(parts[0])
     if service is None:
         return login.handle(state, request, parts)
@@ -96,6 +98,8 @@ class Handler(BaseHTTPRequestHandler):
         )
         with self.state.lock:
             self.state.requests.append((method, url.path))
+            if url.path.endswith("/auditLogs/signIns"):  # the rate-limited identity reports
+                self.state.report_times.append(time.monotonic())
         try:
             response = route(self.state, request)
         except Exception:
