@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,10 +29,14 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 CELERY = str(ROOT / ".venv" / "bin" / "celery")
 STEPS = str(ROOT / "bench" / "chaos" / "steps.py")
 PG = "postgres://postgres@127.0.0.1:5432/"
-TEMPLATE_DB = "wt_faults_chaos_tpl"
+TEMPLATE_DB = f"wt_faults_chaos_tpl_{os.getpid()}"  # one per run: two runs never share it
 TRANSIENT = ["token-503-once", "429-once", "429-no-retry-after-once", "503-once",
              "reset-once", "slow-once=3", "expire-once", "truncate-once"]
 COMPARED = ("mailboxes", "usage", "signins", "senders")
+# Sign-ins and usage are compared from this moment on: every ingest reads the last 30
+# days from its own "now", so the window's oldest edge moves between the reference run
+# and a scenario; 29 days back from the start of `make chaos` is inside every window.
+CUTOFF = (datetime.now(tz=UTC) - timedelta(days=29)).isoformat()
 
 
 def free_port() -> int:
@@ -61,14 +66,14 @@ class Stack:
     def __init__(self, name: str, *, redis: bool, faults: str = "", root: Path,
                  extra_env: dict | None = None):
         self.name, self.procs = name, []
-        self.db = f"wt_faults_chaos_{name.replace('-', '_')}"[:60]
+        self.db = f"wt_faults_chaos_{os.getpid()}_{name.replace('-', '_')}"[:60]
         self.dir = root / name
         self.dir.mkdir(parents=True, exist_ok=True)
         psql(f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)')
         psql(f'CREATE DATABASE "{self.db}" TEMPLATE "{TEMPLATE_DB}"')
         self.env = {**os.environ, "DATABASE_URL": PG + self.db, "PYTHONUNBUFFERED": "1",
                     "READINESS_DATA_DIR": str(self.dir), "M365_READ_TIMEOUT_SECONDS": "2",
-                    "M365_RETRY_BASE_SECONDS": "1"}
+                    "M365_RETRY_BASE_SECONDS": "1", "CHAOS_CUTOFF": CUTOFF}
         self.env.pop("REDIS_URL", None)
         self.env.update(extra_env or {})
         self.redis_port = None
@@ -391,6 +396,8 @@ def main() -> int:
               f"{time.monotonic() - t0:6.1f} s  tenants {', '.join(good)}", flush=True)
     finally:
         reference_stack.stop()
+        if not args.keep:
+            psql(f'DROP DATABASE IF EXISTS "{reference_stack.db}" WITH (FORCE)')
     results = []
     for name, (scenario, redis, faults) in SCENARIOS.items():
         if args.only and name not in args.only:

@@ -69,18 +69,24 @@ def sweep() -> None:
 
 
 def snapshot() -> dict:
+    """What a scenario is compared on. Sign-ins and usage from CHAOS_CUTOFF on (see
+    run.py: the 30-day window's oldest edge moves with each run's "now")."""
+    from datetime import datetime
+
+    cutoff = datetime.fromisoformat(os.environ.get("CHAOS_CUTOFF", "2000-01-01T00:00:00+00:00"))
     figures = {}
     for tenant in Tenant.objects.order_by("slug"):
         runs = IngestRun.objects.filter(tenant=tenant)
         figures[tenant.slug] = {
             "mailboxes": sorted(Mailbox.objects.filter(tenant=tenant).values_list(
                 "address", "effective_state")),
-            "usage": sorted([str(d), a, s, m, n] for d, a, s, m, n in
-                            DailyUsage.objects.filter(tenant=tenant).values_list(
+            "usage": sorted([str(d), *rest] for d, *rest in
+                            DailyUsage.objects.filter(tenant=tenant,
+                                                      day__gt=cutoff.date()).values_list(
                                 "day", "sender__address", "source", "auth_method",
-                                "messages")),
-            "signins": sorted(SignInEvent.objects.filter(tenant=tenant).values_list(
-                "record_id", flat=True)),
+                                "messages", "signins", "failed_signins")),
+            "signins": sorted(SignInEvent.objects.filter(
+                tenant=tenant, created_at__gte=cutoff).values_list("record_id", flat=True)),
             "senders": sorted(Sender.objects.filter(tenant=tenant).values_list(
                 "address", flat=True)),
             "outcomes": sorted({(r.source, r.status, r.error[:120]) for r in runs
