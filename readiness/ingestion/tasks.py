@@ -35,7 +35,11 @@ def ingest_tenant(self, tenant_id: int, source: str, triggered_by: str = "schedu
     tenant = Tenant.objects.filter(pk=tenant_id).first()
     if tenant is None:
         return "tenant gone"
-    run = services.ingest_run(tenant=tenant, source=source, triggered_by=triggered_by)
+    # A Celery retry of an errored run is not a new scheduled ingest: it must not be
+    # skipped as "not due" (the errored run already moved the schedule on).
+    retrying = self.request.retries and triggered_by == "schedule"
+    run = services.ingest_run(tenant=tenant, source=source,
+                              triggered_by="retry" if retrying else triggered_by)
     return run.status
 
 
