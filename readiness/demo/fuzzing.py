@@ -77,7 +77,7 @@ def _mutate_rows(rng: random.Random, header: list[str], rows: list[list[str]]):
             del row[rng.randrange(len(row)):]
         elif choice == 2 and rows:
             rng.choice(rows).append(rng.choice(NASTY))
-        elif choice == 3:  # header renamed, dropped or shuffled
+        elif choice == 3 and header:  # header renamed, dropped or shuffled
             header[rng.randrange(len(header))] = rng.choice([*NASTY, "Date", "x"])
         elif choice == 4:
             rng.shuffle(header)
@@ -85,7 +85,7 @@ def _mutate_rows(rng: random.Random, header: list[str], rows: list[list[str]]):
             rows += rng.sample(rows, k=min(len(rows), rng.randrange(1, 4)))
         elif choice == 6:
             rows = []
-        else:
+        elif header:
             header = header[: rng.randrange(len(header))]
     return header, rows
 
