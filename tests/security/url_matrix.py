@@ -73,6 +73,7 @@ ROUTES: dict[str, Route] = {
     "sessions-end-all": Route(read=None, write=AUTH),
     "account": Route(read=AUTH),
     "ingestion:healthz": Route(read=PUBLIC, ok=(200, 503)),
+    "ingestion:history": Route(read=VIEW, export=True),
     # Portfolio and tenant pages.
     "dashboards:portfolio": Route(read=AUTH, export=True),
     "dashboards:tenant": Route(read=VIEW),
