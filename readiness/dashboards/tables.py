@@ -16,6 +16,7 @@ from readiness.dashboards import charts
 from readiness.dashboards.selectors import today
 from readiness.inventory.models import Mailbox
 from readiness.senders.models import Sender
+from readiness.tenancy.domains import is_foreign_address, tenant_domain_names
 from readiness.tenancy.models import Tenant
 from readiness.usage.readiness import PortfolioState
 
@@ -143,10 +144,16 @@ class SenderTable(tables.Table):
 
     def __init__(self, *args, tenant=None, **kwargs):
         self.tenant = tenant  # before super(): the default ordering already needs it
+        # One query per page: senders on another tenant's domain are marked foreign.
+        self.own_domains = tenant_domain_names(tenant) if tenant is not None else frozenset()
         super().__init__(*args, **kwargs)
 
     def render_address(self, value, record):
         url = reverse("dashboards:sender", args=[self.tenant.slug, record.pk])
+        if record.mailbox_id is None and is_foreign_address(value, self.own_domains):
+            return format_html('<a href="{}">{}</a> <span class="badge text-bg-warning" '
+                               'title="not one of this tenant\'s domains">foreign domain'
+                               '</span>', url, value)
         return format_html('<a href="{}">{}</a>', url, value)
 
     def value_address(self, value):

@@ -86,6 +86,9 @@ ROUTES: dict[str, Route] = {
                                    data={"role": "manager", "user": "@outsider_id"}),
     "tenancy:member-remove": Route(read=MANAGE, write=MANAGE, kwargs={"pk": "membership"}),
     "tenancy:audit": Route(read=MANAGE, export=True),
+    # Hostile: remove another tenant's domain by id; add a domain with markup.
+    "tenancy:domains": Route(read=VIEW, write=MANAGE, data={
+        "name": "<b>x</b>.example"}),
     "tenancy:audit-global": Route(read=MSP, export=True),
     # The e-mailed invitation link: an unknown token is a 404 for everyone.
     "tenancy:invitation": Route(read=PUBLIC, write=PUBLIC, kwargs={"token": "bad_token"},

@@ -47,6 +47,7 @@ def handle(state: EmulatorState, request: Request, parts: list[str]) -> Response
                                                                    security_defaults),
         "v1.0/identity/conditionalAccess/policies": ("Policy.Read.All", conditional_access),
         "v1.0/organization": ("Directory.Read.All", organization),
+        "v1.0/domains": ("Directory.Read.All", domains),
     }
     path = "/".join(parts)
     if request.method != "GET" or path not in routes:
@@ -153,3 +154,16 @@ def organization(state, request: Request, tenant: DemoTenant) -> Response:
         "verifiedDomains": [{"name": tenant.domain, "isDefault": True},
                             {"name": f"{tenant.slug}.onmicrosoft.com", "isInitial": True}],
     }]})
+
+
+def domains(state, request: Request, tenant: DemoTenant) -> Response:
+    """GET /v1.0/domains: the verified domains (Directory.Read.All covers Domain.Read.All)."""
+    rows = [(tenant.domain, True, True), (f"{tenant.slug}.onmicrosoft.com", False, True),
+            # A domain added in Microsoft 365 but never verified: the product must skip it.
+            (f"unverified.{tenant.domain}", False, False)]
+    return json_response(200, {
+        "@odata.context": f"{request.base_url}/graph/v1.0/$metadata#domains",
+        "value": [{"id": name, "isDefault": default, "isVerified": verified,
+                   "isInitial": name.endswith(".onmicrosoft.com"),
+                   "authenticationType": "Managed", "supportedServices": ["Email"]}
+                  for name, default, verified in rows]})
