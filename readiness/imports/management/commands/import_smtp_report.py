@@ -1,6 +1,7 @@
 """python manage.py import_smtp_report PATH --tenant SLUG [--period-start D --period-end D]
-[--dry-run] [--allow-foreign-domains]: exit 0 on success (or when the file was already imported), 2 on bad input
-with the reason and nothing written."""
+[--dry-run] [--allow-foreign-domains]: exit 0 on success (or when the file was already
+imported), 2 on bad input (a file of another tenant's domains included) with the reason
+and nothing written."""
 
 from __future__ import annotations
 
