@@ -31,7 +31,11 @@ from readiness.senders.identity import sender_mailboxes_link
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
 from readiness.tenancy.services import tenant_domains_sync
-from readiness.usage.services import signin_events_store, signin_usage_recompute
+from readiness.usage.services import (
+    signin_coverage_record,
+    signin_events_store,
+    signin_usage_recompute,
+)
 
 SIGNIN_RETENTION = timedelta(days=30)
 SIGNIN_OVERLAP = timedelta(hours=2)  # records arrive up to ~2 h late
@@ -235,6 +239,8 @@ def signins_ingest(*, tenant: Tenant, schedule: IngestSchedule,
         raise
     with transaction.atomic():
         rows = signin_usage_recompute(tenant=tenant, days=days)
+        # Every page was read: the window's days are covered, with or without traffic.
+        signin_coverage_record(tenant=tenant, start=start, end=now)
         IngestSchedule.objects.filter(pk=schedule.pk).update(watermark=now)
     TenantConnection.objects.filter(pk=connection.pk).update(has_entra_p1=True)
     return {"signins_read": read, "signins_skipped": skipped,

@@ -21,6 +21,7 @@ EXPOSURE_STATES = [EffectiveState.BASIC_POSSIBLE, EffectiveState.UNKNOWN,
 def tenant_overview(*, tenant: Tenant) -> dict:
     start, end = selectors.window(TIMELINE_DAYS)
     days = selectors.tenant_days(tenant=tenant, start=start, end=end)
+    rows = charts.day_rows(days, start, end)  # every day; None where nothing covered it
     milestones = selectors.milestone_rows(tenant=tenant)
     upcoming = selectors.next_milestone(tenant=tenant)
     states = selectors.mailbox_state_counts(tenant=tenant)
@@ -43,7 +44,8 @@ def tenant_overview(*, tenant: Tenant) -> dict:
         "data_through": _data_through(rollup),
         "kpi": {f: getattr(rollup, f) if rollup else None for f in (
             "basic_senders_30d", "basic_signins_30d", "failed_signins_30d")},
-        "timeline": charts.timeline_figure(days, milestones, window),
+        "timeline": charts.timeline_figure(rows, milestones, window),
+        "timeline_rows": rows,
         "burndown": charts.burndown_figure(days, dict(SenderStatus.choices), forecast,
                                            milestones, window),
         "exposure": charts.bar_figure(state_rows, title="mailboxes",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -107,11 +105,13 @@ class SenderDetailView(TenantScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sender = selectors.sender_for_tenant_or_404(tenant=self.tenant, pk=self.kwargs["pk"])
-        end = selectors.today()
+        start, end = selectors.window(TIMELINE_DAYS)
         rows = selectors.sender_daily_rows(tenant=self.tenant, sender=sender,
-                                           start=end - timedelta(days=TIMELINE_DAYS - 1), end=end)
-        context.update(sender=sender, usage_rows=rows,
-                       usage=charts.sender_usage_figure(rows),
+                                           start=start, end=end)
+        coverage = selectors.tenant_days(tenant=self.tenant, start=start, end=end)
+        day_rows = charts.sender_day_rows(rows, coverage, start, end)
+        context.update(sender=sender, usage_rows=day_rows,
+                       usage=charts.sender_usage_figure(day_rows),
                        observations=selectors.sender_observations(tenant=self.tenant,
                                                                   sender=sender))
         return context

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from readiness.core.values import EARLIEST_DAY
-from readiness.imports import recompute
+from readiness.imports import recompute, selectors
 from readiness.imports.choices import (
     DELETABLE_STATUSES,
     LIVE_STATUSES,
@@ -47,7 +47,7 @@ from readiness.tenancy.domains import (
 )
 from readiness.tenancy.models import Tenant
 from readiness.usage.choices import UsageSource
-from readiness.usage.services import senders_ensure, senders_touch
+from readiness.usage.services import coverage_replace, senders_ensure, senders_touch
 
 MAX_PERIOD_DAYS = 90  # the Exchange admin center reports at most 90 days
 
@@ -360,6 +360,9 @@ def _facts_recompute(report: ReportImport, *, sender_ids: set[int]) -> None:
         recompute.export_usage_recompute(tenant=tenant, start=start, end=end)
         source = UsageSource.EXPORT
     recompute.observations_rebuild(tenant=tenant, source=source, sender_ids=sender_ids)
+    covered = selectors.coverage_days(tenant=tenant, start=start, end=end)
+    coverage_replace(tenant=tenant, source=source, start=start, end=end,
+                     days=[day for day, sources in covered.items() if source in sources])
     senders_touch(tenant=tenant, sender_ids=sender_ids)
 
 

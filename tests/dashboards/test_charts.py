@@ -16,12 +16,17 @@ def _days(values, end=TODAY):
             for i, v in enumerate(values)]
 
 
+def _rows(values, end=TODAY):
+    """The timeline's input: every day, from `charts.day_rows`."""
+    return charts.day_rows(_days(values, end), end - timedelta(days=len(values) - 1), end)
+
+
 def _milestone(title="Default off", status="expected", kind="deadline", day=date(2026, 12, 31)):
     return {"date": day, "title": title, "status": status, "kind": kind}
 
 
 def test_the_timeline_draws_each_milestone_as_a_vertical_line_with_its_title():
-    figure = charts.timeline_figure(_days([5, 4]), [_milestone()])
+    figure = charts.timeline_figure(_rows([5, 4]), [_milestone()])
     shape = figure["layout"]["shapes"][0]
     assert (shape["x0"], shape["x1"], shape["yref"]) == ("2026-12-31", "2026-12-31", "paper")
     assert shape["line"]["dash"] == "solid"
@@ -35,7 +40,7 @@ def test_superseded_milestones_are_dashed_and_labelled_cancelled():
 
 
 def test_the_timeline_puts_sign_ins_on_a_secondary_axis_and_has_a_range_selector():
-    figure = charts.timeline_figure(_days([5]), [])
+    figure = charts.timeline_figure(_rows([5]), [])
     signins = next(t for t in figure["data"] if t["name"] == "Basic sign-ins")
     assert signins["yaxis"] == "y2"
     assert figure["layout"]["yaxis2"]["overlaying"] == "y"
