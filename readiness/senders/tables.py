@@ -1,8 +1,9 @@
 import django_tables2 as tables
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.html import format_html
 
 from readiness.senders.choices import TicketPriority
-from readiness.senders.models import Ticket
+from readiness.senders.models import DeviceModel, Ticket
 
 PRIORITY_RANK = Case(
     *(When(priority=p, then=Value(rank)) for rank, p in enumerate(
@@ -38,3 +39,35 @@ class TicketTable(tables.Table):
 class TeamTicketTable(TicketTable):
     class Meta(TicketTable.Meta):
         exclude = ("tenant",)
+
+
+class DeviceModelTable(tables.Table):
+    """The device catalogue: every entry shows its source and review date."""
+
+    evidence_url = tables.Column("Source", orderable=False)
+    models_covered = tables.Column("Models named", orderable=False)
+
+    class Meta:
+        model = DeviceModel
+        fields = ("vendor", "model", "device_type", "oauth_support", "min_version",
+                  "auth_flow", "models_covered", "notes", "evidence_url", "reviewed_on")
+        order_by = ("vendor",)
+        empty_text = "No catalogue entry matches."
+
+    def render_evidence_url(self, value):
+        return format_html('<a href="{}" rel="noopener noreferrer nofollow" target="_blank">'
+                           "vendor statement</a>", value)
+
+    def value_evidence_url(self, value):
+        return value
+
+    def render_models_covered(self, value):
+        return ", ".join(value)
+
+    def value_models_covered(self, value):
+        return ", ".join(value)
+
+    def render_vendor(self, value, record):
+        if record.is_generic:
+            return format_html('{} <span class="badge text-bg-light">fallback</span>', value)
+        return value

@@ -18,7 +18,7 @@ from readiness.core.forms import form_errors_add
 from readiness.core.redirects import safe_next
 from readiness.senders import selectors, services, whatif
 from readiness.senders.choices import SenderStatus
-from readiness.senders.filtersets import TicketFilterSet
+from readiness.senders.filtersets import DeviceModelFilterSet, TicketFilterSet
 from readiness.senders.forms import (
     BulkForm,
     CommentForm,
@@ -27,8 +27,13 @@ from readiness.senders.forms import (
     TrackExceptionsForm,
     TransitionForm,
 )
-from readiness.senders.models import Sender, Ticket
-from readiness.senders.tables import PRIORITY_RANK, TeamTicketTable, TicketTable
+from readiness.senders.models import DeviceModel, Sender, Ticket
+from readiness.senders.tables import (
+    PRIORITY_RANK,
+    DeviceModelTable,
+    TeamTicketTable,
+    TicketTable,
+)
 from readiness.tenancy.audit import request_ip
 from readiness.tenancy.choices import Capability
 from readiness.tenancy.mixins import TenantScopedMixin
@@ -276,3 +281,17 @@ class WhatIfView(TenantScopedMixin, TemplateView):
         return redirect("senders:what_if", self.tenant.slug)
 
 
+
+
+class DeviceCatalogueView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    """The shared device catalogue, read-only for every signed-in user (MSP admins edit
+    it in the admin): which devices do OAuth, per the vendor's own statement."""
+
+    template_name = "senders/devices.html"
+    table_class = DeviceModelTable
+    filterset_class = DeviceModelFilterSet
+    table_pagination = {"per_page": 100}
+    export_name = "device-catalogue"
+
+    def get_queryset(self):
+        return DeviceModel.objects.order_by("is_generic", "vendor", "model")

@@ -108,6 +108,8 @@ ROUTES: dict[str, Route] = {
     "senders:ownership": Route(read=WORK, write=WORK, kwargs={"pk": "sender"}),
     "senders:transition": Route(read=None, write=WORK, kwargs={"pk": "sender"}),
     "senders:my_tickets": Route(read=AUTH, export=True),
+    # The shared device catalogue: read-only for everyone signed in.
+    "senders:devices": Route(read=AUTH, export=True),
     "senders:tickets": Route(read=VIEW, export=True),
     "senders:ticket": Route(read=VIEW, write=WORK, kwargs={"pk": "ticket"}),
     "senders:ticket_comment": Route(read=None, write=WORK, kwargs={"pk": "ticket"}),

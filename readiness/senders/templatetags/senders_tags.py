@@ -30,6 +30,8 @@ def sender_workflow_panel(context, sender):
         "exceptions": selectors.sender_active_exceptions(tenant=tenant, sender=sender),
         "needs_relay": selectors.sender_needs_relay(sender),
         "guidance": path_guidance,
+        "device_steps": guidance.device_steps(sender.device_model) if sender.device_model_id
+        else [],
         "scripts": [] if foreign else guidance.mailbox_scripts(sender.migration_path, address),
         "transition_form": TransitionForm(status=sender.status),
         "exception_status": SenderStatus.EXCEPTION.value,
