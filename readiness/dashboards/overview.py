@@ -42,8 +42,7 @@ def tenant_overview(*, tenant: Tenant) -> dict:
         "state_rows": state_rows, "tls_rows": tls_rows, "mailboxes_total": sum(states.values()),
         "basic_share": _share(rollup), "start": start, "end": end,
         "data_through": _data_through(rollup),
-        "kpi": {f: getattr(rollup, f) if rollup else None for f in (
-            "basic_senders_30d", "basic_signins_30d", "failed_signins_30d")},
+        "kpi": _kpi(rollup, rows),
         "timeline": charts.timeline_figure(rows, milestones, window),
         "timeline_rows": rows,
         "burndown": charts.burndown_figure(days, dict(SenderStatus.choices), forecast,
@@ -56,6 +55,16 @@ def tenant_overview(*, tenant: Tenant) -> dict:
         "burndown_rows": [(d["day"], d["basic_senders_by_status"]) for d in days],
         "status_labels": dict(SenderStatus.choices),
     }
+
+
+def _kpi(rollup: TenantRollup | None, rows: list[dict]) -> dict:
+    """The KPI cards; sign-in figures are "—" when no sign-in log covered the last 30
+    days (a report-only tenant has no sign-in data, not zero sign-ins)."""
+    kpi = {f: getattr(rollup, f) if rollup else None for f in (
+        "basic_senders_30d", "basic_signins_30d", "failed_signins_30d")}
+    if not any(r["basic_signins"] is not None for r in rows[-30:]):
+        kpi["basic_signins_30d"] = kpi["failed_signins_30d"] = None
+    return kpi
 
 
 def _data_through(rollup: TenantRollup | None) -> list[tuple[str, str]]:

@@ -146,3 +146,16 @@ def test_the_api_returns_null_for_figures_no_source_of_their_kind_covered(
     (row,) = data["days"]
     assert row["basic_signins"] == 0 and row["basic_messages"] is None
     assert row["estimated"] is False
+
+
+@pytest.mark.django_db
+def test_a_report_only_tenant_shows_no_sign_in_figures_rather_than_zero(
+        tenant_a, victor, client_for):
+    sender = Sender.objects.create(tenant=tenant_a, address="scan@a.example")
+    DailyUsage.objects.create(tenant=tenant_a, sender=sender, day=date.today(),
+                              auth_method="basic", source="detailed_report", messages=9)
+    usage_rollups_refresh(tenant=tenant_a)
+    body = client_for(victor).get(reverse("dashboards:tenant", args=[tenant_a.slug])
+                                  ).content.decode()
+    assert "Basic sign-ins (30 d) — no sign-in log coverage" in body
+    assert "None" not in body.split('class="row g-3 mb-3 kpis"')[1].split("</div>\n<p>")[0]
