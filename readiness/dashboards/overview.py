@@ -9,11 +9,12 @@ from readiness.dashboards import charts, selectors
 from readiness.inventory.choices import EffectiveState
 from readiness.senders.choices import SenderStatus
 from readiness.tenancy.models import Tenant
+from readiness.usage import charts as usage_charts
+from readiness.usage.charts import TIMELINE_DAYS
 from readiness.usage.choices import UsageSource
 from readiness.usage.models import TenantRollup
 from readiness.usage.readiness import PortfolioState, readiness_blockers, tenant_state
 
-TIMELINE_DAYS = 90
 EXPOSURE_STATES = [EffectiveState.BASIC_POSSIBLE, EffectiveState.UNKNOWN,
                    EffectiveState.OAUTH_ONLY, EffectiveState.SMTP_AUTH_OFF]
 
@@ -21,7 +22,7 @@ EXPOSURE_STATES = [EffectiveState.BASIC_POSSIBLE, EffectiveState.UNKNOWN,
 def tenant_overview(*, tenant: Tenant) -> dict:
     start, end = selectors.window(TIMELINE_DAYS)
     days = selectors.tenant_days(tenant=tenant, start=start, end=end)
-    rows = charts.day_rows(days, start, end)  # every day; None where nothing covered it
+    rows = usage_charts.day_rows(days, start, end)  # every day; None where nothing covered it
     milestones = selectors.milestone_rows(tenant=tenant)
     upcoming = selectors.next_milestone(tenant=tenant)
     states = selectors.mailbox_state_counts(tenant=tenant)
@@ -43,7 +44,7 @@ def tenant_overview(*, tenant: Tenant) -> dict:
         "basic_share": _share(rollup), "start": start, "end": end,
         "data_through": _data_through(rollup),
         "kpi": _kpi(rollup, rows),
-        "timeline": charts.timeline_figure(rows, milestones, window),
+        "timeline": usage_charts.timeline_figure(rows, milestones, window),
         "timeline_rows": rows,
         "burndown": charts.burndown_figure(days, dict(SenderStatus.choices), forecast,
                                            milestones, window),

@@ -11,8 +11,9 @@ import plotly.graph_objects as go
 import pytest
 from django.urls import reverse
 
-from readiness.dashboards import charts
+from readiness.dashboards import charts as dashboard_charts
 from readiness.senders.models import Sender
+from readiness.usage import charts
 from readiness.usage.models import CoveredDay, DailyUsage, TenantDay
 from readiness.usage.rollups import usage_rollups_refresh
 from readiness.usage.services import signin_coverage_record
@@ -93,7 +94,7 @@ def test_a_shortened_hostile_label_is_still_escaped_and_never_cut_inside_an_enti
 
 
 def test_the_coverage_strip_says_no_data_on_hover_for_uncovered_days():
-    figure = charts.coverage_figure(_tenant_days(), D1, D4)
+    figure = dashboard_charts.coverage_figure(_tenant_days(), D1, D4)
     heat = figure["data"][0]
     assert heat["text"][0] == ["sign-ins counted", "no data (not covered)",
                                "no data (not covered)", "sign-ins counted"]

@@ -155,10 +155,10 @@ def test_a_mostly_own_file_goes_through_and_its_foreign_sender_gets_no_mailbox_s
         sender.migration_path = "graph_sendmail"
         sender.save()
     client = client_for(alice)
-    stray_page = client.get(reverse("dashboards:sender", args=[tenant_a.slug, stray.pk]))
+    stray_page = client.get(reverse("senders:sender", args=[tenant_a.slug, stray.pk]))
     assert "Foreign domain." in stray_page.content.decode()
     assert "Set-CASMailbox" not in stray_page.content.decode()
-    own_page = client.get(reverse("dashboards:sender", args=[tenant_a.slug, own.pk]))
+    own_page = client.get(reverse("senders:sender", args=[tenant_a.slug, own.pk]))
     assert "Set-CASMailbox" in own_page.content.decode()
-    listing = client.get(reverse("dashboards:senders", args=[tenant_a.slug])).content.decode()
+    listing = client.get(reverse("senders:senders", args=[tenant_a.slug])).content.decode()
     assert listing.count("foreign domain</span>") == 1

@@ -72,7 +72,7 @@ def test_an_owner_links_a_sender_and_its_page_shows_the_models_oauth_support_and
     assert response.status_code == 302
     sender.refresh_from_db()
     assert sender.device_model == lexmark
-    page = client.get(reverse("dashboards:sender", args=[tenant_a.slug, sender.pk]))
+    page = client.get(reverse("senders:sender", args=[tenant_a.slug, sender.pk]))
     panel = page.content.decode().split('id="device-catalogue"')[1].split("</dd>")[0]
     assert "With a firmware update" in panel and "from FW24" in panel
     assert "device code" in panel and "Update the firmware or software to FW24" in panel
@@ -88,7 +88,7 @@ def test_an_unsupported_model_says_relay_and_a_generic_one_says_it_has_no_statem
     for device, words in ((qnap, "will not do OAuth"), (generic, "No vendor statement")):
         sender = Sender.objects.create(tenant=tenant_a, address=f"{device.pk}@a.example",
                                        device_model=device)
-        body = client.get(reverse("dashboards:sender", args=[tenant_a.slug, sender.pk])
+        body = client.get(reverse("senders:sender", args=[tenant_a.slug, sender.pk])
                           ).content.decode()
         assert words in body
 
