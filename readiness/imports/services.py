@@ -93,7 +93,9 @@ def domain_gate(*, report: ReportImport, check: DomainCheck, override: bool, act
     audit_record(actor=actor, tenant=report.tenant, action="import.foreign_override",
                  obj=report if report.pk else None, ip=ip, source=source,
                  after={"file_name": report.file_name, "sha256": report.sha256,
-                        "foreign_domains": check.foreign, "domains": check.domains})
+                        "foreign_domains": dict(list(check.foreign.items())[:100]),
+                        "foreign_domain_count": len(check.foreign),
+                        "domains": check.domains})
 
 
 class AlreadyImported(Exception):

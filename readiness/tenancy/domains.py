@@ -25,6 +25,7 @@ from readiness.tenancy import scoping
 from readiness.tenancy.models import Tenant, TenantDomain
 
 OK, UNCHECKED, FOREIGN = "ok", "unchecked", "foreign"
+LISTED = 10  # foreign domains named in a message (the largest first)
 
 
 def domain_of(address: str) -> str:
@@ -113,8 +114,11 @@ def domain_check_message(check: DomainCheck, owners: list[str]) -> str:
     if check.status == UNCHECKED:
         return ("This tenant has no known domains, so the file's sender domains cannot be "
                 "checked: connect Microsoft 365 or add the tenant's domains by hand.")
-    listed = ", ".join(f"{d} ({n} sender{'s' if n != 1 else ''})"
-                       for d, n in check.foreign.items())
+    # The largest first, at most LISTED of them: a hostile file may name thousands.
+    top = sorted(check.foreign.items(), key=lambda item: (-item[1], item[0]))
+    listed = ", ".join(f"{d} ({n} sender{'s' if n != 1 else ''})" for d, n in top[:LISTED])
+    if len(top) > LISTED:
+        listed += f" and {len(top) - LISTED} more"
     if check.status == OK:
         return f"Senders on domains that are not this tenant's: {listed}." if listed else ""
     whose = f" These domains belong to {' and '.join(owners)}." if owners else ""

@@ -162,3 +162,11 @@ def test_a_mostly_own_file_goes_through_and_its_foreign_sender_gets_no_mailbox_s
     assert "Set-CASMailbox" in own_page.content.decode()
     listing = client.get(reverse("senders:senders", args=[tenant_a.slug])).content.decode()
     assert listing.count("foreign domain</span>") == 1
+
+
+def test_a_file_naming_many_foreign_domains_gets_a_bounded_message():
+    from readiness.tenancy.domains import domain_check_message
+
+    check = domain_rule([f"x@d{n}.example" for n in range(500)], frozenset({"a.example"}))
+    message = domain_check_message(check, [])
+    assert "and 490 more" in message and len(message) < 1000
