@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served locally (no CDN)
     "django_filters",
     "django_tables2",
     "django_celery_beat",
@@ -203,7 +204,8 @@ READINESS_INGEST_INTERVAL = timedelta(
 )
 READINESS_ENCRYPTION_KEY = config.env_str("READINESS_ENCRYPTION_KEY")
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# Responsive: a wide table scrolls inside its own box on a phone, not the whole page.
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 REST_FRAMEWORK = {
@@ -223,6 +225,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "SMTP AUTH Readiness API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/: Swagger UI from drf-spectacular-sidecar's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # The schema lists every tenant-scoped route: signed-in users only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Senders and tickets both have a "status": name each choice set once.

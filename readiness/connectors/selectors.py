@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from readiness.connectors.endpoints import admin_consent_url
 from readiness.connectors.models import TenantConnection
@@ -17,6 +18,14 @@ from readiness.tenancy.models import Tenant
 
 SOURCES = ("signins", "exchange")
 SOURCE_STATUSES = ("ok", "stale", "no_premium_license", "missing_permission", "error", "never")
+SOURCE_TITLES = {"signins": _("Last sign-ins ingest"),
+                 "exchange": _("Last Exchange settings ingest")}
+SOURCE_STATUS_LABELS = {
+    "ok": _("OK"), "stale": _("Stale"),
+    "no_premium_license": _("No Entra ID P1/P2 licence (sign-in logs need one)"),
+    "missing_permission": _("A permission is missing"), "error": _("Error"),
+    "never": _("Not run yet"),
+}
 
 
 def source_status(*, schedule: IngestSchedule | None, connection: TenantConnection | None,
@@ -82,4 +91,6 @@ def connection_overview(*, tenant: Tenant) -> dict:
 
 def _for_display(source: dict) -> dict:
     # The report's JSON carries ISO strings; the page formats real datetimes.
-    return {**source, "last_success": parse_datetime(source.get("last_success") or "")}
+    return {**source, "last_success": parse_datetime(source.get("last_success") or ""),
+            "title": SOURCE_TITLES.get(source["name"], source["name"]),
+            "status_label": SOURCE_STATUS_LABELS.get(source["status"], source["status"])}

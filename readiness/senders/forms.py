@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from readiness.core.addresses import AddressFormField
-from readiness.core.forms import DateInput
+from readiness.core.forms import DateInput, bootstrap_widgets
 from readiness.senders.choices import (
     ALLOWED_TRANSITIONS,
     SYSTEM_ONLY_STATUSES,
@@ -50,8 +50,7 @@ class OwnershipForm(forms.ModelForm):
         self.fields["device_model"] = DeviceChoiceField(
             DeviceModel.objects.all(), required=False, label="Catalogue model",
             help_text="The vendor's statement on OAuth, with its source and review date.")
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+        bootstrap_widgets(self)
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.changed_data}
@@ -114,8 +113,7 @@ class TicketForm(forms.ModelForm):
         self.fields["assignee"] = UserChoiceField(assignable_users(tenant=tenant),
                                                   required=False)
         self.fields["version"].initial = self.instance.version
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+        bootstrap_widgets(self)
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}

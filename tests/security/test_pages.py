@@ -84,7 +84,7 @@ def test_every_form_on_every_page_carries_a_csrf_token(world):
     assert missing == []
 
 
-TABS = re.compile(r'<ul class="nav nav-tabs mb-3">(.*?)</ul>', re.S)
+TABS = re.compile(r'<ul class="nav nav-tabs mb-3[^"]*">(.*?)</ul>', re.S)
 LINKS = re.compile(r'href="([^"]+)">([^<]+)</a>')
 
 

@@ -71,6 +71,7 @@ ROUTES: dict[str, Route] = {
     "entra-login": Route(read=PUBLIC, ok=(404,)),
     "entra-callback": Route(read=PUBLIC, ok=(404,)),
     "sessions-end-all": Route(read=None, write=AUTH),
+    "account": Route(read=AUTH),
     "ingestion:healthz": Route(read=PUBLIC, ok=(200, 503)),
     # Portfolio and tenant pages.
     "dashboards:portfolio": Route(read=AUTH, export=True),
@@ -138,6 +139,8 @@ ROUTES: dict[str, Route] = {
     "imports:delete": Route(read=MANAGE, write=MANAGE, kwargs={"pk": "report_import"}),
     # API.
     "api-schema": Route(kind=API, read=AUTH),
+    "api-root": Route(kind=API, read=AUTH),
+    "api-docs": Route(kind=API, read=AUTH),
     "api-tenants": Route(kind=API, read=AUTH),
     "api-tenant-summary": Route(kind=API, read=VIEW),
     "api-senders": Route(kind=API, read=VIEW),
