@@ -157,6 +157,9 @@ M365_LOGIN_URL = config.env_url("M365_LOGIN_URL", "https://login.microsoftonline
 M365_GRAPH_URL = config.env_url("M365_GRAPH_URL", "https://graph.microsoft.com")
 M365_EXCHANGE_URL = config.env_url("M365_EXCHANGE_URL", "https://outlook.office365.com")
 M365_CA_BUNDLE = config.env_str("REQUESTS_CA_BUNDLE") or config.env_str("SSL_CERT_FILE") or None
+# Where customers' browsers reach this product: the admin-consent redirect URI that
+# `tenants onboard` prints (the web pages use the request's own address).
+READINESS_PUBLIC_URL = config.env_str("READINESS_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under the data
 # dir, which needs no server at all.

@@ -37,13 +37,14 @@ class PortfolioTable(tables.Table):
                                  orderable=False, default="no data")
     last_ingest_at = WhenColumn(verbose_name="Last good ingest", default="never")
     health = tables.Column("Connection", accessor="connection__health", default="Not connected")
+    tags = tables.Column("Tags", accessor="pk", orderable=False, empty_values=())
 
     class Meta:
         model = Tenant
         fields = ("name",)
         sequence = ("name", "readiness_state", "score", "basic_senders", "basic_7d", "trend",
                     "basic_possible", "next_milestone", "data_through", "last_ingest_at",
-                    "health")
+                    "health", "tags")
         order_by = ("name",)
 
     def __init__(self, *args, global_milestone=None, **kwargs):
@@ -56,6 +57,12 @@ class PortfolioTable(tables.Table):
 
     def value_readiness_state(self, value):
         return PortfolioState.LABELS.get(value, value)
+
+    def render_tags(self, record):
+        return ", ".join(t.name for t in record.tags.all())  # prefetched; escaped by the table
+
+    def value_tags(self, record):
+        return self.render_tags(record)
 
     def render_trend(self, value):
         return mark_safe(charts.sparkline_svg(value or []))  # noqa: S308 (numbers only)

@@ -38,8 +38,9 @@ def chromium_path() -> str:
 
 @pytest.fixture
 def page_as(live_server):
-    """page_as(cookie, locale=, width=) -> a Playwright page signed in with that session
-    (None: anonymous), in that browser locale (Accept-Language) and viewport, which records
+    """page_as(cookie, locale=, width=, **context options) -> a Playwright page signed in
+    with that session (None: anonymous), in that browser locale (Accept-Language) and
+    viewport (ignore_https_errors=True lets it open the emulator's pages), which records
     console errors and uncaught exceptions (a CSP violation shows up there) in
     `page.problems`."""
     from playwright.sync_api import sync_playwright
@@ -48,9 +49,10 @@ def page_as(live_server):
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
 
         def open_page(cookie: str | None = None, *, locale: str = "en-GB",
-                      width: int = 1440, height: int = 900):
+                      width: int = 1440, height: int = 900, **context_options):
             context = browser.new_context(base_url=live_server.url, locale=locale,
-                                          viewport={"width": width, "height": height})
+                                          viewport={"width": width, "height": height},
+                                          **context_options)
             if cookie:
                 context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
                                       "value": cookie, "url": live_server.url}])

@@ -157,13 +157,11 @@ def organization(state, request: Request, tenant: DemoTenant) -> Response:
 
 
 def domains(state, request: Request, tenant: DemoTenant) -> Response:
-    """GET /v1.0/domains: the verified domains (Directory.Read.All covers Domain.Read.All)."""
-    rows = [(tenant.domain, True, True), (f"{tenant.slug}.onmicrosoft.com", False, True),
-            # A domain added in Microsoft 365 but never verified: the product must skip it.
-            (f"unverified.{tenant.domain}", False, False)]
-    return json_response(200, {
-        "@odata.context": f"{request.base_url}/graph/v1.0/$metadata#domains",
-        "value": [{"id": name, "isDefault": default, "isVerified": verified,
-                   "isInitial": name.endswith(".onmicrosoft.com"),
-                   "authenticationType": "Managed", "supportedServices": ["Email"]}
-                  for name, default, verified in rows]})
+    return json_response(200, {"value": [
+        {"id": tenant.domain, "isDefault": True, "isInitial": False, "isVerified": True,
+         "authenticationType": "Managed"},
+        {"id": f"{tenant.slug}.onmicrosoft.com", "isDefault": False, "isInitial": True,
+         "isVerified": True, "authenticationType": "Managed"},
+        {"id": f"pending.{tenant.domain}", "isDefault": False, "isInitial": False,
+         "isVerified": False, "authenticationType": "Managed"},
+    ]})

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0003_remove_tenant_tenant_guid'),
+        ('tenancy', '0004_tenant_tags_report_only'),
     ]
 
     operations = [
