@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0004_tenant_domain'),
+        ('tenancy', '0005_tenant_domain'),
         ('usage', '0001_initial'),
     ]
 
