@@ -30,7 +30,12 @@ from readiness.inventory.services import (
 from readiness.senders.identity import sender_mailboxes_link
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
-from readiness.usage.services import signin_events_store, signin_usage_recompute
+from readiness.tenancy.services import tenant_domains_sync
+from readiness.usage.services import (
+    signin_coverage_record,
+    signin_events_store,
+    signin_usage_recompute,
+)
 
 SIGNIN_RETENTION = timedelta(days=30)
 SIGNIN_OVERLAP = timedelta(hours=2)  # records arrive up to ~2 h late
@@ -238,6 +243,8 @@ def signins_ingest(*, tenant: Tenant, schedule: IngestSchedule,
         raise
     with transaction.atomic():
         rows = signin_usage_recompute(tenant=tenant, days=days)
+        # Every page was read: the window's days are covered, with or without traffic.
+        signin_coverage_record(tenant=tenant, start=start, end=now)
         IngestSchedule.objects.filter(pk=schedule.pk).update(watermark=now)
     TenantConnection.objects.filter(pk=connection.pk).update(has_entra_p1=True)
     return {"signins_read": read, "signins_skipped": skipped,
@@ -332,9 +339,12 @@ def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
     except Exception as exc:
         inventory_mark_stale(tenant=tenant, warnings=[f"Last read failed: {exc}"])
         raise
+    domains = GraphClient(connection=connection, retry=retry).verified_domains()
     with transaction.atomic():
         counts = inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)
         if snapshot.complete:
             sender_mailboxes_link(tenant=tenant)
+        if domains is not None:  # no permission: keep what we knew
+            counts["domains"] = tenant_domains_sync(tenant=tenant, domains=domains)
     # Not a warning: warnings mean "possibly incomplete" and would keep the snapshot stale.
     return {**counts, "mailboxes_skipped": len(snapshot.skipped_addresses)}

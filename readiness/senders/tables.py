@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from readiness.core.tables import DayColumn, WhenColumn, due_text, nulls_last
 from readiness.senders.choices import TicketPriority
-from readiness.senders.models import Sender, Ticket
+from readiness.senders.models import DeviceModel, Sender, Ticket
+from readiness.tenancy.domains import is_foreign_address, tenant_domain_names
 
 PRIORITY_RANK = Case(
     *(When(priority=p, then=Value(rank)) for rank, p in enumerate(
@@ -99,10 +100,16 @@ class SenderTable(tables.Table):
 
     def __init__(self, *args, tenant=None, **kwargs):
         self.tenant = tenant  # before super(): the default ordering already needs it
+        # One query per page: senders on another tenant's domain are marked foreign.
+        self.own_domains = tenant_domain_names(tenant) if tenant is not None else frozenset()
         super().__init__(*args, **kwargs)
 
     def render_address(self, value, record):
         url = reverse("senders:sender", args=[self.tenant.slug, record.pk])
+        if record.mailbox_id is None and is_foreign_address(value, self.own_domains):
+            return format_html('<a href="{}">{}</a> <span class="badge text-bg-warning" '
+                               'title="not one of this tenant\'s domains">foreign domain'
+                               '</span>', url, value)
         return format_html('<a href="{}">{}</a>', url, value)
 
     def value_address(self, value):
@@ -171,3 +178,35 @@ class SenderTable(tables.Table):
 # The columns a user may hide with the column chooser (?columns=...).
 SENDER_OPTIONAL_COLUMNS = [name for name in SenderTable.Meta.fields
                            if name not in ("select", "address")]
+
+
+class DeviceModelTable(tables.Table):
+    """The device catalogue: every entry shows its source and review date."""
+
+    evidence_url = tables.Column("Source", orderable=False)
+    models_covered = tables.Column("Models named", orderable=False)
+
+    class Meta:
+        model = DeviceModel
+        fields = ("vendor", "model", "device_type", "oauth_support", "min_version",
+                  "auth_flow", "models_covered", "notes", "evidence_url", "reviewed_on")
+        order_by = ("vendor",)
+        empty_text = "No catalogue entry matches."
+
+    def render_evidence_url(self, value):
+        return format_html('<a href="{}" rel="noopener noreferrer nofollow" target="_blank">'
+                           "vendor statement</a>", value)
+
+    def value_evidence_url(self, value):
+        return value
+
+    def render_models_covered(self, value):
+        return ", ".join(value)
+
+    def value_models_covered(self, value):
+        return ", ".join(value)
+
+    def render_vendor(self, value, record):
+        if record.is_generic:
+            return format_html('{} <span class="badge text-bg-light">fallback</span>', value)
+        return value

@@ -24,6 +24,7 @@ from readiness.inventory.services import resolver_context
 from readiness.senders import guidance
 from readiness.senders.choices import WATCHED_STATUSES
 from readiness.senders.models import Sender
+from readiness.tenancy.domains import is_foreign_address, tenant_domain_names
 from readiness.tenancy.models import Tenant
 
 ORG_OFF = "org_smtp_auth_off"
@@ -51,6 +52,7 @@ class SenderImpact:
     after: str
     outcome: str  # breaks / safe / unknown
     why: str
+    foreign: bool = False  # on another tenant's domain: never given a script
 
 
 @dataclass
@@ -93,6 +95,7 @@ def what_if_plans(*, tenant: Tenant, today: date | None = None) -> dict[str, Pla
     context = resolver_context(tenant=tenant)
     mailboxes = {m.address.lower(): m for m in Mailbox.objects.for_tenant(tenant)}
     plans = {key: Plan(key, title) for key, title in SCENARIOS.items()}
+    own = tenant_domain_names(tenant)
     for sender in active_senders(tenant=tenant, today=today):
         mailbox = sender.mailbox or mailboxes.get(sender.address.lower())
         base = Inputs(mailbox_switch=mailbox.smtp_auth if mailbox else SmtpAuthSwitch.INHERIT,
@@ -102,6 +105,7 @@ def what_if_plans(*, tenant: Tenant, today: date | None = None) -> dict[str, Pla
                     BASIC_DEFAULT_OFF: replace(base, extra_gates=(basic_default_off_gate,))}
         for key, inputs in variants.items():
             impact = _impact(sender, mailbox, resolve(base).state, resolve(inputs))
+            impact.foreign = mailbox is None and is_foreign_address(sender.address, own)
             getattr(plans[key], impact.outcome).append(impact)
     for plan in plans.values():
         plan.scripts = exception_scripts(plan)
@@ -126,7 +130,7 @@ def _impact(sender, mailbox, before_state, verdict) -> SenderImpact:
 
 def exception_scripts(plan: Plan) -> list[guidance.Script]:
     """Per-mailbox exceptions first, the organisation-wide change last."""
-    addresses = sorted({i.mailbox_address for i in plan.breaks})
+    addresses = sorted({i.mailbox_address for i in plan.breaks if not i.foreign})
     if plan.scenario == ORG_OFF:
         scripts = [guidance.keep_smtp_auth_script(a) for a in addresses]
         if scripts:

@@ -58,6 +58,26 @@ class SignInEvent(TenantOwned):
         indexes = [models.Index(fields=["tenant", "created_at"], name="signin_tenant_time_idx")]
 
 
+class CoveredDay(TenantOwned):
+    """A UTC day a source is known to have covered in full, traffic or not.
+
+    Without it a day with no rows is ambiguous: "nobody sent" or "nobody looked". The
+    sign-in ingest records the days its read window spanned; the importer records the
+    periods of the imported reports (recomputed, so deleting an import removes them).
+    The charts draw an uncovered day as a gap and the tables say "no data".
+    """
+
+    source = models.CharField(max_length=20, choices=UsageSource.choices)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "source", "day"],
+                                    name="coveredday_unique"),
+        ]
+        indexes = [models.Index(fields=["tenant", "day"], name="coveredday_tenant_day_idx")]
+
+
 class ClientObservation(TenantOwned):
     """Which client IPs and TLS versions a sender was seen with, and when."""
 
