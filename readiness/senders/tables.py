@@ -8,6 +8,11 @@ from django.utils.html import format_html
 from readiness.core.tables import due_text, nulls_last
 from readiness.senders.choices import TicketPriority
 from readiness.senders.models import Sender, Ticket
+from readiness.senders.selectors import (
+    earliest_open_ticket,
+    with_earliest_ticket_due,
+    with_first_ip,
+)
 
 PRIORITY_RANK = Case(
     *(When(priority=p, then=Value(rank)) for rank, p in enumerate(
@@ -59,10 +64,12 @@ class SenderTable(tables.Table):
                               default=0)
     signins_30d = tables.Column("Basic sign-ins (30 d)", accessor="rollup__basic_signins_30d",
                                 default=0)
-    client_ips = tables.Column("Client IPs", accessor="first_ip", default="—")
+    # Both read the page's prefetched rows (sender_queryset); `pk` only keeps
+    # django-tables2 from treating the cell as empty before render_* runs.
+    client_ips = tables.Column("Client IPs", accessor="pk", empty_values=())
     owner = tables.Column("Owner", accessor="owner_label", order_by=(
         "owner_user__username", "owner_name", "owner_email"), default="unowned")
-    ticket = tables.Column("Ticket (due)", accessor="ticket_due", empty_values=())
+    ticket = tables.Column("Ticket (due)", accessor="pk", empty_values=())
 
     class Meta:
         model = Sender
@@ -98,17 +105,17 @@ class SenderTable(tables.Table):
         return " ".join(sorted({o.client_ip for o in record.observations.all() if o.client_ip}))
 
     def render_ticket(self, record):
-        if not record.ticket_title:
+        ticket = earliest_open_ticket(record)
+        if ticket is None:
             return "—"
-        return format_html("{}<br><small>{}</small>", record.ticket_title,
-                           due_text(record.ticket_due))
+        return format_html("{}<br><small>{}</small>", ticket.title, due_text(ticket.due_date))
 
     def value_ticket(self, record):
-        return f"{record.ticket_title} {record.ticket_due or ''}".strip() if record.ticket_title \
-            else ""
+        ticket = earliest_open_ticket(record)
+        return f"{ticket.title} {ticket.due_date or ''}".strip() if ticket else ""
 
     def order_ticket(self, queryset, is_descending):
-        return nulls_last(queryset, "ticket_due", is_descending)
+        return nulls_last(with_earliest_ticket_due(queryset), "ticket_due", is_descending)
 
     def _by_rollup(self, queryset, field: str, is_descending: bool):
         # Naming the rollup's own tenant and ordering by (figure, sender) in one
@@ -128,7 +135,7 @@ class SenderTable(tables.Table):
         return self._by_rollup(queryset, "basic_signins_30d", is_descending)
 
     def order_client_ips(self, queryset, is_descending):
-        return nulls_last(queryset, "first_ip", is_descending)
+        return nulls_last(with_first_ip(queryset), "first_ip", is_descending)
 
 
 # The columns a user may hide with the column chooser (?columns=...).
