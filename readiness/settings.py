@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served locally (no CDN)
     "django_filters",
     "django_tables2",
     "django_celery_beat",
@@ -156,6 +157,13 @@ M365_LOGIN_URL = config.env_url("M365_LOGIN_URL", "https://login.microsoftonline
 M365_GRAPH_URL = config.env_url("M365_GRAPH_URL", "https://graph.microsoft.com")
 M365_EXCHANGE_URL = config.env_url("M365_EXCHANGE_URL", "https://outlook.office365.com")
 M365_CA_BUNDLE = config.env_str("REQUESTS_CA_BUNDLE") or config.env_str("SSL_CERT_FILE") or None
+# Where customers' browsers reach this product: the admin-consent redirect URI that
+# `tenants onboard` prints (the web pages use the request's own address).
+READINESS_PUBLIC_URL = config.env_str("READINESS_PUBLIC_URL", "http://127.0.0.1:8000")
+# One response slower than this is a timeout, retried like a 503 (docs/reliability.md).
+M365_READ_TIMEOUT_SECONDS = config.env_int("M365_READ_TIMEOUT_SECONDS", 60, minimum=1)
+# The first backoff ceiling of the clients' retries, doubled per attempt, jittered.
+M365_RETRY_BASE_SECONDS = config.env_int("M365_RETRY_BASE_SECONDS", 1)
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under the data
 # dir, which needs no server at all.
@@ -198,12 +206,17 @@ CACHES = {
     )
 }
 
+# A running import, deletion or ingest whose heartbeat is older than this is presumed
+# lost with its worker: the sweeper re-queues it once, then marks it failed.
+READINESS_STALE_AFTER = timedelta(
+    minutes=config.env_int("READINESS_STALE_AFTER_MINUTES", 15, minimum=1))
 READINESS_INGEST_INTERVAL = timedelta(
     minutes=config.env_int("READINESS_INGEST_INTERVAL_MINUTES", 60, minimum=1)
 )
 READINESS_ENCRYPTION_KEY = config.env_str("READINESS_ENCRYPTION_KEY")
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# Responsive: a wide table scrolls inside its own box on a phone, not the whole page.
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 REST_FRAMEWORK = {
@@ -223,6 +236,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "SMTP AUTH Readiness API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/: Swagger UI from drf-spectacular-sidecar's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # The schema lists every tenant-scoped route: signed-in users only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Senders and tickets both have a "status": name each choice set once.

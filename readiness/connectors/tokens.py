@@ -19,10 +19,13 @@ import threading
 import msal
 import requests
 from django.utils import timezone
+from msal.exceptions import MsalServiceError
 
+from readiness.connectors import transport
 from readiness.connectors.endpoints import endpoints_for
 from readiness.connectors.errors import Kind, TokenError, TransientError
-from readiness.connectors.models import TenantConnection
+from readiness.connectors.faultlog import fault_record
+from readiness.connectors.models import MspApp, TenantConnection
 from readiness.core import crypto
 from readiness.core.http import ca_bundle, session_new
 
@@ -30,6 +33,11 @@ from readiness.core.http import ca_bundle, session_new
 # app owns its token cache, so nothing one connection obtained is visible to another.
 _APPS: dict[tuple, msal.ConfidentialClientApplication] = {}
 _LOCK = threading.Lock()
+
+# The login service's "try again": AADSTS90033 temporarily_unavailable, server_error, and
+# the AADSTS codes Microsoft documents as transient.
+TRANSIENT_ERRORS = frozenset({"temporarily_unavailable", "server_error"})
+TRANSIENT_CODES = frozenset({90033, 90006})
 
 # AADSTS code -> (kind, what the operator should do). {directory}/{client} are filled in.
 AADSTS_MESSAGES: dict[int, tuple[str, str]] = {
@@ -50,14 +58,26 @@ AADSTS_MESSAGES: dict[int, tuple[str, str]] = {
 }
 
 
+def credential_holder(connection: TenantConnection) -> TenantConnection | MspApp:
+    """Where the client id and credential come from: the connection's own registration,
+    or the MSP's shared app. Only these two differ; the authority (the customer's
+    directory), the cache (this connection's own) and the tid check stay the same."""
+    return MspApp.current() if connection.uses_shared_app else connection
+
+
 def credential_of(connection: TenantConnection) -> str | dict:
-    if connection.credential_kind == "secret":
-        return crypto.decrypt(connection.client_secret_encrypted)
-    if connection.credential_kind == "certificate":
-        key = crypto.decrypt(connection.certificate_key_encrypted)
-        if connection.certificate_pem:
-            return {"private_key": key, "public_certificate": connection.certificate_pem}
-        return {"private_key": key, "thumbprint": connection.certificate_thumbprint}
+    holder = credential_holder(connection)
+    if holder.credential_kind == "secret":
+        return crypto.decrypt(holder.client_secret_encrypted)
+    if holder.credential_kind == "certificate":
+        key = crypto.decrypt(holder.certificate_key_encrypted)
+        if holder.certificate_pem:
+            return {"private_key": key, "public_certificate": holder.certificate_pem}
+        return {"private_key": key, "thumbprint": holder.certificate_thumbprint}
+    if connection.uses_shared_app:
+        raise TokenError("The MSP's shared app has no credential yet: store it under "
+                         "Settings → MSP app or with `manage.py msp_app`.",
+                         kind=Kind.NOT_CONFIGURED)
     raise TokenError("No credential is stored for this tenant: enter a client secret or "
                      "a certificate on the connection page.", kind=Kind.NOT_CONFIGURED)
 
@@ -74,7 +94,7 @@ def _app_for(connection: TenantConnection) -> msal.ConfidentialClientApplication
     authority = f"{endpoints.login}/{connection.directory_id}"
     credential = credential_of(connection)
     key = (connection.pk, credential_fingerprint(credential), authority,
-           connection.client_id, str(ca_bundle()))
+           connection.effective_client_id, str(ca_bundle()))
     if connection.pk is None:  # an unsaved connection never shares anything
         return _app_build(connection, authority, credential, endpoints)
     with _LOCK:
@@ -88,7 +108,7 @@ def _app_for(connection: TenantConnection) -> msal.ConfidentialClientApplication
 def _app_build(connection, authority, credential, endpoints):
     try:
         return msal.ConfidentialClientApplication(
-            connection.client_id, client_credential=credential, authority=authority,
+            connection.effective_client_id, client_credential=credential, authority=authority,
             token_cache=msal.TokenCache(), http_client=session_new(),
             instance_discovery=None if endpoints.login_is_microsoft else False,
         )
@@ -104,20 +124,21 @@ def _app_build(connection, authority, credential, endpoints):
                              f"{exc}") from exc
 
 
-def token_acquire(*, connection: TenantConnection, resource: str) -> str:
+def token_acquire(*, connection: TenantConnection, resource: str,
+                  retry: transport.RetryPolicy = transport.DEFAULT_RETRY) -> str:
     """An access token for `resource` ("graph" or "exchange"); records success/failure."""
     if not connection.is_configured:
+        if connection.uses_shared_app and connection.directory_id:
+            raise TokenError("The customer has not granted admin consent to the MSP's app "
+                             "yet: send them the consent link.", kind=Kind.CONSENT)
         raise TokenError("The connection is not configured: directory ID, client ID and a "
                          "credential are needed.", kind=Kind.NOT_CONFIGURED)
     base = getattr(endpoints_for(cloud=connection.cloud), resource)
     try:
-        result = _app_for(connection).acquire_token_for_client(scopes=[f"{base}/.default"])
+        result = _acquire_retrying(connection, [f"{base}/.default"], retry)
     except TokenError as exc:
         connection_error_record(connection=connection, message=str(exc))
         raise
-    except requests.RequestException as exc:
-        # Not the tenant's answer but the network's: worth retrying later.
-        raise TransientError(f"The login service is unreachable: {exc}") from exc
     if "access_token" in result:
         try:
             tid_check(result["access_token"], connection)
@@ -130,6 +151,53 @@ def token_acquire(*, connection: TenantConnection, resource: str) -> str:
     error = token_error_from(result, connection)
     connection_error_record(connection=connection, message=str(error))
     raise error
+
+
+def _acquire_retrying(connection: TenantConnection, scopes: list[str],
+                      retry: transport.RetryPolicy) -> dict:
+    """msal's answer, retrying the login service's transient failures with backoff.
+
+    msal raises MsalServiceError on a 5xx/429 and then, for about 5 s, answers the same
+    app instance from its throttling cache without asking the server again. So each
+    retry uses a fresh app for this connection (app_forget): still one cache per
+    connection and credential, never shared, and the retry really reaches the server."""
+    problem = ""
+    for attempt in range(retry.max_attempts):
+        try:
+            result = _app_for(connection).acquire_token_for_client(scopes=scopes)
+        except MsalServiceError as exc:
+            problem = f"token endpoint {str(exc).removeprefix('HTTP Error: ')}"
+        except requests.RequestException as exc:
+            problem = f"token endpoint {transport.network_fault_name(exc)}"
+        except TransientError:
+            problem = "token endpoint unreachable"
+        else:
+            if not token_result_transient(result):
+                return result
+            problem = f"token endpoint {result.get('error')}"
+        app_forget(connection)
+        if attempt == retry.max_attempts - 1:
+            break
+        fault_record(problem)
+        retry.sleep(retry.backoff(attempt))
+    raise TransientError(f"Gave up after {retry.max_attempts} attempts: {problem}")
+
+
+def token_result_transient(result: dict) -> bool:
+    """msal's error dict says "try again later" (AADSTS90033 and friends)."""
+    if "access_token" in result:
+        return False
+    codes = {int(c) for c in result.get("error_codes") or [] if str(c).isdigit()}
+    codes |= {int(c) for c in re.findall(r"AADSTS(\d+)", result.get("error_description", ""))}
+    return result.get("error") in TRANSIENT_ERRORS or bool(codes & TRANSIENT_CODES)
+
+
+def token_expired(response: requests.Response) -> bool:
+    """A 401 saying the token's lifetime is over (Graph's body, Exchange's header)."""
+    if response.status_code != 401:
+        return False
+    said = response.headers.get("WWW-Authenticate", "") + response.text[:2000]
+    return "expired" in said.lower()
 
 
 def token_claims(token: str) -> dict:
@@ -170,7 +238,7 @@ def token_error_from(result: dict, connection: TenantConnection) -> TokenError:
 def _error(code: int, connection: TenantConnection) -> TokenError:
     kind, text = AADSTS_MESSAGES[code]
     return TokenError(text.format(directory=connection.directory_id,
-                                  client=connection.client_id), kind=kind)
+                                  client=connection.effective_client_id), kind=kind)
 
 
 def connection_error_record(*, connection: TenantConnection, message: str) -> None:

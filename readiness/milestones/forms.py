@@ -21,7 +21,8 @@ class MilestoneForm(forms.ModelForm):
         widgets = {"date": DATE_INPUT, "as_of": DATE_INPUT}
         field_classes = {"source": partial(forms.URLField, assume_scheme="https")}
         help_texts = {"precision": "How precisely Microsoft gave the date: a day, a month "
-                                   "or a half-year (shown as e.g. \"H2 2027\")."}
+                                   "or a half-year (shown as \"end of December 2026\" or "
+                                   "\"second half of 2027\", never as an invented day)."}
 
 
 class TenantTargetForm(forms.ModelForm):

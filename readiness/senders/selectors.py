@@ -10,6 +10,7 @@ from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Subquery,
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from readiness.core.changes import ChangeFormatter
 from readiness.senders.choices import OPEN_TICKET_STATUSES
 from readiness.senders.models import Sender, SenderException, SenderStatusChange, Ticket
 from readiness.tenancy import scoping
@@ -129,7 +130,7 @@ def sender_queryset(*, tenant: Tenant) -> QuerySet[Sender]:
     The open tickets and the observations are prefetched: one query each, for the
     page's rows only. As annotations (correlated subqueries) PostgreSQL computed them
     for every row an OFFSET skips too, which made deep pages slow. Sorting on those
-    columns adds them back (`with_earliest_ticket_due`, `with_first_ip`).
+    columns adds them back (`with_earliest_ticket`, `with_first_ip`).
     """
     return (
         # Only the rollup is joined: sorting 50,000 rows stays narrow. Mailbox and owner
@@ -151,10 +152,12 @@ def earliest_open_ticket(sender: Sender) -> Ticket | None:
     return sender.open_tickets[0] if sender.open_tickets else None
 
 
-def with_earliest_ticket_due(senders: QuerySet[Sender]) -> QuerySet[Sender]:
-    """`ticket_due`, to sort on: computed for every sender, so a sort on it stays slower."""
+def with_earliest_ticket(senders: QuerySet[Sender]) -> QuerySet[Sender]:
+    """`ticket_title` and `ticket_due`, to sort on: computed for every sender, so a sort
+    on them stays slower."""
     ticket = _earliest_first(_open_tickets().filter(senders=OuterRef("pk")))
-    return senders.annotate(ticket_due=Subquery(ticket.values("due_date")[:1]))
+    return senders.annotate(ticket_title=Subquery(ticket.values("title")[:1]),
+                            ticket_due=Subquery(ticket.values("due_date")[:1]))
 
 
 def with_first_ip(senders: QuerySet[Sender]) -> QuerySet[Sender]:
@@ -179,3 +182,15 @@ def sender_daily_rows(*, tenant: Tenant, sender: Sender, start: date, end: date)
 def sender_observations(*, tenant: Tenant, sender: Sender) -> list[ClientObservation]:
     return list(ClientObservation.objects.for_tenant(tenant).filter(sender=sender)
                 .order_by("-last_day", "client_ip"))
+
+
+def ticket_history(*, ticket: Ticket) -> list[tuple]:
+    """The ticket's events with their changes in words ("Assignee: — → Alice Nováková",
+    "Status: Open → Done"): one query for the events, one per related model."""
+    events = list(ticket.events.select_related("actor"))
+    label = Ticket._meta.label
+    pairs = [(e, {k: v[0] for k, v in e.changes.items()},
+              {k: v[1] for k, v in e.changes.items()}) for e in events]
+    formatter = ChangeFormatter().prime((label, before, after) for _e, before, after in pairs)
+    return [(e, formatter.changes(label, before, after, ticket.tenant_id))
+            for e, before, after in pairs]

@@ -4,13 +4,14 @@ import django_tables2 as tables
 from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from readiness.core.tables import due_text, nulls_last
+from readiness.core.tables import DayColumn, WhenColumn, due_text, nulls_last
 from readiness.senders.choices import TicketPriority
 from readiness.senders.models import Sender, Ticket
 from readiness.senders.selectors import (
     earliest_open_ticket,
-    with_earliest_ticket_due,
+    with_earliest_ticket,
     with_first_ip,
 )
 
@@ -26,15 +27,34 @@ def _row_class(record):
     return "table-danger" if getattr(record, "is_overdue", False) else ""
 
 
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
 class TicketTable(tables.Table):
     id = tables.Column("#", linkify=lambda record: record.get_absolute_url())
-    title = tables.Column(linkify=lambda record: record.get_absolute_url())
-    tenant = tables.Column(accessor="tenant__name", verbose_name="Tenant")
-    assignee = tables.Column(default="unassigned")
-    priority = tables.Column(order_by=("priority_rank",))
-    due_date = tables.DateColumn(verbose_name="Due")
-    is_overdue = tables.BooleanColumn(verbose_name="Overdue", yesno="overdue,")
-    updated_by = tables.Column(verbose_name="Last changed by", default="")
+    title = tables.Column(_("Title"), linkify=lambda record: record.get_absolute_url())
+    tenant = tables.Column(accessor="tenant__name", verbose_name=_("Tenant"))
+    assignee = tables.Column(_("Assignee"), default=_("unassigned"))
+    status = tables.Column(_("Status"))
+    priority = tables.Column(_("Priority"), order_by=("priority_rank",))
+    due_date = DayColumn(verbose_name=_("Due"))
+    is_overdue = tables.BooleanColumn(verbose_name=_("Overdue"), yesno=_("overdue,"))
+    external_id = tables.Column(_("ITSM ticket"))
+    updated_by = tables.Column(verbose_name=_("Last changed by"), default="")
+    updated_at = WhenColumn(verbose_name=_("Last changed"))
+
+    def render_assignee(self, value):
+        return _person(value)
+
+    def value_assignee(self, value):
+        return _person(value)
+
+    def render_updated_by(self, value):
+        return _person(value)
+
+    def value_updated_by(self, value):
+        return _person(value)
 
     class Meta:
         model = Ticket
@@ -42,7 +62,7 @@ class TicketTable(tables.Table):
                   "is_overdue", "external_id", "updated_by", "updated_at")
         order_by = ("due_date",)
         row_attrs = {"class": _row_class}
-        empty_text = "No tickets match."
+        empty_text = _("No tickets match.")
 
 
 class TeamTicketTable(TicketTable):
@@ -64,18 +84,24 @@ class SenderTable(tables.Table):
                               default=0)
     signins_30d = tables.Column("Basic sign-ins (30 d)", accessor="rollup__basic_signins_30d",
                                 default=0)
-    # Both read the page's prefetched rows (sender_queryset); `pk` only keeps
-    # django-tables2 from treating the cell as empty before render_* runs.
+    # client_ips, ticket and ticket_due read the page's prefetched rows (sender_queryset);
+    # accessor `pk` only keeps django-tables2 from treating a cell as empty before
+    # render_* runs.
     client_ips = tables.Column("Client IPs", accessor="pk", empty_values=())
+    last_basic_day = DayColumn(verbose_name=_("Last Basic day"))
     owner = tables.Column("Owner", accessor="owner_label", order_by=(
         "owner_user__username", "owner_name", "owner_email"), default="unowned")
-    ticket = tables.Column("Ticket (due)", accessor="pk", empty_values=())
+    migration_path = tables.Column(_("Migration path"))
+    # One value per column: the ticket's title and its due day apart (sort and filter
+    # them separately in Excel).
+    ticket = tables.Column(_("Ticket"), accessor="pk", empty_values=())
+    ticket_due = DayColumn(_("Ticket due"), accessor="pk", empty_values=())
 
     class Meta:
         model = Sender
         fields = ("select", "address", "display_name", "mailbox_state", "last_basic_day",
                   "basic_30d", "oauth_30d", "signins_30d", "client_ips", "owner", "status",
-                  "device_type", "ticket")
+                  "migration_path", "device_type", "ticket", "ticket_due")
         order_by = ("-basic_30d",)
         attrs = {"class": "table table-sm table-hover align-middle sender-table"}
 
@@ -104,18 +130,37 @@ class SenderTable(tables.Table):
     def value_client_ips(self, record):
         return " ".join(sorted({o.client_ip for o in record.observations.all() if o.client_ip}))
 
+    def render_migration_path(self, record):
+        return record.get_migration_path_display() if record.migration_path else \
+            _("Undecided")
+
+    def value_migration_path(self, record):
+        return self.render_migration_path(record)
+
     def render_ticket(self, record):
         ticket = earliest_open_ticket(record)
-        if ticket is None:
-            return "—"
-        return format_html("{}<br><small>{}</small>", ticket.title, due_text(ticket.due_date))
+        return ticket.title if ticket else "—"
 
     def value_ticket(self, record):
         ticket = earliest_open_ticket(record)
-        return f"{ticket.title} {ticket.due_date or ''}".strip() if ticket else ""
+        return ticket.title if ticket else ""
 
+    def render_ticket_due(self, record):
+        ticket = earliest_open_ticket(record)
+        return due_text(ticket.due_date) if ticket and ticket.due_date else "—"
+
+    def value_ticket_due(self, record):
+        # The date itself: a real date in XLSX, ISO in CSV.
+        ticket = earliest_open_ticket(record)
+        return ticket.due_date if ticket else None
+
+    # Sorting on the ticket columns computes them for every sender again (a subquery per
+    # row): such a sort stays slower on deep pages than the default one.
     def order_ticket(self, queryset, is_descending):
-        return nulls_last(with_earliest_ticket_due(queryset), "ticket_due", is_descending)
+        return nulls_last(with_earliest_ticket(queryset), "ticket_title", is_descending)
+
+    def order_ticket_due(self, queryset, is_descending):
+        return nulls_last(with_earliest_ticket(queryset), "ticket_due", is_descending)
 
     def _by_rollup(self, queryset, field: str, is_descending: bool):
         # Naming the rollup's own tenant and ordering by (figure, sender) in one

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -21,7 +23,7 @@ from readiness.core.forms import form_errors_add
 from readiness.core.redirects import safe_next
 from readiness.senders import selectors, services, whatif
 from readiness.senders.choices import SenderStatus
-from readiness.senders.filtersets import SenderFilterSet, TicketFilterSet
+from readiness.senders.filtersets import SenderFilterSet, TicketQueueFilterSet
 from readiness.senders.forms import (
     BulkForm,
     CommentForm,
@@ -197,9 +199,14 @@ class SenderBulkView(TenantScopedMixin, View):
         except (services.BulkRefused, ValidationError) as exc:
             messages.error(request, f"Bulk action not applied: {_text(exc)}")
             return back
-        messages.success(request, f"{result['changed']} sender(s) updated.")
         if "ticket" in result:
-            return redirect(result["ticket"].get_absolute_url())
+            # Creating a ticket is about the ticket: say which, and open it.
+            ticket = result["ticket"]
+            messages.success(request, _("Ticket #%(id)d created: %(title)s") % {
+                "id": ticket.pk, "title": ticket.title})
+            return redirect(ticket.get_absolute_url())
+        messages.success(request, ngettext("%(n)d sender updated.", "%(n)d senders updated.",
+                                           result["changed"]) % {"n": result["changed"]})
         return back
 
 
@@ -210,7 +217,7 @@ def _text(exc) -> str:
 
 
 class TicketQueueMixin(SafeExportMixin, SingleTableMixin, FilterView):
-    filterset_class = TicketFilterSet
+    filterset_class = TicketQueueFilterSet
     paginate_by = 50
     template_name = "senders/tickets.html"
 
@@ -264,7 +271,7 @@ class TicketDetailView(TenantScopedMixin, TemplateView):
             comment_form=CommentForm(),
             senders=ticket.senders.order_by("address"),
             comments=ticket.comments.select_related("author"),
-            events=ticket.events.select_related("actor"),
+            history=selectors.ticket_history(ticket=ticket),
         )
         return context
 

@@ -55,7 +55,8 @@ def test_the_sender_table_has_bulk_checkboxes_and_a_column_chooser(client_for, a
 
 @pytest.mark.parametrize("column", ["address", "display_name", "mailbox_state", "last_basic_day",
                                     "basic_30d", "oauth_30d", "signins_30d", "client_ips",
-                                    "owner", "status", "device_type", "ticket"])
+                                    "owner", "status", "migration_path", "device_type",
+                                    "ticket", "ticket_due"])
 def test_every_sender_column_sorts(client_for, alice, tenant_a, data_a, column):
     url = _url("senders:senders", tenant_a)
     for sort in (column, f"-{column}"):
@@ -81,7 +82,8 @@ def test_the_sender_detail_shows_history_ips_and_state(client_for, victor, tenan
     sender = data_a[0]
     body = client_for(victor).get(_url("senders:sender", tenant_a,
                                        pk=sender.pk)).content.decode()
-    assert "usage-data" in body and "203.0.113.0" in body and "TLS1_0" in body
+    assert "usage-data" in body and "203.0.113.0" in body and "TLS 1.0" in body
+    assert "TLS1_0" not in body
     assert "Basic possible" in body
 
 
@@ -131,12 +133,14 @@ def test_the_ticket_and_ip_columns_show_the_page_rows_and_sort(client_for, alice
     client = client_for(alice)
     names = [s.address for s in data_a]
 
-    body = client.get(url, {"sort": "ticket"}).content.decode()
+    body = client.get(url, {"sort": "ticket_due"}).content.decode()
     assert "Fix tenant-a s" in body and "Soon due" in body
     assert "Closed early" not in body and "Undated one" not in body
     assert _order_of(body, names) == [s1.address, s0.address, s2.address]
-    body = client.get(url, {"sort": "-ticket"}).content.decode()
+    body = client.get(url, {"sort": "-ticket_due"}).content.decode()
     assert _order_of(body, names) == [s0.address, s1.address, s2.address]  # none stays last
+    body = client.get(url, {"sort": "ticket"}).content.decode()  # "Fix…" < "Soon…"
+    assert _order_of(body, names) == [s0.address, s1.address, s2.address]
     body = client.get(url, {"sort": "-client_ips"}).content.decode()
     assert _order_of(body, names) == [s2.address, s1.address, s0.address]
     assert "203.0.113.2" in body
@@ -155,3 +159,22 @@ def test_the_sender_api_names_the_earliest_open_ticket(victor, tenant_a, data_a)
     assert by_address["s0@tenant-a.example"]["ticket_title"] == "Fix tenant-a s"
     assert by_address["s0@tenant-a.example"]["ticket_due"] is not None
     assert by_address["s1@tenant-a.example"]["ticket_title"] is None
+
+
+def test_the_sender_export_has_one_value_per_column_and_opens_in_excel(client_for, alice,
+                                                                        tenant_a, data_a):
+    import csv
+    import io
+
+    data_a[0].migration_path = "hve"
+    data_a[0].owner_name = "Jana Kovářová"
+    data_a[0].save()
+    raw = client_for(alice).get(_url("senders:senders", tenant_a),
+                                {"_export": "csv", "_sep": "semicolon"}).content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert {"Owner", "Migration path", "Ticket", "Ticket due"} <= set(rows[0])
+    row = next(r for r in rows if r["Address"] == data_a[0].address)
+    assert row["Migration path"] == "High Volume Email" and row["Owner"] == "Jana Kovářová"
+    ticketed = [r for r in rows if r["Ticket"]]
+    assert ticketed and all(r["Ticket due"][:4].isdigit() for r in ticketed)  # ISO date alone
