@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from readiness.core.tables import DayColumn, WhenColumn, due_text, nulls_last
 from readiness.senders.choices import TicketPriority
 from readiness.senders.models import DeviceModel, Sender, Ticket
+from readiness.senders.selectors import (
+    earliest_open_ticket,
+    with_earliest_ticket,
+    with_first_ip,
+)
 from readiness.tenancy.domains import is_foreign_address, tenant_domain_names
 
 PRIORITY_RANK = Case(
@@ -80,15 +85,18 @@ class SenderTable(tables.Table):
                               default=0)
     signins_30d = tables.Column("Basic sign-ins (30 d)", accessor="rollup__basic_signins_30d",
                                 default=0)
-    client_ips = tables.Column("Client IPs", accessor="first_ip", default="—")
+    # client_ips, ticket and ticket_due read the page's prefetched rows (sender_queryset);
+    # accessor `pk` only keeps django-tables2 from treating a cell as empty before
+    # render_* runs.
+    client_ips = tables.Column("Client IPs", accessor="pk", empty_values=())
     last_basic_day = DayColumn(verbose_name=_("Last Basic day"))
     owner = tables.Column("Owner", accessor="owner_label", order_by=(
         "owner_user__username", "owner_name", "owner_email"), default="unowned")
     migration_path = tables.Column(_("Migration path"))
     # One value per column: the ticket's title and its due day apart (sort and filter
     # them separately in Excel).
-    ticket = tables.Column(_("Ticket"), accessor="ticket_title", empty_values=())
-    ticket_due = DayColumn(_("Ticket due"), accessor="ticket_due")
+    ticket = tables.Column(_("Ticket"), accessor="pk", empty_values=())
+    ticket_due = DayColumn(_("Ticket due"), accessor="pk", empty_values=())
 
     class Meta:
         model = Sender
@@ -137,22 +145,29 @@ class SenderTable(tables.Table):
         return self.render_migration_path(record)
 
     def render_ticket(self, record):
-        return record.ticket_title or "—"
+        ticket = earliest_open_ticket(record)
+        return ticket.title if ticket else "—"
 
     def value_ticket(self, record):
-        return record.ticket_title or ""
+        ticket = earliest_open_ticket(record)
+        return ticket.title if ticket else ""
 
     def render_ticket_due(self, record):
-        return due_text(record.ticket_due) if record.ticket_due else "—"
+        ticket = earliest_open_ticket(record)
+        return due_text(ticket.due_date) if ticket and ticket.due_date else "—"
 
     def value_ticket_due(self, record):
-        return record.ticket_due  # the date itself: a real date in XLSX, ISO in CSV
+        # The date itself: a real date in XLSX, ISO in CSV.
+        ticket = earliest_open_ticket(record)
+        return ticket.due_date if ticket else None
 
+    # Sorting on the ticket columns computes them for every sender again (a subquery per
+    # row): such a sort stays slower on deep pages than the default one.
     def order_ticket(self, queryset, is_descending):
-        return nulls_last(queryset, "ticket_title", is_descending)
+        return nulls_last(with_earliest_ticket(queryset), "ticket_title", is_descending)
 
     def order_ticket_due(self, queryset, is_descending):
-        return nulls_last(queryset, "ticket_due", is_descending)
+        return nulls_last(with_earliest_ticket(queryset), "ticket_due", is_descending)
 
     def _by_rollup(self, queryset, field: str, is_descending: bool):
         # Naming the rollup's own tenant and ordering by (figure, sender) in one
@@ -172,7 +187,7 @@ class SenderTable(tables.Table):
         return self._by_rollup(queryset, "basic_signins_30d", is_descending)
 
     def order_client_ips(self, queryset, is_descending):
-        return nulls_last(queryset, "first_ip", is_descending)
+        return nulls_last(with_first_ip(queryset), "first_ip", is_descending)
 
 
 # The columns a user may hide with the column chooser (?columns=...).

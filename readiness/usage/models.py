@@ -13,7 +13,14 @@ class DailyUsage(TenantOwned):
     an import or re-reading sign-ins only ever touches that source's rows.
     """
 
-    sender = models.ForeignKey("senders.Sender", on_delete=models.CASCADE, related_name="usage")
+    # No single-column indexes on the two foreign keys: the natural key leads with
+    # tenant and the (sender, day) index with sender, so each would be a duplicate that
+    # every import still had to maintain (the largest fact table). Deletes cascading from
+    # a tenant or a sender use those leading columns.
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+",
+                               db_index=False)
+    sender = models.ForeignKey("senders.Sender", on_delete=models.CASCADE, related_name="usage",
+                               db_index=False)
     day = models.DateField()
     auth_method = models.CharField(max_length=10, choices=AuthMethod.choices)
     source = models.CharField(max_length=20, choices=UsageSource.choices)
@@ -81,6 +88,10 @@ class CoveredDay(TenantOwned):
 class ClientObservation(TenantOwned):
     """Which client IPs and TLS versions a sender was seen with, and when."""
 
+    # The natural key leads with tenant: a tenant_id index of its own would duplicate it.
+    # The sender_id index stays (the natural key cannot serve a lookup by sender alone).
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+",
+                               db_index=False)
     sender = models.ForeignKey("senders.Sender", on_delete=models.CASCADE,
                                related_name="observations")
     source = models.CharField(max_length=20, choices=UsageSource.choices)
