@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from readiness.dashboards.tables import PortfolioTable
 from readiness.imports.tables import ReportImportTable
+from readiness.ingestion.tables import IngestRunTable
 from readiness.inventory.tables import MailboxTable
 from readiness.milestones.tables import MilestoneTable
 from readiness.notifications.tables import WebhookDeliveryTable, WebhookTable
@@ -28,6 +29,7 @@ LIST_PAGES = {
     "senders:tickets": (TeamTicketTable, True),
     "senders:devices": (DeviceModelTable, False),
     "imports:list": (ReportImportTable, True),
+    "ingestion:history": (IngestRunTable, True),
     "notifications:webhooks": (WebhookTable, True),
     "notifications:deliveries": (WebhookDeliveryTable, True),
     "milestones:list": (MilestoneTable, False),
