@@ -30,7 +30,9 @@ from readiness.inventory.services import (
 from readiness.senders.identity import sender_mailboxes_link
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
+from readiness.tenancy.services import tenant_domains_sync
 from readiness.usage.services import (
+    signin_coverage_record,
     signin_events_reattribute,
     signin_events_store,
     signin_usage_recompute,
@@ -217,7 +219,7 @@ def signin_parse(record: dict) -> dict | None:
 
 def signins_ingest(*, tenant: Tenant, schedule: IngestSchedule,
                    retry: RetryPolicy = DEFAULT_RETRY, limiter=None,
-                   now: datetime | None = None) -> dict:
+                   now: datetime | None = None, beat=lambda: None) -> dict:
     """Read Basic SMTP sign-ins since the watermark, store them, recompute their days.
 
     Pages are stored as they arrive (deduplicated, so a broken run loses nothing); the
@@ -236,11 +238,14 @@ def signins_ingest(*, tenant: Tenant, schedule: IngestSchedule,
             days |= signin_events_store(tenant=tenant,
                                         records=[r for r in records if r["user_principal_name"]])
             read += len(records)
+            beat()  # alive: the sweeper leaves this run alone
     except NoPremiumLicense:
         TenantConnection.objects.filter(pk=connection.pk).update(has_entra_p1=False)
         raise
     with transaction.atomic():
         rows = signin_usage_recompute(tenant=tenant, days=days)
+        # Every page was read: the window's days are covered, with or without traffic.
+        signin_coverage_record(tenant=tenant, start=start, end=now)
         IngestSchedule.objects.filter(pk=schedule.pk).update(watermark=now)
     TenantConnection.objects.filter(pk=connection.pk).update(has_entra_p1=True)
     return {"signins_read": read, "signins_skipped": skipped,
@@ -258,12 +263,18 @@ def switch_of(value) -> str:
     return SmtpAuthSwitch.DISABLED if value else SmtpAuthSwitch.ENABLED
 
 
-def exchange_snapshot_read(*, connection: TenantConnection,
-                           retry: RetryPolicy = DEFAULT_RETRY) -> InventorySnapshot:
+def exchange_snapshot_read(*, connection: TenantConnection, retry: RetryPolicy = DEFAULT_RETRY,
+                           beat=lambda: None) -> InventorySnapshot:
     exo = ExchangeClient(connection=connection, retry=retry)
     graph = GraphClient(connection=connection, retry=retry)
     every = {"ResultSize": "Unlimited"}
-    results = {name: exo.invoke(name, params) for name, params in (
+
+    def invoked(name: str, params: dict):
+        result = exo.invoke(name, params)
+        beat()  # alive after every cmdlet: the sweeper leaves this run alone
+        return result
+
+    results = {name: invoked(name, params) for name, params in (
         ("Get-CASMailbox", every), ("Get-Mailbox", every), ("Get-User", every),
         ("Get-TransportConfig", {}), ("Get-OrganizationConfig", {}),
         ("Get-AuthenticationPolicy", {}))}
@@ -334,18 +345,21 @@ def proxy_addresses(values) -> tuple[str, ...]:
 
 
 def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
-                    now: datetime | None = None) -> dict:
+                    now: datetime | None = None, beat=lambda: None) -> dict:
     """Read the settings snapshot and apply it; a failed read marks the old one stale."""
     connection = connection_for(tenant=tenant)
     try:
-        snapshot = exchange_snapshot_read(connection=connection, retry=retry)
+        snapshot = exchange_snapshot_read(connection=connection, retry=retry, beat=beat)
     except Exception as exc:
         inventory_mark_stale(tenant=tenant, warnings=[f"Last read failed: {exc}"])
         raise
+    domains = GraphClient(connection=connection, retry=retry).verified_domains()
     with transaction.atomic():
         counts = inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)
         if snapshot.complete:
             sender_mailboxes_link(tenant=tenant)
             counts["signins_reattributed"] = signin_events_reattribute(tenant=tenant)
+        if domains is not None:  # no permission: keep what we knew
+            counts["domains"] = tenant_domains_sync(tenant=tenant, domains=domains)
     # Not a warning: warnings mean "possibly incomplete" and would keep the snapshot stale.
     return {**counts, "mailboxes_skipped": len(snapshot.skipped_addresses)}

@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from readiness.core.values import EARLIEST_DAY
-from readiness.imports import recompute
+from readiness.imports import recompute, selectors
 from readiness.imports.choices import (
     DELETABLE_STATUSES,
     LIVE_STATUSES,
+    RUNNING_STATUSES,
     ImportChannel,
     ImportStatus,
     ReportFormat,
@@ -39,10 +41,16 @@ from readiness.imports.storage import (
     stored_file,
 )
 from readiness.tenancy.audit import audit_record
+from readiness.tenancy.domains import (
+    DomainCheck,
+    domain_check_message,
+    file_domain_check,
+    foreign_owners,
+)
 from readiness.tenancy.models import Tenant
 from readiness.usage import sql
 from readiness.usage.choices import UsageSource
-from readiness.usage.services import senders_ensure, senders_touch
+from readiness.usage.services import coverage_replace, senders_ensure, senders_touch
 
 MAX_PERIOD_DAYS = 90  # the Exchange admin center reports at most 90 days
 
@@ -61,6 +69,38 @@ class ReportRejected(Exception):
                    value=(exc.value or "")[:200])
 
 
+class ForeignFile(ReportRejected):
+    """Most of the file's sender domains are not the tenant's: stopped until overridden."""
+
+    def __init__(self, check: DomainCheck, owners: list[str]) -> None:
+        super().__init__(domain_check_message(check, owners))
+        self.check = check
+
+
+def domain_gate(*, report: ReportImport, check: DomainCheck, override: bool, actor,
+                ip: str = "", source: str = "web", user=None) -> None:
+    """Stop a file that looks like another tenant's, unless explicitly overridden; an
+    override is recorded in the audit log (once per import).
+
+    `user` decides whether another tenant may be named (None = the command line)."""
+    if not check.stops:
+        return
+    if not override:
+        owners = foreign_owners(tenant=report.tenant, domains=check.foreign, user=user)
+        raise ForeignFile(check, owners)
+    if report.preview.get("domain_override"):
+        return
+    report.preview = {**report.preview, "domain_override": True}
+    if report.pk:
+        ReportImport.objects.filter(pk=report.pk).update(preview=report.preview)
+    audit_record(actor=actor, tenant=report.tenant, action="import.foreign_override",
+                 obj=report if report.pk else None, ip=ip, source=source,
+                 after={"file_name": report.file_name, "sha256": report.sha256,
+                        "foreign_domains": dict(list(check.foreign.items())[:100]),
+                        "foreign_domain_count": len(check.foreign),
+                        "domains": check.domains})
+
+
 class AlreadyImported(Exception):
     """The same file (same SHA-256) is already imported for this tenant: a no-op."""
 
@@ -68,6 +108,10 @@ class AlreadyImported(Exception):
         self.existing = existing
         who = existing.imported_by or existing.uploaded_by or existing.get_channel_display()
         when = existing.imported_at or existing.created_at
+        if existing.status != ImportStatus.IMPORTED:  # only a completed import "was imported"
+            super().__init__(f"This file is being imported right now (started "
+                             f"{when:%Y-%m-%d %H:%M} UTC by {who}); wait for it to finish.")
+            return
         super().__init__(f"This file was already imported on {when:%Y-%m-%d %H:%M} UTC by {who}.")
 
 
@@ -134,25 +178,35 @@ def report_inspect(*, report: ReportImport) -> ReportImport:
     except ReportFormatError as exc:
         return _reject(report, ReportRejected.from_format_error(exc))
     _fill(report, info, summary)
+    report.preview["domain_check"] = file_domain_check(
+        tenant=report.tenant, addresses=summary.senders).as_dict()
     report.status = ImportStatus.PREVIEW_READY
     report.save()
     return report
 
 
 def report_confirm(*, report: ReportImport, actor, period: Period | None = None,
-                   ip: str = "") -> ReportImport:
-    """The user said "import": claim the preview and queue the apply task."""
+                   ip: str = "", allow_foreign: bool = False) -> ReportImport:
+    """The user said "import": claim the preview and queue the apply task.
+
+    ForeignFile when the preview found the file to be another tenant's and the user
+    did not override (the import stays waiting for confirmation)."""
     from readiness.imports import tasks
 
     if report.format == ReportFormat.EXPORT:
         period = period_validate(start=period and period.start, end=period and period.end)
         report.period_start, report.period_end = period.start, period.end
         report.period_stated = True
+    check = DomainCheck.from_dict(report.preview.get("domain_check"))
+    if check is not None:
+        domain_gate(report=report, check=check, override=allow_foreign, actor=actor, ip=ip,
+                    user=actor)
     try:
         with transaction.atomic():
             claimed = ReportImport.objects.filter(
                 pk=report.pk, status=ImportStatus.PREVIEW_READY).update(
                 status=ImportStatus.IMPORTING, imported_by=actor, progress_done=0,
+                heartbeat_at=timezone.now(),
                 period_start=report.period_start, period_end=report.period_end,
                 period_stated=report.period_stated)
     except IntegrityError:
@@ -173,9 +227,11 @@ def report_apply(*, report: ReportImport) -> ReportImport:
     try:
         info = inspect_report(path)
         _apply(report, path, info, progress=_db_progress(report), actor=report.imported_by,
-               source="task")
+               source="task", allow_foreign=bool(report.preview.get("domain_override")))
     except ReportFormatError as exc:
         return _reject(report, ReportRejected.from_format_error(exc))
+    except ForeignFile as exc:  # the domains changed between the preview and now
+        return _reject(report, exc)
     return report
 
 
@@ -190,8 +246,10 @@ def report_fail(*, report: ReportImport, error: str) -> None:
 
 def report_import(*, tenant: Tenant, path: Path, period: Period | None = None, actor=None,
                   dry_run: bool = False, progress: Progress | None = None,
-                  channel: str = ImportChannel.CLI, file_name: str | None = None) -> ReportImport:
-    """Import one file end to end. Raises ReportRejected (nothing written),
+                  channel: str = ImportChannel.CLI, file_name: str | None = None,
+                  allow_foreign: bool = False) -> ReportImport:
+    """Import one file end to end. Raises ReportRejected (nothing written; ForeignFile
+    when the file looks like another tenant's and `allow_foreign` is not given),
     AlreadyImported (nothing written); returns the ReportImport (unsaved on dry_run)."""
     path = Path(path)
     report = ReportImport(tenant=tenant, file_name=_display_name(file_name or path.name),
@@ -210,10 +268,14 @@ def report_import(*, tenant: Tenant, path: Path, period: Period | None = None, a
         info = inspect_report(path)
         _stated_period(report, info, period)
         if dry_run:
-            _fill(report, info, file_scan(path, info, progress=progress))
+            summary = file_scan(path, info, progress=progress)
+            _fill(report, info, summary)
+            report.preview["domain_check"] = file_domain_check(
+                tenant=tenant, addresses=summary.senders).as_dict()
             return report
         return _apply(report, path, info, progress=progress, actor=actor,
-                      source="cli" if channel == ImportChannel.CLI else "task")
+                      source="cli" if channel == ImportChannel.CLI else "task",
+                      allow_foreign=allow_foreign)
     except ReportFormatError as exc:
         file_discard(report.stored_path)
         raise ReportRejected.from_format_error(exc) from None
@@ -233,12 +295,16 @@ def _stated_period(report: ReportImport, info: FileInfo, period: Period | None) 
 
 
 def _apply(report: ReportImport, path: Path, info: FileInfo, *, progress: Progress | None,
-           actor, source: str) -> ReportImport:
+           actor, source: str, allow_foreign: bool = False) -> ReportImport:
     stage = MessageStage() if info.format == ReportFormat.DETAILED else None
     rows: list[ExportRow] = []
     try:
         summary = file_scan(path, info, progress=progress,
                             sink=stage.write if stage else rows.extend)
+        # Before any write: the one gate every channel (upload, CLI, drop folder) passes.
+        domain_gate(report=report, check=file_domain_check(
+            tenant=report.tenant, addresses=summary.senders), override=allow_foreign,
+            actor=actor, source=source)
         try:
             with transaction.atomic():
                 _merge(report, info, summary, stage, rows, actor=actor, source=source)
@@ -306,6 +372,9 @@ def _facts_recompute(report: ReportImport, *, sender_ids: set[int]) -> None:
         recompute.export_usage_recompute(tenant=tenant, start=start, end=end)
         source = UsageSource.EXPORT
     recompute.observations_rebuild(tenant=tenant, source=source, sender_ids=sender_ids)
+    covered = selectors.coverage_days(tenant=tenant, start=start, end=end)
+    coverage_replace(tenant=tenant, source=source, start=start, end=end,
+                     days=[day for day, sources in covered.items() if source in sources])
     senders_touch(tenant=tenant, sender_ids=sender_ids)
 
 
@@ -319,7 +388,7 @@ def report_delete_request(*, report: ReportImport, actor, ip: str = "") -> bool:
     from readiness.imports import tasks
 
     claimed = ReportImport.objects.filter(pk=report.pk, status__in=DELETABLE_STATUSES).update(
-        status=ImportStatus.DELETING, error="", progress_done=0)
+        status=ImportStatus.DELETING, error="", progress_done=0, heartbeat_at=timezone.now())
     if claimed:
         actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         transaction.on_commit(lambda: tasks.delete_report.delay(report.pk, actor_id, ip))
@@ -409,7 +478,8 @@ def _tenant_lock(tenant: Tenant) -> None:
 
 def _transition(report: ReportImport, old: str, new: str) -> bool:
     """Claim a state change with a conditional UPDATE: exactly one worker wins."""
-    won = ReportImport.objects.filter(pk=report.pk, status=old).update(status=new) == 1
+    won = ReportImport.objects.filter(pk=report.pk, status=old).update(
+        status=new, heartbeat_at=timezone.now()) == 1
     if won:
         report.status = new
     return won
@@ -419,7 +489,8 @@ def _db_progress(report: ReportImport) -> Callable[[int, int], None]:
     def progress(done: int, total: int) -> None:
         report.progress_done, report.progress_total = done, total  # a later save keeps them
         ReportImport.objects.filter(pk=report.pk).update(progress_done=done,
-                                                         progress_total=total)
+                                                         progress_total=total,
+                                                         heartbeat_at=timezone.now())
     return progress
 
 
@@ -441,7 +512,9 @@ def _fill(report: ReportImport, info: FileInfo, summary: Summary) -> None:
     report.messages_unknown = summary.messages["unknown"]
     if info.format == ReportFormat.DETAILED:
         report.period_start, report.period_end = summary.first_day, summary.last_day
-    report.preview = {"rows": summary.preview, "senders": sorted(summary.senders)[:50]}
+    report.preview = {**{k: v for k, v in (report.preview or {}).items()
+                         if k in ("domain_check", "domain_override")},
+                      "rows": summary.preview, "senders": sorted(summary.senders)[:50]}
 
 
 def _figures(report: ReportImport) -> dict:
@@ -453,3 +526,66 @@ def _figures(report: ReportImport) -> dict:
 def _display_name(name: str) -> str:
     # Only the last path component, and only for display: never used as a path.
     return (Path(name.replace("\\", "/")).name or "report.csv")[:255]
+
+
+# --- the sweeper: no import or deletion stays "running" after its worker died -------------
+
+WORKER_LOST = ("The worker running this was lost (no heartbeat since {since:%Y-%m-%d %H:%M} "
+               "UTC). Nothing was changed; import the file again or delete it.")
+DELETE_LOST = ("The deletion was interrupted (worker lost); nothing was removed. Delete it "
+               "again.")
+
+
+def stuck_imports(*, now=None) -> list[ReportImport]:
+    cutoff = (now or timezone.now()) - settings.READINESS_STALE_AFTER
+    return list(ReportImport.objects.filter(status__in=RUNNING_STATUSES,
+                                            heartbeat_at__lt=cutoff)
+                .select_related("tenant")[:500])
+
+
+def stuck_sweep(*, report: ReportImport, now=None) -> str:
+    """Re-queue a stuck import or deletion once, else fail it so the user can act.
+
+    Every change is a conditional UPDATE on the (status, heartbeat) the sweeper saw, so
+    a worker that is alive after all, or a second sweeper, makes it a no-op. Returns
+    "requeued", "failed" or "" (someone else moved it first)."""
+    now = now or timezone.now()
+    seen = ReportImport.objects.filter(pk=report.pk, status=report.status,
+                                       heartbeat_at=report.heartbeat_at)
+    task, restart_as = _requeue_plan(report)
+    if report.sweeps == 0 and task is not None:
+        if not seen.update(status=restart_as, sweeps=1, heartbeat_at=now):
+            return ""
+        transaction.on_commit(lambda: task.delay(*_task_args(report)))
+        return "requeued"
+    if report.status == ImportStatus.DELETING:
+        # The deletion is one transaction: if it died, everything it would remove is there.
+        back = ImportStatus.IMPORTED if report.imported_at else ImportStatus.FAILED
+        won = seen.update(status=back, error=DELETE_LOST, heartbeat_at=now,
+                          sweeps=report.sweeps + 1)
+    else:
+        won = seen.update(status=ImportStatus.FAILED, heartbeat_at=now,
+                          sweeps=report.sweeps + 1,
+                          error=WORKER_LOST.format(since=report.heartbeat_at))
+    return "failed" if won else ""
+
+
+def _requeue_plan(report: ReportImport):
+    """(task, the status it starts from), or (None, None) when nothing can redo it: a
+    command-line or drop-folder import has no stored file a worker could read again."""
+    from readiness.imports import tasks
+
+    if not report.stored_path:
+        return None, None
+    return {
+        ImportStatus.UPLOADED: (tasks.inspect_report, ImportStatus.UPLOADED),
+        ImportStatus.PARSING: (tasks.inspect_report, ImportStatus.UPLOADED),
+        ImportStatus.IMPORTING: (tasks.apply_report, ImportStatus.IMPORTING),
+        ImportStatus.DELETING: (tasks.delete_report, ImportStatus.DELETING),
+    }.get(report.status, (None, None))
+
+
+def _task_args(report: ReportImport) -> tuple:
+    if report.status == ImportStatus.DELETING:
+        return report.pk, None, ""
+    return (report.pk,)

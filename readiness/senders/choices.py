@@ -19,6 +19,7 @@ class DeviceType(models.TextChoices):
     LOB_APP = "lob_app", "Line-of-business app"
     SCRIPT = "script", "Script"
     MONITORING = "monitoring", "Monitoring"
+    APPLIANCE = "appliance", "Appliance (NAS, firewall, backup)"
     ERP_CRM = "erp_crm", "ERP / CRM"
     OTHER = "other", "Other"
     UNKNOWN = "unknown", "Unknown"
@@ -40,6 +41,8 @@ class MigrationPath(models.TextChoices):
 class OAuthSupport(models.TextChoices):
     YES = "yes", "Yes"
     FIRMWARE = "firmware", "With a firmware update"
+    PARTIAL = "partial", "Some models or versions only"
+    CHECK = "check", "Check the vendor's per-model list"
     NO = "no", "No"
     UNKNOWN = "unknown", "Unknown"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from readiness.senders.choices import MigrationPath
+from readiness.senders.choices import MigrationPath, OAuthSupport
 
 # PowerShell treats the typographic single quotes as quote characters too.
 _PS_SINGLE_QUOTES = ("'", "\u2018", "\u2019", "\u201a", "\u201b")
@@ -214,3 +214,30 @@ ORG_SMTP_AUTH_OFF = Script(
     "Set-TransportConfig -SmtpClientAuthenticationDisabled $true",
     "Run this LAST, after the per-mailbox exceptions: mailboxes set to $false keep "
     "SMTP AUTH, every inheriting mailbox loses it (OAuth SMTP included).")
+
+
+def device_steps(device) -> list[str]:
+    """What the catalogue's evidence means for a sender linked to `device` (a DeviceModel):
+    the steps follow the vendor's statement, never a guess beyond it."""
+    support = device.oauth_support
+    flow = f" ({device.auth_flow})" if device.auth_flow else ""
+    if support in (OAuthSupport.YES, OAuthSupport.FIRMWARE):
+        steps = []
+        if device.min_version:
+            steps.append(f"Update the firmware or software to {device.min_version} or later.")
+        steps += [f"Register an Entra app for it and configure OAuth SMTP{flow} on the device "
+                  "(see the OAuth SMTP guidance).",
+                  "Keep SMTP AUTH on for its mailbox; watch for failed Basic sign-ins after "
+                  "the switch."]
+        return steps
+    if support == OAuthSupport.PARTIAL:
+        return [f"Only some models or versions support OAuth{flow}: check yours against "
+                "the vendor's statement (source below).",
+                "If yours is not listed, plan a relay, High Volume Email or a connector."]
+    if support == OAuthSupport.CHECK:
+        return ["The vendor keeps a per-model list: look your model up at the source below.",
+                "Link the sender to a more specific entry once you know (or note it)."]
+    if support == OAuthSupport.NO:
+        return ["This device will not do OAuth: move it to a connector relay, High Volume "
+                "Email or an on-premises relay, or replace it."]
+    return ["Nobody has checked this device yet: look up the vendor's documentation."]

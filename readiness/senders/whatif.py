@@ -24,6 +24,7 @@ from readiness.inventory.services import resolver_context
 from readiness.senders import guidance
 from readiness.senders.choices import WATCHED_STATUSES, SenderStatus
 from readiness.senders.models import Sender
+from readiness.tenancy.domains import is_foreign_address, tenant_domain_names
 from readiness.tenancy.models import Tenant
 from readiness.usage.evidence import sender_evidence
 from readiness.usage.models import SenderRollup
@@ -66,6 +67,7 @@ class SenderImpact:
     outcome: str  # one of OUTCOME_ATTRS
     why: str
     accepted_risk: bool = False  # status "won't fix": the owner accepted that it breaks
+    foreign: bool = False  # on another tenant's domain: never given a script
 
     @property
     def before_label(self) -> str:
@@ -89,12 +91,19 @@ class Plan:
 
     @property
     def exceptions_proposed(self) -> list[SenderImpact]:
-        """The breaking senders that get an exception (and a line of the script)."""
-        return [i for i in self.breaks if not i.accepted_risk]
+        """The breaking senders that get an exception (and a line of the script); never
+        one on another tenant's domain (it came from a wrong-tenant file)."""
+        return [i for i in self.breaks if not i.accepted_risk and not i.foreign]
 
     @property
     def accepted_risks(self) -> list[SenderImpact]:
         return [i for i in self.breaks if i.accepted_risk]
+
+    @property
+    def foreign_breaks(self) -> list[SenderImpact]:
+        """Breaking senders on a foreign domain: counted, but no exception and no script,
+        so that breaks = exceptions proposed + accepted risks + foreign still adds up."""
+        return [i for i in self.breaks if i.foreign and not i.accepted_risk]
 
     @property
     def rows(self) -> list[tuple[str, SenderImpact]]:
@@ -132,6 +141,7 @@ def what_if_plans(*, tenant: Tenant, today: date | None = None) -> dict[str, Pla
     context = resolver_context(tenant=tenant)
     mailboxes = {m.address.lower(): m for m in Mailbox.objects.for_tenant(tenant)}
     plans = {key: Plan(key, title) for key, title in SCENARIOS.items()}
+    own = tenant_domain_names(tenant)
     senders = active_senders(tenant=tenant, today=today)
     figures = {r.sender_id: r for r in SenderRollup.objects.for_tenant(tenant).filter(
         sender__in=senders)}
@@ -149,6 +159,7 @@ def what_if_plans(*, tenant: Tenant, today: date | None = None) -> dict[str, Pla
                     BASIC_DEFAULT_OFF: replace(base, extra_gates=(basic_default_off_gate,))}
         for key, inputs in variants.items():
             impact = _impact(sender, mailbox, resolve(base).state, resolve(inputs))
+            impact.foreign = mailbox is None and is_foreign_address(sender.address, own)
             getattr(plans[key], OUTCOME_ATTRS[impact.outcome]).append(impact)
     for plan in plans.values():
         plan.scripts = exception_scripts(plan)

@@ -31,6 +31,7 @@ from readiness.usage import sql
 from readiness.usage.evidence import conflicted_mailbox_count
 from readiness.usage.models import (
     ClientObservation,
+    CoveredDay,
     DailyUsage,
     SenderRollup,
     TenantDay,
@@ -105,10 +106,15 @@ def _apply_failed(tenant, start, end, totals) -> None:
 
 
 def _apply_sources(tenant, start, end, totals) -> None:
+    """A day's sources: those that covered it (CoveredDay) and those with a row on it
+    (a row proves the source looked). A covered day without traffic gets a row of
+    zeros: "no traffic" is a fact, unlike a day nobody covered (no row: a gap)."""
     pairs = (DailyUsage.objects.for_tenant(tenant).filter(day__range=(start, end))
              .values_list("day", "source").distinct())
+    covered = (CoveredDay.objects.for_tenant(tenant).filter(day__range=(start, end))
+               .values_list("day", "source"))
     by_day: dict[date, set[str]] = defaultdict(set)
-    for day, source in pairs:
+    for day, source in [*pairs, *covered]:
         by_day[day].add(source)
     for day, sources in by_day.items():
         totals.setdefault(day, TenantDay(tenant=tenant, day=day)).sources = ",".join(

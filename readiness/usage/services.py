@@ -17,7 +17,7 @@ from readiness.senders.identity import mailbox_addresses_by_user, sender_mailbox
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
 from readiness.usage import sql
-from readiness.usage.models import ClientObservation, DailyUsage, SignInEvent
+from readiness.usage.models import ClientObservation, CoveredDay, DailyUsage, SignInEvent
 from readiness.usage.rollups import sender_rollups_ensure
 
 CHUNK = 2000
@@ -262,3 +262,33 @@ def _untouched_senders_delete(tenant: Tenant, sender_ids: set[int]) -> None:
     Sender.objects.for_tenant(tenant).filter(
         pk__in=sender_ids, status=SenderStatus.NEW, owner_user=None, owner_name="",
         owner_email="", notes="", tickets=None, usage=None, signin_events=None).delete()
+
+
+# --- coverage: which days a source looked at (a gap is not a zero) ----------------------
+
+
+def signin_coverage_record(*, tenant: Tenant, start: datetime, end: datetime) -> int:
+    """The sign-in log was read completely from `start` to `end`: record the UTC days it
+    spanned. A day the window only clipped (the first one, unless it starts at
+    midnight) is left out; today counts, "so far"."""
+    first = start.astimezone(UTC).date()
+    if start.astimezone(UTC).time() != time.min:
+        first += timedelta(days=1)
+    last = end.astimezone(UTC).date()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    CoveredDay.objects.bulk_create(
+        [CoveredDay(tenant=tenant, source="signins", day=day) for day in days],
+        batch_size=CHUNK, ignore_conflicts=True)
+    return len(days)
+
+
+def coverage_replace(*, tenant: Tenant, source: str, start: date, end: date,
+                     days: Iterable[date]) -> None:
+    """Set `source`'s covered days within [start, end] to exactly `days` (the importer
+    recomputes them from the remaining imports, like the usage facts)."""
+    with transaction.atomic():
+        CoveredDay.objects.for_tenant(tenant).filter(source=source,
+                                                     day__range=(start, end)).delete()
+        CoveredDay.objects.bulk_create(
+            [CoveredDay(tenant=tenant, source=source, day=day) for day in sorted(set(days))
+             if start <= day <= end], batch_size=CHUNK, ignore_conflicts=True)

@@ -191,3 +191,26 @@ def test_what_if_figures_equal_the_sender_tables(client_for, victor, tenant_a, e
         assert (basic, oauth, signins) == (
             table[address]["Basic msgs (30 d)"], table[address]["OAuth msgs (30 d)"],
             table[address]["Basic sign-ins (30 d)"]), address
+
+
+def test_a_foreign_sender_breaks_but_gets_no_exception_and_no_script(client_for, alice,
+                                                                     tenant_a, estate):
+    """Both merges at once: evid-b's foreign-domain marking and evid-a's reconciliation
+    (breaks = exceptions proposed + accepted risks + foreign, never a script for foreign)."""
+    from readiness.tenancy.models import TenantDomain
+
+    TenantDomain.objects.create(tenant=tenant_a, name="a.example", source="graph")
+    _sender(tenant_a, "stray@contoso.cz", mailbox=False)
+    plan = whatif.what_if_plans(tenant=tenant_a, today=TODAY)[whatif.BASIC_DEFAULT_OFF]
+    assert "stray@contoso.cz" in _addresses(plan.breaks)
+    assert _addresses(plan.foreign_breaks) == ["stray@contoso.cz"]
+    assert "stray@contoso.cz" not in _addresses(plan.exceptions_proposed)
+    assert len(plan.breaks) == (len(plan.exceptions_proposed) + len(plan.accepted_risks)
+                                + len(plan.foreign_breaks))
+    assert all("stray@contoso.cz" not in script.code for script in plan.scripts)
+    client = client_for(alice)
+    html = client.get(reverse("senders:what_if", args=[tenant_a.slug])).content.decode()
+    assert "+ 1 on a foreign domain" in html and "foreign domain</span>" in html
+    client.post(reverse("senders:what_if", args=[tenant_a.slug]),
+                {"scenario": whatif.BASIC_DEFAULT_OFF, "expires_on": "2099-01-01"})
+    assert not SenderException.objects.filter(sender__address="stray@contoso.cz").exists()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ingestion', '0001_initial'),
+        ('ingestion', '0002_heartbeat'),
     ]
 
     operations = [
