@@ -33,6 +33,7 @@ from readiness.tenancy.models import Tenant
 from readiness.tenancy.services import tenant_domains_sync
 from readiness.usage.services import (
     signin_coverage_record,
+    signin_events_reattribute,
     signin_events_store,
     signin_usage_recompute,
 )
@@ -326,8 +327,21 @@ def mailbox_records(cas: list[dict], mailboxes: list[dict], users: list[dict],
             object_id=row.get("ExternalDirectoryObjectId") or "",
             recipient_type=mailbox.get("RecipientTypeDetails") or "",
             smtp_auth=switch_of(row.get("SmtpClientAuthenticationDisabled")),
-            authentication_policy=user.get("AuthenticationPolicy") or ""))
+            authentication_policy=user.get("AuthenticationPolicy") or "",
+            proxy_addresses=proxy_addresses(row.get("EmailAddresses")
+                                            or mailbox.get("EmailAddresses"))))
     return records
+
+
+def proxy_addresses(values) -> tuple[str, ...]:
+    """The SMTP addresses of EmailAddresses ("SMTP:" primary, "smtp:" aliases; X500:,
+    SIP: and the like are not mail addresses), normalised; malformed ones are left out."""
+    found = []
+    for value in values if isinstance(values, list) else []:
+        kind, _, address = str(value).partition(":")
+        if kind.casefold() == "smtp" and is_address(address):
+            found.append(address_normalize(address))
+    return tuple(dict.fromkeys(found))
 
 
 def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
@@ -344,6 +358,7 @@ def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
         counts = inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)
         if snapshot.complete:
             sender_mailboxes_link(tenant=tenant)
+            counts["signins_reattributed"] = signin_events_reattribute(tenant=tenant)
         if domains is not None:  # no permission: keep what we knew
             counts["domains"] = tenant_domains_sync(tenant=tenant, domains=domains)
     # Not a warning: warnings mean "possibly incomplete" and would keep the snapshot stale.

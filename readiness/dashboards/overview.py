@@ -67,6 +67,7 @@ def tenant_overview(*, tenant: Tenant) -> dict:
         "burndown_rows": [(d["day"], [(status_labels.get(k, k), n) for k, n
                                        in d["basic_senders_by_status"].items()]) for d in days],
         "status_labels": dict(SenderStatus.choices),
+        "conflicts": selectors.conflict_rows(tenant=tenant),
     }
 
 

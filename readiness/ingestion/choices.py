@@ -15,3 +15,6 @@ class RunStatus(models.TextChoices):
     # "errored": our code or the transport broke; retried.
     ERRORED = "errored", "Errored"
     SKIPPED = "skipped", "Skipped (already running)"
+    # "unlicensed": the tenant's licence does not include this source (sign-in logs
+    # without Entra ID P1). A fact about the tenant, not a failure: `ingest` exits 0.
+    UNLICENSED = "unlicensed", "Not in the tenant's licence"

@@ -10,6 +10,8 @@ class Event(models.TextChoices):
     SENDER_REGRESSED = "sender.regressed", "Sender regressed to Basic"
     SENDER_NEW_BASIC = "sender.new_basic", "New sender using Basic"
     EXCEPTION_EXPIRED = "exception.expired", "Exception expired"
+    SENDER_CONFLICT = "sender.conflict", "Sender's configuration contradicts its traffic"
+    SENDER_BROKEN = "sender.broken", "Blocked sender failing with Basic"
 
 
 class DeliveryStatus(models.TextChoices):

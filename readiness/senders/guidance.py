@@ -45,6 +45,23 @@ class Guidance:
     scripts: tuple[Script, ...] = field(default=())
 
 
+# Step 5 of every path: after the cut-over, watch for the devices that were missed.
+AFTER_CUTOVER = (
+    "After the cut-over, watch for 550 5.7.30 (Basic authentication is not supported for "
+    "Client Submission) on the devices: in the Entra sign-in log each such attempt shows "
+    "as one of the failed Authenticated SMTP sign-ins of the mailbox's user (53003 when "
+    "Conditional Access blocked it). This product reads them: a blocked sender with failed "
+    "Basic attempts is shown as \"failing since DATE\", its owner is told and its ticket "
+    "re-opens.")
+# Gate 4 (reference, corrected 2026-12-01): what makes a Conditional Access block count.
+CONDITIONAL_ACCESS_NOTE = (
+    "A Conditional Access policy blocks Basic SMTP AUTH only when it is enabled (not "
+    "report-only), blocks \"Other clients\" (an Exchange ActiveSync-only block does not "
+    "cover SMTP), and targets All cloud apps, Office 365 or Office 365 Exchange Online. "
+    "Any narrowing condition (locations such as \"all except trusted IPs\", platforms, "
+    "client applications, risk levels, users scoped by group or role) may let a device "
+    "through: such a mailbox is shown as unknown, never as OAuth only.")
+
 SMTP_AUTH_OFF_WARNING = (
     "Turning SMTP AUTH off closes the protocol itself: it also breaks senders that use "
     "OAuth SMTP (XOAUTH2) on this mailbox.")

@@ -3,7 +3,7 @@ panels and ticket queues."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
@@ -182,6 +182,26 @@ def sender_daily_rows(*, tenant: Tenant, sender: Sender, start: date, end: date)
 def sender_observations(*, tenant: Tenant, sender: Sender) -> list[ClientObservation]:
     return list(ClientObservation.objects.for_tenant(tenant).filter(sender=sender)
                 .order_by("-last_day", "client_ip"))
+
+
+def sender_evidence_panel(*, tenant: Tenant, sender: Sender, days: int = 30) -> dict:
+    """What the sender page shows beside the mailbox's state: the Basic evidence of the
+    last `days` days, the conflict with its explanations, the breakage, the block note."""
+    from readiness.usage.evidence import (
+        block_note,
+        conflict_explain,
+        failing_label,
+        sender_evidence,
+    )
+
+    end = timezone.now().date()
+    evidence, conflict = sender_evidence(tenant=tenant, start=end - timedelta(days=days - 1),
+                                         end=end, senders=[sender])[sender.pk]
+    mailbox = sender.mailbox
+    return {"evidence": evidence, "days": days,
+            "conflict": conflict_explain(mailbox, evidence) if conflict else None,
+            "failing": "" if conflict else failing_label(evidence),
+            "block_note": block_note(mailbox, evidence) if mailbox else ""}
 
 
 def ticket_history(*, ticket: Ticket) -> list[tuple]:

@@ -6,7 +6,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from readiness.core.tables import DayColumn, WhenColumn, due_text, nulls_last
+from readiness.core.tables import (
+    CONFLICT_BADGE,
+    DayColumn,
+    RowEvidence,
+    WhenColumn,
+    due_text,
+    nulls_last,
+)
 from readiness.senders.choices import TicketPriority
 from readiness.senders.models import DeviceModel, Sender, Ticket
 from readiness.senders.selectors import (
@@ -15,6 +22,7 @@ from readiness.senders.selectors import (
     with_first_ip,
 )
 from readiness.tenancy.domains import is_foreign_address, tenant_domain_names
+from readiness.usage.evidence import conflict_explain, sender_evidence
 
 PRIORITY_RANK = Case(
     *(When(priority=p, then=Value(rank)) for rank, p in enumerate(
@@ -71,7 +79,7 @@ class TeamTicketTable(TicketTable):
         exclude = ("tenant",)
 
 
-class SenderTable(tables.Table):
+class SenderTable(RowEvidence, tables.Table):
     select = tables.CheckBoxColumn(accessor="pk", attrs={
         "input": {"form": "bulk-form", "name": "sender_ids"},
         "th__input": {"form": "bulk-form", "aria-label": "select all"}},
@@ -123,12 +131,22 @@ class SenderTable(tables.Table):
     def value_address(self, value):
         return value
 
-    def render_mailbox_state(self, value, record):
-        return format_html('<span class="state-{}">{}</span>', value,
-                           record.mailbox.get_effective_state_display())
+    def evidence_read(self, records):
+        start, end = self.period()
+        return sender_evidence(tenant=self.tenant, start=start, end=end, senders=records)
 
-    def value_mailbox_state(self, value):
-        return value
+    def render_mailbox_state(self, value, record):
+        html = format_html('<span class="state-{}">{}</span>', value,
+                           record.mailbox.get_effective_state_display())
+        found = self.evidence_of(record)
+        if found and found[1]:
+            html += format_html(CONFLICT_BADGE, conflict_explain(record.mailbox,
+                                                                  found[0]).summary)
+        return html
+
+    def value_mailbox_state(self, value, record):
+        found = self.evidence_of(record)
+        return f"{value} (conflict)" if found and found[1] else value
 
     def render_client_ips(self, record):
         ips = sorted({o.client_ip for o in record.observations.all() if o.client_ip})

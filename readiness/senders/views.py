@@ -118,7 +118,8 @@ class SenderDetailView(TenantScopedMixin, TemplateView):
         context.update(sender=sender, usage_rows=day_rows,
                        usage=usage_charts.sender_usage_figure(day_rows),
                        observations=selectors.sender_observations(tenant=self.tenant,
-                                                                  sender=sender))
+                                                                  sender=sender),
+                       proof=selectors.sender_evidence_panel(tenant=self.tenant, sender=sender))
         return context
 
 

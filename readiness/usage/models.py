@@ -187,6 +187,9 @@ class TenantRollup(TenantOwned):
     senders_done = models.PositiveIntegerField(default=0)
     mailboxes_total = models.PositiveIntegerField(default=0)
     mailboxes_basic_possible = models.PositiveIntegerField(default=0)
+    # Configuration says Basic cannot work, yet Basic succeeded in the window
+    # (readiness.usage.evidence): counted against readiness.
+    mailboxes_conflict = models.PositiveIntegerField(default=0)
     mailboxes_by_state = models.JSONField(default=dict, blank=True)
     senders_by_tls = models.JSONField(default=dict, blank=True)
     last_day_by_source = models.JSONField(default=dict, blank=True)

@@ -28,6 +28,7 @@ from readiness.senders.choices import SCORE_DONE_STATUSES
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
 from readiness.usage import sql
+from readiness.usage.evidence import conflicted_mailbox_count
 from readiness.usage.models import (
     ClientObservation,
     CoveredDay,
@@ -180,13 +181,17 @@ def tenant_rollup_refresh(*, tenant: Tenant, today: date | None = None) -> Tenan
     today = today or timezone.now().date()
     sender_rollups_ensure(tenant=tenant, today=today)
     values = {**_usage_figures(tenant, today), **_inventory_figures(tenant)}
+    values["mailboxes_conflict"] = conflicted_mailbox_count(
+        tenant=tenant, start=today - timedelta(days=WINDOW_DAYS - 1), end=today)
     values["score"] = readiness_score(
         smtp_messages=values["smtp_messages_30d"], basic_messages=values["basic_messages_30d"],
         senders_total=values["senders_total"], senders_done=values["senders_done"],
         mailboxes_total=values["mailboxes_total"],
-        # A mailbox whose state is unknown is not known to be safe.
+        # A mailbox whose state is unknown is not known to be safe; nor is one whose
+        # configuration says blocked while Basic succeeded (a conflict).
         mailboxes_basic_possible=values["mailboxes_basic_possible"]
-        + values["mailboxes_by_state"].get(EffectiveState.UNKNOWN, 0),
+        + values["mailboxes_by_state"].get(EffectiveState.UNKNOWN, 0)
+        + values["mailboxes_conflict"],
     )
     rollup, _ = TenantRollup.objects.update_or_create(
         tenant=tenant, defaults={**values, "window_end": today, "refreshed_at": timezone.now()})

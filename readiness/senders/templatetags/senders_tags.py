@@ -35,6 +35,8 @@ def sender_workflow_panel(context, sender):
         "scripts": [] if foreign else guidance.mailbox_scripts(sender.migration_path, address),
         "transition_form": TransitionForm(status=sender.status),
         "exception_status": SenderStatus.EXCEPTION.value,
+        "after_cutover": guidance.AFTER_CUTOVER,
+        "conditional_access_note": guidance.CONDITIONAL_ACCESS_NOTE,
     }
 
 
