@@ -93,7 +93,9 @@ def test_sigkill_mid_import_is_swept_requeued_and_ends_in_the_clean_totals(worke
         os.kill(worker.pid, signal.SIGKILL)  # mid-import: the broker had the message gone
         worker.wait(timeout=10)
         stuck = _report(report.pk)
-        assert stuck.status == ImportStatus.IMPORTING and stuck.percent < 100
+        # Parsing may already be at 100 % when the kill lands in the final merge; either
+        # way the job is left 'importing' with no worker, which is what the sweep must fix.
+        assert stuck.status == ImportStatus.IMPORTING
         assert not DailyUsage.objects.filter(tenant=tenant).exists()  # all or nothing
         # Time passes without a heartbeat: the sweeper re-queues it once.
         ReportImport.objects.filter(pk=report.pk).update(
