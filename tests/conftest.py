@@ -36,6 +36,21 @@ settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
 settings.SECURE_HSTS_SECONDS = 0
 
 
+def _compile_catalogues() -> None:
+    """The Czech pages need compiled catalogues; .mo files are build output, not in git
+    (scripts/compile_catalogues.py says why), so the suite compiles stale ones first."""
+    import importlib.util
+
+    script = Path(settings.BASE_DIR) / "scripts" / "compile_catalogues.py"
+    spec = importlib.util.spec_from_file_location("compile_catalogues", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.catalogues_compile(Path(settings.LOCALE_PATHS[0]))
+
+
+_compile_catalogues()
+
+
 @pytest.fixture
 def tenant_a(db):
     return TenantFactory(slug="tenant-a", name="Tenant A", primary_domain="a.example")

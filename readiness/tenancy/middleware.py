@@ -53,3 +53,19 @@ class SessionEpochMiddleware:
             if session_epoch(request.session) != current_epoch(user):
                 logout(request)
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's saved language (copied into the session at sign-in), over the
+    cookie and Accept-Language that LocaleMiddleware used. No query: session only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            from readiness.tenancy.language import request_language_apply
+
+            request_language_apply(request)
+        return self.get_response(request)

@@ -161,6 +161,8 @@ class UserSecurity(models.Model):
         default=False,
         help_text="Allow the first Microsoft sign-in to link to this user by e-mail address.",
     )
+    # The UI language this user chose ("" = follow the browser); see tenancy/language.py.
+    language = models.CharField(max_length=10, blank=True, default="")
 
     def __str__(self) -> str:
         return f"Security settings of {self.user}"

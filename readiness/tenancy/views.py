@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -19,7 +21,7 @@ from django_tables2 import SingleTableMixin
 
 from readiness.core.exports import SafeExportMixin
 from readiness.core.redirects import safe_next
-from readiness.tenancy import entra, scoping, selectors, services
+from readiness.tenancy import entra, language, scoping, selectors, services
 from readiness.tenancy.audit import request_ip
 from readiness.tenancy.choices import Capability
 from readiness.tenancy.filtersets import AuditEventFilterSet, MembershipFilterSet
@@ -233,6 +235,31 @@ class SignOutEverywhereView(LoginRequiredMixin, View):
         logout(request)
         messages.info(request, "You have been signed out on every device.")
         return redirect("login")
+
+
+class LanguageSwitchView(View):
+    """POST only: the navbar's and the account page's language switch. Remembered on
+    the user (every device, every later sign-in), in the session and in the cookie
+    (the sign-in page before anyone is known)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        back = safe_next(request, request.POST.get("next", ""), fallback="/")
+        chosen = language.supported(request.POST.get("language", ""))
+        if chosen is None:
+            messages.error(request, _("That language is not available."))
+            return redirect(back)
+        translation.activate(chosen)
+        if request.user.is_authenticated:
+            language.user_language_set(user=request.user, language=chosen)
+            request.session[language.SESSION_KEY] = chosen
+        response = redirect(back)
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen,
+                            max_age=settings.LANGUAGE_COOKIE_AGE,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                            secure=settings.SESSION_COOKIE_SECURE, httponly=True)
+        return response
 
 
 class SignInView(auth_views.LoginView):

@@ -71,6 +71,7 @@ ROUTES: dict[str, Route] = {
     "entra-login": Route(read=PUBLIC, ok=(404,)),
     "entra-callback": Route(read=PUBLIC, ok=(404,)),
     "sessions-end-all": Route(read=None, write=AUTH),
+    "language": Route(read=None, write=PUBLIC, data={"language": "cs", "next": "https://evil.example/"}),
     "ingestion:healthz": Route(read=PUBLIC, ok=(200, 503)),
     # Portfolio and tenant pages.
     "dashboards:portfolio": Route(read=AUTH, export=True),
