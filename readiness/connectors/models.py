@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from readiness.connectors.choices import Cloud, CredentialKind, Health
 from readiness.core import crypto
@@ -30,7 +31,7 @@ class TenantConnection(models.Model):
     certificate_thumbprint = models.CharField(max_length=64, blank=True)
     health = models.CharField(max_length=10, choices=Health.choices, default=Health.NEVER)
     has_entra_p1 = models.BooleanField(null=True, blank=True,
-                                       help_text="None until a sign-in read tells.")
+                                       help_text=_("Unknown until a sign-in read tells."))
     permissions = models.JSONField(default=dict, blank=True)
     last_token_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from readiness.connectors.errors import ConnectorError
@@ -51,7 +52,7 @@ class ConnectionView(SensitivePostMixin, TenantScopedMixin, TemplateView):
             except ValidationError as exc:
                 form_errors_add(form, exc)
             else:
-                messages.success(request, "Connection saved. Test it to check the permissions.")
+                messages.success(request, _("Connection saved. Test it to check the permissions."))
                 return redirect(request.path)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -64,8 +65,8 @@ class ConnectionView(SensitivePostMixin, TenantScopedMixin, TemplateView):
         result = connection_test(connection=connection)
         missing = [c["label"] for c in result["checks"] if c["status"] != "ok"]
         if missing:
-            messages.warning(self.request, "Connection tested: needs attention: "
-                             + ", ".join(missing))
+            messages.warning(self.request, _("Connection tested: needs attention: %(checks)s")
+                             % {"checks": ", ".join(str(m) for m in missing)})
         else:
-            messages.success(self.request, "Connection tested: everything is in place.")
+            messages.success(self.request, _("Connection tested: everything is in place."))
         return redirect(self.request.path)

@@ -1,13 +1,14 @@
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from readiness.milestones.models import Milestone
 
 
 class MilestoneTable(tables.Table):
-    date = tables.Column("When", order_by=("date",))
-    tenant = tables.Column("Whose", default="Microsoft")
-    source = tables.Column(orderable=True)
+    date = tables.Column(verbose_name=_("When"), order_by=("date",))
+    tenant = tables.Column(verbose_name=_("Whose"), default="Microsoft")
+    source = tables.Column(verbose_name=_("Source"), orderable=True)
     edit = tables.TemplateColumn(template_name="milestones/_actions.html", orderable=False,
                                  exclude_from_export=True, verbose_name="")
 
@@ -26,7 +27,7 @@ class MilestoneTable(tables.Table):
 
     def render_source(self, value):
         # URLField values are validated http(s) URLs; the link text stays escaped.
-        return format_html('<a href="{}" rel="noopener noreferrer">source</a>', value)
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', value, _("source"))
 
     def value_source(self, value):
         return value

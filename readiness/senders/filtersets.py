@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from readiness.core.forms import AnyYesNoWidget
 from readiness.senders.choices import TicketPriority, TicketStatus
@@ -7,11 +8,12 @@ from readiness.senders.models import Ticket
 
 
 class TicketFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    status = django_filters.MultipleChoiceFilter(choices=TicketStatus.choices)
-    priority = django_filters.MultipleChoiceFilter(choices=TicketPriority.choices)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=TicketStatus.choices)
+    priority = django_filters.MultipleChoiceFilter(label=_("Priority"),
+                                                 choices=TicketPriority.choices)
     overdue = django_filters.BooleanFilter(
-        field_name="is_overdue", label="Overdue",
+        field_name="is_overdue", label=_("Overdue"),
         widget=AnyYesNoWidget())
 
     class Meta:

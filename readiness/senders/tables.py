@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from readiness.senders.choices import TicketPriority
 from readiness.senders.models import Ticket
@@ -17,14 +18,14 @@ def _row_class(record):
 
 
 class TicketTable(tables.Table):
-    id = tables.Column("#", linkify=lambda record: record.get_absolute_url())
-    title = tables.Column(linkify=lambda record: record.get_absolute_url())
-    tenant = tables.Column(accessor="tenant__name", verbose_name="Tenant")
-    assignee = tables.Column(default="unassigned")
-    priority = tables.Column(order_by=("priority_rank",))
-    due_date = tables.DateColumn(verbose_name="Due")
-    is_overdue = tables.BooleanColumn(verbose_name="Overdue", yesno="overdue,")
-    updated_by = tables.Column(verbose_name="Last changed by", default="")
+    id = tables.Column(verbose_name="#", linkify=lambda record: record.get_absolute_url())
+    title = tables.Column(verbose_name=_("Title"), linkify=lambda record: record.get_absolute_url())
+    tenant = tables.Column(accessor="tenant__name", verbose_name=_("Tenant"))
+    assignee = tables.Column(verbose_name=_("Assignee"), default=_("unassigned"))
+    priority = tables.Column(verbose_name=_("Priority"), order_by=("priority_rank",))
+    due_date = tables.DateColumn(verbose_name=_("Due"))
+    is_overdue = tables.BooleanColumn(verbose_name=_("Overdue"), yesno=(_("overdue"), ""))
+    updated_by = tables.Column(verbose_name=_("Last changed by"), default="")
 
     class Meta:
         model = Ticket
@@ -32,7 +33,7 @@ class TicketTable(tables.Table):
                   "is_overdue", "external_id", "updated_by", "updated_at")
         order_by = ("due_date",)
         row_attrs = {"class": _row_class}
-        empty_text = "No tickets match."
+        empty_text = _("No tickets match.")
 
 
 class TeamTicketTable(TicketTable):

@@ -7,7 +7,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -84,7 +87,8 @@ class SenderOwnershipView(SenderMixin, FormView):
         except ValidationError as exc:
             form_errors_add(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"Ownership of {fresh.address} saved.")
+        messages.success(self.request,
+                         _("Ownership of %(address)s saved.") % {"address": fresh.address})
         return redirect(_safe_next(self.request, sender_detail_url(self.tenant, fresh)))
 
 
@@ -94,12 +98,12 @@ class SenderTransitionView(SenderMixin, View):
         form = TransitionForm(request.POST, status=sender.status)
         back = redirect(_safe_next(request, sender_detail_url(self.tenant, sender)))
         if not form.is_valid():
-            messages.error(request, "Choose an allowed status.")
+            messages.error(request, _("Choose an allowed status."))
             return back
         terms = None
         if form.cleaned_data["to_status"] == SenderStatus.EXCEPTION:
             if Capability.MANAGE not in self.capabilities:
-                raise PermissionDenied("Only a manager can approve an exception.")
+                raise PermissionDenied(_("Only a manager can approve an exception."))
             terms = services.ExceptionTerms(
                 approver=request.user, reason=form.cleaned_data["exception_reason"],
                 expires_on=form.cleaned_data["exception_expires_on"])
@@ -111,7 +115,8 @@ class SenderTransitionView(SenderMixin, View):
         except services.TransitionRefused as exc:
             messages.error(request, exc.reason)
         else:
-            messages.success(request, f"{sender.address} is now {sender.get_status_display()}.")
+            messages.success(request, _("%(address)s is now %(status)s.")
+                             % {"address": sender.address, "status": sender.get_status_display()})
         return back
 
 
@@ -126,8 +131,11 @@ class SenderBulkView(TenantScopedMixin, View):
                                                     args=[self.tenant.slug])))
         form = BulkForm(request.POST, tenant=self.tenant)
         if not form.is_valid():
-            messages.error(request, "Bulk action not applied: " + "; ".join(
-                f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+            problems = "; ".join(
+                f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}"
+                for k, v in form.errors.items())
+            messages.error(request, _("Bulk action not applied: %(problems)s")
+                           % {"problems": problems})
             return back
         data = {**form.cleaned_data}
         data["title"] = data["title"] or data["comment"]
@@ -137,11 +145,17 @@ class SenderBulkView(TenantScopedMixin, View):
                 sender_ids=request.POST.getlist("sender_ids"), params=data,
                 actor=request.user, ip=request_ip(request))
         except (services.BulkRefused, ValidationError) as exc:
-            messages.error(request, f"Bulk action not applied: {_text(exc)}")
+            messages.error(request, _("Bulk action not applied: %(problems)s")
+                           % {"problems": _text(exc)})
             return back
-        messages.success(request, f"{result['changed']} sender(s) updated.")
         if "ticket" in result:
+            messages.success(request, _("Ticket #%(number)s created.")
+                             % {"number": result["ticket"].pk})
             return redirect(result["ticket"].get_absolute_url())
+        count = result["changed"]
+        messages.success(request, ngettext("%(count)d sender updated.",
+                                           "%(count)d senders updated.", count)
+                         % {"count": count})
         return back
 
 
@@ -229,7 +243,7 @@ class TicketDetailView(TenantScopedMixin, TemplateView):
         except ValidationError as exc:
             form_errors_add(form, exc)
             return self.render_to_response(self.get_context_data(ticket=ticket, form=form))
-        messages.success(request, "Ticket saved.")
+        messages.success(request, _("Ticket saved."))
         return redirect(ticket.get_absolute_url())
 
 
@@ -245,9 +259,9 @@ class TicketCommentView(TenantScopedMixin, View):
             services.ticket_comment(tenant=self.tenant, ticket=ticket,
                                     body=form.cleaned_data["body"], actor=request.user,
                                     ip=request_ip(request))
-            messages.success(request, "Comment added.")
+            messages.success(request, _("Comment added."))
         else:
-            messages.error(request, "A comment cannot be empty.")
+            messages.error(request, _("A comment cannot be empty."))
         return redirect(ticket.get_absolute_url())
 
 
@@ -271,8 +285,10 @@ class WhatIfView(TenantScopedMixin, TemplateView):
         tracked = services.what_if_exceptions_track(
             tenant=self.tenant, scenario=form.cleaned_data["scenario"], actor=request.user,
             expires_on=form.cleaned_data["expires_on"], ip=request_ip(request))
-        messages.success(request, f"{len(tracked)} exception(s) tracked until "
-                                  f"{form.cleaned_data['expires_on']}.")
+        messages.success(request, ngettext(
+            "%(count)d exception tracked until %(date)s.",
+            "%(count)d exceptions tracked until %(date)s.", len(tracked))
+            % {"count": len(tracked), "date": date_format(form.cleaned_data["expires_on"])})
         return redirect("senders:what_if", self.tenant.slug)
 
 

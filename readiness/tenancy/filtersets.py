@@ -1,13 +1,14 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from readiness.tenancy.choices import AuditSource, Role
 from readiness.tenancy.models import AuditEvent, Membership
 
 
 class MembershipFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    role = django_filters.ChoiceFilter(choices=Role.choices)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices)
 
     class Meta:
         model = Membership
@@ -20,13 +21,13 @@ class MembershipFilterSet(django_filters.FilterSet):
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    action = django_filters.CharFilter(lookup_expr="istartswith")
-    source = django_filters.ChoiceFilter(choices=AuditSource.choices)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    action = django_filters.CharFilter(label=_("Action"), lookup_expr="istartswith")
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=AuditSource.choices)
     since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte",
-                                      label="From")
+                                      label=_("From"))
     until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte",
-                                      label="To")
+                                      label=_("To"))
 
     class Meta:
         model = AuditEvent

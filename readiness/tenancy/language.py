@@ -40,3 +40,12 @@ def request_language_apply(request) -> None:
     if language:
         translation.activate(language)
         request.LANGUAGE_CODE = language
+
+
+def languages_by_email(emails) -> dict[str, str]:
+    """Each address's language: its user's saved choice, else the site's default. For
+    e-mail, which has no request to negotiate a language with."""
+    emails = {e for e in emails if e}
+    saved = dict(UserSecurity.objects.filter(user__email__in=emails)
+                 .exclude(language="").values_list("user__email", "language"))
+    return {e: supported(saved.get(e, "")) or settings.LANGUAGE_CODE for e in emails}

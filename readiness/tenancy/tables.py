@@ -1,11 +1,12 @@
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from readiness.tenancy.models import AuditEvent, Membership
 
 
 class MembershipTable(tables.Table):
-    username = tables.Column("User", accessor="user__username")
-    email = tables.Column("E-mail", accessor="user__email")
+    username = tables.Column(verbose_name=_("User"), accessor="user__username")
+    email = tables.Column(verbose_name=_("E-mail"), accessor="user__email")
     actions = tables.TemplateColumn(
         template_name="tenancy/_membership_actions.html", orderable=False, exclude_from_export=True,
         verbose_name="",
@@ -19,7 +20,7 @@ class MembershipTable(tables.Table):
 
 
 class AuditEventTable(tables.Table):
-    tenant = tables.Column(accessor="tenant__name", default="—")
+    tenant = tables.Column(verbose_name=_("Tenant"), accessor="tenant__name", default="—")
 
     class Meta:
         model = AuditEvent

@@ -192,7 +192,8 @@ class InvitationView(View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(settings.LOGIN_REDIRECT_URL)
-        messages.success(request, f"You joined {self.invitation.tenant.name}.")
+        messages.success(request,
+                         _("You joined %(tenant)s.") % {"tenant": self.invitation.tenant.name})
         return redirect(settings.LOGIN_REDIRECT_URL)
 
     def render(self, form, status=200):
@@ -233,7 +234,7 @@ class SignOutEverywhereView(LoginRequiredMixin, View):
     def post(self, request):
         sessions_end_all(user=request.user)
         logout(request)
-        messages.info(request, "You have been signed out on every device.")
+        messages.info(request, _("You have been signed out on every device."))
         return redirect("login")
 
 

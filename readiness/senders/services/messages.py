@@ -6,9 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from readiness.notifications import services as notify
 from readiness.notifications.choices import Event
+from readiness.senders.choices import SenderStatus
 from readiness.senders.models import Sender, SenderException, SenderStatusChange, Ticket
 from readiness.senders.selectors import overdue_tickets
 from readiness.tenancy.models import Tenant
@@ -22,10 +26,15 @@ def ticket_assigned(*, ticket_id: int) -> None:
     if notify.notify_once(tenant=tenant, kind="ticket.assigned",
                    key=f"{ticket.pk}:{ticket.version}:{ticket.assignee_id}",
                    recipients=[ticket.assignee.email]):
-        notify.email_send(f"[{tenant.name}] Ticket assigned to you: {ticket.title}",
-               f"Ticket #{ticket.pk} '{ticket.title}' is now yours.\n"
-               f"Due: {ticket.due_date or 'no due date'}; priority {ticket.priority}.",
-               [ticket.assignee.email])
+        notify.email_send_localised(lambda: (
+            _("[%(tenant)s] Ticket assigned to you: %(title)s")
+            % {"tenant": tenant.name, "title": ticket.title},
+            _("Ticket #%(number)s “%(title)s” is now yours.\nDue: %(due)s; priority: "
+              "%(priority)s.")
+            % {"number": ticket.pk, "title": ticket.title,
+               "due": date_format(ticket.due_date) if ticket.due_date else _("no due date"),
+               "priority": ticket.get_priority_display()}),
+            [ticket.assignee.email])
     notify.webhooks_emit(tenant=tenant, event=Event.TICKET_ASSIGNED,
                   data={"ticket": ticket.pk, "title": ticket.title,
                         "assignee": ticket.assignee.get_username()})
@@ -39,9 +48,11 @@ def tickets_overdue(*, tenant: Tenant, today: date) -> int:
         if not notify.notify_once(tenant=tenant, kind="ticket.overdue", key=f"{ticket.pk}:{today}",
                            recipients=recipients):
             continue
-        notify.email_send(f"[{tenant.name}] Overdue: {ticket.title}",
-               f"Ticket #{ticket.pk} '{ticket.title}' was due on {ticket.due_date}.",
-               recipients)
+        notify.email_send_localised(lambda ticket=ticket: (
+            _("[%(tenant)s] Overdue: %(title)s") % {"tenant": tenant.name, "title": ticket.title},
+            _("Ticket #%(number)s “%(title)s” was due on %(due)s.")
+            % {"number": ticket.pk, "title": ticket.title, "due": date_format(ticket.due_date)}),
+            recipients)
         notify.webhooks_emit(tenant=tenant, event=Event.TICKET_OVERDUE,
                       data={"ticket": ticket.pk, "due_date": ticket.due_date.isoformat()})
         sent += 1
@@ -57,9 +68,13 @@ def sender_regressed(*, sender_id: int) -> None:
     if notify.notify_once(tenant=tenant, kind="sender.regressed",
                    key=f"{sender.pk}:{sender.status_changed_at:%Y%m%d%H%M%S}",
                    recipients=recipients):
-        notify.email_send(f"[{tenant.name}] {sender.address} is using Basic authentication again",
-               f"{sender.address} was migrated, but Basic SMTP AUTH usage was seen after "
-               "the change. Its status is now 'regressed'.", recipients)
+        notify.email_send_localised(lambda: (
+            _("[%(tenant)s] %(address)s is using Basic authentication again")
+            % {"tenant": tenant.name, "address": sender.address},
+            _("%(address)s was migrated, but Basic SMTP AUTH usage was seen after the change. "
+              "Its status is now “%(status)s”.")
+            % {"address": sender.address, "status": SenderStatus.REGRESSED.label}),
+            recipients)
     notify.webhooks_emit(tenant=tenant, event=Event.SENDER_REGRESSED,
                   data={"sender": sender.pk, "address": sender.address})
 
@@ -75,10 +90,19 @@ def senders_new_basic(*, tenant: Tenant, sender_ids: list[int]) -> int:
                                    recipients=[])}
     if not fresh:
         return 0
-    transaction.on_commit(lambda: notify.email_send(
-        f"[{tenant.name}] {len(fresh)} new sender(s) using Basic SMTP AUTH",
-        "Senders never seen before started submitting with Basic authentication:\n"
-        + "\n".join(f"- {a}" for a in fresh.values()), notify.managers_emails(tenant)))
+    def compose():
+        count = len(fresh)
+        return (ngettext("[%(tenant)s] %(count)d new sender using Basic SMTP AUTH",
+                         "[%(tenant)s] %(count)d new senders using Basic SMTP AUTH", count)
+                % {"tenant": tenant.name, "count": count},
+                ngettext("A sender never seen before started submitting with Basic "
+                         "authentication:",
+                         "Senders never seen before started submitting with Basic "
+                         "authentication:", count)
+                + "\n" + "\n".join(f"- {a}" for a in fresh.values()))
+
+    transaction.on_commit(lambda: notify.email_send_localised(
+        compose, notify.managers_emails(tenant)))
     for pk, address in fresh.items():
         notify.webhooks_emit(tenant=tenant, event=Event.SENDER_NEW_BASIC,
                       data={"sender": pk, "address": address})
@@ -101,10 +125,14 @@ def exception_expired(*, exception_id: int) -> None:
                   sender.owner_user.email if sender.owner_user else sender.owner_email]
     if notify.notify_once(tenant=tenant, kind="exception.expired", key=str(exception.pk),
                    recipients=recipients):
-        notify.email_send(f"[{tenant.name}] Exception expired for {sender.address}",
-               f"The exception '{exception.get_kind_display()}' for {sender.address} "
-               f"expired on {exception.expires_on}. Reason given: {exception.reason}",
-               recipients)
+        notify.email_send_localised(lambda: (
+            _("[%(tenant)s] Exception expired for %(address)s")
+            % {"tenant": tenant.name, "address": sender.address},
+            _("The exception “%(kind)s” for %(address)s expired on %(date)s. Reason given: "
+              "%(reason)s")
+            % {"kind": exception.get_kind_display(), "address": sender.address,
+               "date": date_format(exception.expires_on), "reason": exception.reason}),
+            recipients)
     notify.webhooks_emit(tenant=tenant, event=Event.EXCEPTION_EXPIRED,
                   data={"sender": sender.pk, "address": sender.address,
                         "kind": exception.kind})
