@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from readiness.inventory.choices import EffectiveState, SmtpAuthSwitch
 from readiness.inventory.models import Mailbox
@@ -28,8 +29,8 @@ from readiness.tenancy.models import Tenant
 
 ORG_OFF = "org_smtp_auth_off"
 BASIC_DEFAULT_OFF = "basic_default_off"
-SCENARIOS = {ORG_OFF: "Turn SMTP AUTH off for the whole organisation",
-             BASIC_DEFAULT_OFF: "Basic SMTP off by default (end of December 2026)"}
+SCENARIOS = {ORG_OFF: _("Turn SMTP AUTH off for the whole organisation"),
+             BASIC_DEFAULT_OFF: _("Basic SMTP off by default (end of December 2026)")}
 
 
 def basic_default_off_gate(inputs: Inputs):
@@ -37,8 +38,9 @@ def basic_default_off_gate(inputs: Inputs):
     if inputs.user_policy and inputs.policies is not None:
         policy = find_policy(inputs.user_policy, inputs.policies)
         if policy is not None and policy.allow_basic_auth_smtp:
-            return ("allow", f"user policy '{policy.name}' re-enables Basic SMTP")
-    return ("block", "Basic SMTP off by default (end of December 2026)")
+            return ("allow", str(_("user policy “%(name)s” re-enables Basic SMTP")
+                                 % {"name": policy.name}))
+    return ("block", str(_("Basic SMTP off by default (end of December 2026)")))
 
 
 @dataclass
@@ -115,9 +117,9 @@ def _impact(sender, mailbox, before_state, verdict) -> SenderImpact:
         outcome, why = "unknown", verdict.reason
     elif then:
         outcome = "safe"
-        why = ("OAuth-only usage: " if not basic else "") + verdict.reason
+        why = (str(_("OAuth-only usage: ")) if not basic else "") + verdict.reason
     elif now is False:
-        outcome, why = "safe", "already blocked today: " + verdict.reason
+        outcome, why = "safe", str(_("already blocked today: ")) + verdict.reason
     else:
         outcome, why = "breaks", verdict.reason
     return SenderImpact(sender, mailbox.address if mailbox else sender.address, basic, oauth,
@@ -131,9 +133,9 @@ def exception_scripts(plan: Plan) -> list[guidance.Script]:
         scripts = [guidance.keep_smtp_auth_script(a) for a in addresses]
         if scripts:
             scripts = [guidance.Script(
-                "Keep SMTP AUTH on for the mailboxes that still need it",
+                _("Keep SMTP AUTH on for the mailboxes that still need it"),
                 "\n".join(s.code for s in scripts),
-                "OAuth SMTP senders need SMTP AUTH on permanently; the others only "
-                "until they move.")]
+                _("OAuth SMTP senders need SMTP AUTH on permanently; the others only "
+                  "until they move."))]
         return [*scripts, guidance.ORG_SMTP_AUTH_OFF]
     return guidance.keep_basic_scripts(addresses) if addresses else []
