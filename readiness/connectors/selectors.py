@@ -7,15 +7,23 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from readiness.connectors.endpoints import admin_consent_url
 from readiness.connectors.models import TenantConnection
+from readiness.connectors.probe import check_for_display
 from readiness.ingestion.choices import RunStatus
 from readiness.ingestion.models import IngestSchedule
 from readiness.inventory.models import TenantSettings
 from readiness.tenancy.models import Tenant
 
 SOURCES = ("signins", "exchange")
+SOURCE_LABELS = {"signins": _("Last sign-in log ingest"),
+                 "exchange": _("Last Exchange settings ingest")}
+SOURCE_STATUS_LABELS = {
+    "ok": _("ok"), "stale": _("stale"), "no_premium_license": _("no Entra ID P1 licence"),
+    "missing_permission": _("missing permission"), "error": _("error"), "never": _("never run"),
+}
 SOURCE_STATUSES = ("ok", "stale", "no_premium_license", "missing_permission", "error", "never")
 
 
@@ -75,11 +83,14 @@ def connection_overview(*, tenant: Tenant) -> dict:
                                 client_id=connection.client_id) if (
         connection and connection.directory_id and connection.client_id) else ""
     return {"connection": connection, "sources": sources, "consent_url": consent,
-            "checks": (connection.permissions or {}).get("checks", []) if connection else [],
+            "checks": [check_for_display(c) for c in (connection.permissions or {}).get(
+                "checks", [])] if connection else [],
             "checked_at": parse_datetime((connection.permissions or {}).get("checked_at") or "")
             if connection else None}
 
 
 def _for_display(source: dict) -> dict:
     # The report's JSON carries ISO strings; the page formats real datetimes.
-    return {**source, "last_success": parse_datetime(source.get("last_success") or "")}
+    return {**source, "last_success": parse_datetime(source.get("last_success") or ""),
+            "label": SOURCE_LABELS.get(source["name"], source["name"]),
+            "status_label": SOURCE_STATUS_LABELS.get(source["status"], source["status"])}

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+
 COLOURS = {"basic": "#d62728", "oauth": "#2ca02c", "unknown": "#7f7f7f", "signins": "#1f77b4",
            "failed": "#ff7f0e"}
 STATE_COLOURS = {"basic_possible": "#d62728", "unknown": "#e0a800", "oauth_only": "#2ca02c",
@@ -20,8 +24,13 @@ STATE_COLOURS = {"basic_possible": "#d62728", "unknown": "#e0a800", "oauth_only"
 STATUS_COLOURS = {"new": "#d62728", "regressed": "#8b0000", "triaged": "#ff7f0e",
                   "assigned": "#ffbb78", "in_progress": "#bcbd22", "migrated": "#98df8a",
                   "verified": "#2ca02c", "exception": "#9467bd", "wont_fix": "#7f7f7f"}
-SOURCES = (("signins", "Sign-in logs"), ("detailed_report", "Detailed report"),
-           ("export", "Clients export"))
+SOURCES = (("signins", gettext_lazy("Sign-in logs")),
+           ("detailed_report", gettext_lazy("Detailed report")),
+           ("export", gettext_lazy("Clients export")))
+# Plotly draws its own date ticks with English month names; Czech gets numeric dates
+# and Czech separators instead (decimal comma, thin space for thousands).
+LOCALE_AXES = {"cs": {"tickformat": "%-d. %-m.", "hoverformat": "%-d. %-m. %Y"}}
+LOCALE_SEPARATORS = {"cs": ", "}
 MARGIN = {"t": 30, "r": 50, "b": 40, "l": 55}
 PROJECTION_WINDOW = 28
 PROJECTION_MIN_POINTS = 14
@@ -40,6 +49,24 @@ def _milestone_layout(milestones: Sequence[dict]) -> dict:
             "annotations": [milestone_annotation(m) for m in milestones]}
 
 
+def _date_axis(**extra) -> dict:
+    """A date x-axis in the active language's style."""
+    return {"type": "date", **LOCALE_AXES.get(get_language() or "", {}), **extra}
+
+
+def _localised(figure: dict) -> dict:
+    separators = LOCALE_SEPARATORS.get(get_language() or "")
+    if separators:
+        figure["layout"]["separators"] = separators
+    return figure
+
+
+def tls_label(version: str) -> str:
+    """"TLS1_0" as people write it: "TLS 1.0"."""
+    return version.replace("TLS", "TLS ").replace("_", ".") if version.startswith("TLS") else (
+        _("unknown") if version in ("", "unknown") else version)
+
+
 def _initial_range(window: tuple[date, date] | None) -> dict:
     # Milestones reach back to 2019: open on the data's window; "all" shows them all.
     return {"range": [_iso(window[0]), _iso(window[1])]} if window else {}
@@ -55,26 +82,26 @@ def timeline_figure(days: Sequence[dict], milestones: Sequence[dict],
     """
     x = [_iso(d["day"]) for d in days]
     data = [
-        {"type": "bar", "name": "Basic messages", "x": x,
+        {"type": "bar", "name": _("Basic messages"), "x": x,
          "y": [d["basic_messages"] for d in days], "marker": {"color": COLOURS["basic"]}},
-        {"type": "bar", "name": "OAuth messages", "x": x,
+        {"type": "bar", "name": _("OAuth messages"), "x": x,
          "y": [d["oauth_messages"] for d in days], "marker": {"color": COLOURS["oauth"]}},
-        {"type": "scatter", "mode": "lines", "name": "Basic sign-ins", "x": x, "yaxis": "y2",
+        {"type": "scatter", "mode": "lines", "name": _("Basic sign-ins"), "x": x, "yaxis": "y2",
          "y": [d["basic_signins"] for d in days], "line": {"color": COLOURS["signins"]}},
     ]
     layout = {
         "barmode": "stack", "margin": MARGIN, "legend": {"orientation": "h", "y": -0.25},
-        "yaxis": {"title": {"text": "messages per day"}, "rangemode": "tozero"},
-        "yaxis2": {"title": {"text": "sign-ins per day"}, "overlaying": "y", "side": "right",
+        "yaxis": {"title": {"text": _("messages per day")}, "rangemode": "tozero"},
+        "yaxis2": {"title": {"text": _("sign-ins per day")}, "overlaying": "y", "side": "right",
                    "rangemode": "tozero", "showgrid": False},
-        "xaxis": {"type": "date", **_initial_range(window), "rangeselector": {"buttons": [
-            {"count": 7, "label": "7 d", "step": "day", "stepmode": "backward"},
-            {"count": 30, "label": "30 d", "step": "day", "stepmode": "backward"},
-            {"count": 90, "label": "90 d", "step": "day", "stepmode": "backward"},
-            {"step": "all", "label": "all"}]}},
+        "xaxis": _date_axis(**_initial_range(window), rangeselector={"buttons": [
+            {"count": 7, "label": _("7 d"), "step": "day", "stepmode": "backward"},
+            {"count": 30, "label": _("30 d"), "step": "day", "stepmode": "backward"},
+            {"count": 90, "label": _("90 d"), "step": "day", "stepmode": "backward"},
+            {"step": "all", "label": _("all")}]}),
         **_milestone_layout(milestones),
     }
-    return {"data": data, "layout": layout}
+    return _localised({"data": data, "layout": layout})
 
 
 def milestone_shape(milestone: dict) -> dict:
@@ -91,9 +118,9 @@ def milestone_shape(milestone: dict) -> dict:
 def milestone_annotation(milestone: dict) -> dict:
     title = safe(milestone["title"])
     if milestone["status"] == "superseded":
-        title = f"cancelled: {title}"
+        title = _("cancelled: %(title)s") % {"title": title}
     elif milestone.get("kind") == "internal":
-        title = f"our target: {title}"
+        title = _("our target: %(title)s") % {"title": title}
     return {
         "x": _iso(milestone["date"]), "xref": "x", "y": 1, "yref": "paper",
         "text": title[:60], "hovertext": title, "showarrow": False, "textangle": -90,
@@ -114,34 +141,39 @@ class Projection:
 
 
 def projection(points: Sequence[tuple[date, int]], *, milestone_date: date | None,
-               milestone_title: str = "the next milestone",
+               milestone_title: str = "",
                milestone_when: str | None = None) -> Projection:
     """Linear fit of "senders still on Basic" over the last 28 days of data.
 
     Too thin (fewer than 14 days with data in the window) or not declining -> no date,
     and the message says why in plain words.
     """
+    milestone_title = milestone_title or _("the next milestone")
     if not points:
-        return Projection(None, None, "No usage data yet: nothing to project.")
-    last = max(day for day, _ in points)
+        return Projection(None, None, _("No usage data yet: nothing to project."))
+    last = max(day for day, _count in points)
     recent = sorted(p for p in points if p[0] > last - timedelta(days=PROJECTION_WINDOW))
     if len(recent) < PROJECTION_MIN_POINTS:
-        return Projection(None, None, f"Too little data to project: {len(recent)} days with "
-                                      f"data in the last {PROJECTION_WINDOW} (need "
-                                      f"{PROJECTION_MIN_POINTS}).")
+        return Projection(None, None, ngettext(
+            "Too little data to project: %(count)d day with data in the last %(window)d "
+            "(need %(need)d).",
+            "Too little data to project: %(count)d days with data in the last %(window)d "
+            "(need %(need)d).", len(recent)) % {"count": len(recent),
+                                                "window": PROJECTION_WINDOW,
+                                                "need": PROJECTION_MIN_POINTS})
     if recent[-1][1] == 0:
-        return Projection(last, None, "No sender used Basic in the latest week.")
-    slope, intercept = _fit([(d - last).days for d, _ in recent], [v for _, v in recent])
+        return Projection(last, None, _("No sender used Basic in the latest week."))
+    slope, intercept = _fit([(d - last).days for d, _v in recent], [v for _d, v in recent])
     if slope >= 0:
-        return Projection(None, None, "Basic use is not declining over the last 28 days: "
-                                      "at the current pace it never ends.")
+        return Projection(None, None, _("Basic use is not declining over the last 28 days: "
+                                        "at the current pace it never ends."))
     days = -intercept / slope
     if days > PROJECTION_MAX_DAYS:
         # A barely falling line ends centuries away (or past the calendar: OverflowError).
-        return Projection(None, None, "Basic use is falling too slowly to project an end: "
-                                      "more than 100 years at the current pace.")
+        return Projection(None, None, _("Basic use is falling too slowly to project an end: "
+                                        "more than 100 years at the current pace."))
     end = last + timedelta(days=math.ceil(days))
-    when = milestone_when or (f"{milestone_date:%-d %b %Y}" if milestone_date else "")
+    when = milestone_when or (date_format(milestone_date) if milestone_date else "")
     return Projection(end, *_versus(end, milestone_date, safe(milestone_title), safe(when)))
 
 
@@ -155,13 +187,21 @@ def _fit(xs: list[int], ys: list[int]) -> tuple[float, float]:
 
 def _versus(end: date, milestone_date: date | None, title: str,
             when: str) -> tuple[int | None, str]:
-    text = f"At the current pace Basic ends on {end:%-d %b %Y}"
+    day = date_format(end)
     if milestone_date is None:
-        return None, text + "."
+        return None, _("At the current pace Basic ends on %(day)s.") % {"day": day}
     delta = (end - milestone_date).days
+    values = {"day": day, "count": abs(delta), "title": title, "when": when}
     if delta > 0:
-        return delta, f"{text}, {delta} days after {title} ({when})."
-    return delta, f"{text}, {-delta} days before {title} ({when})."
+        return delta, ngettext(
+            "At the current pace Basic ends on %(day)s, %(count)d day after %(title)s "
+            "(%(when)s).",
+            "At the current pace Basic ends on %(day)s, %(count)d days after %(title)s "
+            "(%(when)s).", delta) % values
+    return delta, ngettext(
+        "At the current pace Basic ends on %(day)s, %(count)d day before %(title)s (%(when)s).",
+        "At the current pace Basic ends on %(day)s, %(count)d days before %(title)s (%(when)s).",
+        -delta) % values
 
 
 def burndown_figure(days: Sequence[dict], status_labels: dict[str, str],
@@ -180,15 +220,15 @@ def burndown_figure(days: Sequence[dict], status_labels: dict[str, str],
     ]
     if forecast.end and days:
         last = days[-1]
-        data.append({"type": "scatter", "mode": "lines", "name": "projection",
+        data.append({"type": "scatter", "mode": "lines", "name": _("projection"),
                      "x": [x[-1], _iso(forecast.end)],
                      "y": [sum(last["basic_senders_by_status"].values()), 0],
                      "line": {"color": "#333", "dash": "dot"}})
     layout = {"margin": MARGIN, "legend": {"orientation": "h", "y": -0.25},
-              "yaxis": {"title": {"text": "senders still on Basic"}, "rangemode": "tozero"},
-              "xaxis": {"type": "date", **_initial_range(_widen(window, forecast.end))},
+              "yaxis": {"title": {"text": _("senders still on Basic")}, "rangemode": "tozero"},
+              "xaxis": _date_axis(**_initial_range(_widen(window, forecast.end))),
               **_milestone_layout(milestones)}
-    return {"data": data, "layout": layout}
+    return _localised({"data": data, "layout": layout})
 
 
 def _widen(window: tuple[date, date] | None, until: date | None):
@@ -201,13 +241,13 @@ def bar_figure(counts: Sequence[tuple[str, str, int]], *, title: str,
                colours: dict[str, str] | None = None) -> dict:
     """counts: (key, label, value). Used for mailboxes by state and senders by TLS."""
     colours = colours or {}
-    return {
-        "data": [{"type": "bar", "x": [safe(label) for _, label, _ in counts],
-                  "y": [value for _, _, value in counts],
-                  "marker": {"color": [colours.get(key, "#6c757d") for key, _, _ in counts]},
+    return _localised({
+        "data": [{"type": "bar", "x": [safe(label) for _key, label, _value in counts],
+                  "y": [value for _key, _label, value in counts],
+                  "marker": {"color": [colours.get(key, "#6c757d") for key, _l, _v in counts]},
                   "hovertemplate": "%{x}: %{y}<extra></extra>"}],
         "layout": {"margin": MARGIN, "yaxis": {"title": {"text": safe(title)}}},
-    }
+    })
 
 
 def coverage_figure(days: Sequence[dict], start: date, end: date) -> dict:
@@ -215,14 +255,15 @@ def coverage_figure(days: Sequence[dict], start: date, end: date) -> dict:
     covered = {d["day"]: set(filter(None, d["sources"].split(","))) for d in days}
     x = [_iso(start + timedelta(days=i)) for i in range((end - start).days + 1)]
     z = [[1 if key in covered.get(date.fromisoformat(day), ()) else 0 for day in x]
-         for key, _ in SOURCES]
-    return {
-        "data": [{"type": "heatmap", "x": x, "y": [label for _, label in SOURCES], "z": z,
-                  "zmin": 0, "zmax": 1, "showscale": False, "xgap": 1, "ygap": 2,
+         for key, _label in SOURCES]
+    return _localised({
+        "data": [{"type": "heatmap", "x": x, "y": [str(label) for _key, label in SOURCES],
+                  "z": z, "zmin": 0, "zmax": 1, "showscale": False, "xgap": 1, "ygap": 2,
                   "colorscale": [[0, "#f1f3f5"], [1, "#0d6efd"]],
-                  "hovertemplate": "%{y} on %{x}: %{z}<extra>1 = covered</extra>"}],
-        "layout": {"margin": {**MARGIN, "l": 110}, "height": 180, "xaxis": {"type": "date"}},
-    }
+                  "hovertemplate": _("%{y} on %{x}: %{z}") + "<extra>"
+                  + _("1 = covered") + "</extra>"}],
+        "layout": {"margin": {**MARGIN, "l": 110}, "height": 180, "xaxis": _date_axis()},
+    })
 
 
 def sender_usage_figure(rows: Sequence[dict]) -> dict:
@@ -258,5 +299,6 @@ def sparkline_svg(values: Sequence[int | None], *, width: int = 90, height: int 
     segments += [current] if current else []
     lines = "".join(f'<polyline points="{" ".join(s)}" fill="none" stroke="#d62728" '
                     f'stroke-width="1.5"/>' for s in segments)
+    label = safe(_("trend"))
     return (f'<svg class="sparkline" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-label="trend">{lines}</svg>')
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="{label}">{lines}</svg>')

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.utils.translation import gettext as _
+
 from readiness.dashboards import charts, selectors
 from readiness.inventory.choices import EffectiveState
 from readiness.senders.choices import SenderStatus
@@ -34,11 +36,12 @@ def tenant_overview(*, tenant: Tenant) -> dict:
         milestone_when=upcoming.when_label if upcoming else None)
     state_rows = [(s, EffectiveState(s).label, states.get(s, 0)) for s in EXPOSURE_STATES]
     tls_rows = sorted((rollup.senders_by_tls if rollup else {}).items())
+    tls_table = [(charts.tls_label(v), n) for v, n in tls_rows]
     return {
         "state": PortfolioState.LABELS[tenant_state(tenant)],
         "blockers": readiness_blockers(rollup),
         "days": days, "rollup": rollup, "next_milestone": upcoming, "forecast": forecast,
-        "state_rows": state_rows, "tls_rows": tls_rows, "mailboxes_total": sum(states.values()),
+        "state_rows": state_rows, "tls_rows": tls_table, "mailboxes_total": sum(states.values()),
         "basic_share": _share(rollup), "start": start, "end": end,
         "data_through": _data_through(rollup),
         "kpi": {f: getattr(rollup, f) if rollup else None for f in (
@@ -46,9 +49,10 @@ def tenant_overview(*, tenant: Tenant) -> dict:
         "timeline": charts.timeline_figure(days, milestones, window),
         "burndown": charts.burndown_figure(days, dict(SenderStatus.choices), forecast,
                                            milestones, window),
-        "exposure": charts.bar_figure(state_rows, title="mailboxes",
+        "exposure": charts.bar_figure(state_rows, title=_("mailboxes"),
                                       colours=charts.STATE_COLOURS),
-        "tls": charts.bar_figure([(v, v, n) for v, n in tls_rows], title="senders",
+        "tls": charts.bar_figure([(v, charts.tls_label(v), n) for v, n in tls_rows],
+                                 title=_("senders"),
                                  colours={"TLS1_0": "#d62728", "TLS1_1": "#ff7f0e"}),
         "coverage": charts.coverage_figure(days, start, end),
         "burndown_rows": [(d["day"], d["basic_senders_by_status"]) for d in days],

@@ -2,17 +2,25 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import dateformat
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from readiness.milestones.choices import Kind, Precision, Status
 from readiness.tenancy.models import Tenant
 
 
 def precision_label(day, precision: str) -> str:
+    """The date only as precisely as it is known, in the active language: "31 Dec 2026" /
+    "31. prosince 2026", "end of December 2026" / "konec prosince 2026", "H2 2027" /
+    "2. pololetí 2027". Never an invented day."""
     if precision == Precision.MONTH:
-        return day.strftime("%b %Y")
+        # "E": the month's name as it stands after "end of" (Czech needs the genitive).
+        return _("end of %(month)s %(year)d") % {"month": dateformat.format(day, "E"),
+                                                 "year": day.year}
     if precision == Precision.HALF_YEAR:
-        return f"H{1 if day.month <= 6 else 2} {day.year}"
-    return f"{day.day} {day:%b %Y}"
+        return _("H%(half)d %(year)d") % {"half": 1 if day.month <= 6 else 2, "year": day.year}
+    return date_format(day)
 
 
 class MilestoneQuerySet(models.QuerySet):

@@ -59,6 +59,7 @@ TEXT_KWARGS = frozenset(
     ["verbose_name", "verbose_name_plural", "label", "help_text", "empty_label", "title",
      "title_text", "text", "name", "hovertemplate", "placeholder", "aria-label"]
 )
+CHART_KEYS = frozenset(["name", "text", "title", "label", "hovertemplate", "hovertext"])
 MESSAGE_FUNCS = frozenset(["debug", "info", "success", "warning", "error"])
 # Exceptions whose message is shown to the person who caused them.
 ERROR_CLASSES = frozenset(["ValidationError", "PermissionDenied", "BulkRefused", "TransitionRefused",
@@ -115,11 +116,21 @@ def _blank(match: re.Match) -> str:
 
 
 class _TextCollector(HTMLParser):
+    # Commands, cmdlets and code are typed as they are, in every language.
+    CODE_TAGS = frozenset(["code", "pre", "kbd", "samp"])
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.found: list[tuple[int, str]] = []
+        self.code_depth = 0
+
+    def handle_endtag(self, tag):
+        if tag in self.CODE_TAGS:
+            self.code_depth = max(0, self.code_depth - 1)
 
     def handle_starttag(self, tag, attrs):
+        if tag in self.CODE_TAGS:
+            self.code_depth += 1
         attrs = dict(attrs)
         for name in READABLE_ATTRS:
             if attrs.get(name):
@@ -129,7 +140,7 @@ class _TextCollector(HTMLParser):
                 self.found.append((self.getpos()[0], attrs["value"]))
 
     def handle_data(self, data):
-        if data.strip():
+        if data.strip() and not self.code_depth:
             self.found.append((self.getpos()[0], data.strip()))
 
 
@@ -158,7 +169,9 @@ def scan_template(path: Path, root: Path) -> list[Finding]:
     collector.close()
     findings += [Finding(rel, line, value) for line, value in collector.found
                  if is_words(value)]
-    return findings
+    # `{# notranslate: why #}` on a line exempts it (a CSS class in a default, say).
+    exempt = {n for n, text in enumerate(source.splitlines(), 1) if "{# notranslate" in text}
+    return [f for f in findings if f.line not in exempt]
 
 
 # --- Python --------------------------------------------------------------------------
@@ -229,6 +242,14 @@ class _PythonScanner(ast.NodeVisitor):
             # `name=` is a URL's name in urls.py, a Plotly trace's legend in charts.
             if keyword.arg in TEXT_KWARGS and (keyword.arg != "name" or self.chart):
                 self._check(keyword.value)
+        self.generic_visit(node)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        # Plotly figures are dicts: {"name": "Basic messages"}, {"title": {"text": ...}}.
+        if self.chart:
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value in CHART_KEYS:
+                    self._check(value)
         self.generic_visit(node)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
