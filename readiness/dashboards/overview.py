@@ -36,12 +36,14 @@ def tenant_overview(*, tenant: Tenant) -> dict:
         milestone_when=upcoming.when_label if upcoming else None)
     state_rows = [(s, EffectiveState(s).label, states.get(s, 0)) for s in EXPOSURE_STATES]
     tls_rows = sorted((rollup.senders_by_tls if rollup else {}).items())
+    source_labels = dict(charts.SOURCES)
     tls_table = [(charts.tls_label(v), n) for v, n in tls_rows]
     return {
         "state": PortfolioState.LABELS[tenant_state(tenant)],
         "blockers": readiness_blockers(rollup),
         "days": days, "rollup": rollup, "next_milestone": upcoming, "forecast": forecast,
-        "state_rows": state_rows, "tls_rows": tls_table, "mailboxes_total": sum(states.values()),
+        "state_rows": state_rows, "tls_rows": tls_table,
+        "mailboxes_total": sum(states.values()),
         "basic_share": _share(rollup), "start": start, "end": end,
         "data_through": _data_through(rollup),
         "kpi": {f: getattr(rollup, f) if rollup else None for f in (
@@ -55,7 +57,12 @@ def tenant_overview(*, tenant: Tenant) -> dict:
                                  title=_("senders"),
                                  colours={"TLS1_0": "#d62728", "TLS1_1": "#ff7f0e"}),
         "coverage": charts.coverage_figure(days, start, end),
-        "burndown_rows": [(d["day"], d["basic_senders_by_status"]) for d in days],
+        "burndown_rows": [(d["day"], [(SenderStatus(s).label if s in SenderStatus.values else s,
+                                       n) for s, n in d["basic_senders_by_status"].items()])
+                          for d in days],
+        "coverage_rows": [(d["day"], ", ".join(str(source_labels.get(s, s)) for s in
+                                               filter(None, d["sources"].split(","))))
+                          for d in days],
         "status_labels": dict(SenderStatus.choices),
     }
 

@@ -12,6 +12,7 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import OperationalError
+from django.utils.translation import gettext_noop
 
 from readiness.imports import inbox, services
 from readiness.imports.choices import ImportStatus
@@ -30,7 +31,7 @@ def _run(task, service, report_id: int) -> str:
         return service(report=report).status
     except OperationalError as exc:
         if task.request.retries >= RETRY["max_retries"]:
-            services.report_fail(report=report, error="The database was unavailable.")
+            services.report_fail(report=report, error=gettext_noop("The database was unavailable."))
             raise
         raise task.retry(exc=exc, countdown=15 * 2 ** task.request.retries) from exc
     except services.AlreadyImported as exc:
@@ -38,8 +39,10 @@ def _run(task, service, report_id: int) -> str:
         return "duplicate"
     except Exception:
         logger.exception("import %s broke", report_id)
-        services.report_fail(report=report, error="The import failed because of an internal "
-                             "error. Nothing was changed; try again or contact support.")
+        # Stored in English; the page translates it ({% translate report.error %}).
+        services.report_fail(report=report, error=gettext_noop(
+            "The import failed because of an internal error. Nothing was changed; try again "
+            "or contact support."))
         raise
 
 

@@ -184,7 +184,7 @@ class TeamTicketListView(TenantScopedMixin, TicketQueueMixin):
         return self.annotate(selectors.ticket_queryset(tenant=self.tenant))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=f"Tickets · {self.tenant.name}", **kwargs)
+        return super().get_context_data(heading=_("Tickets · %(tenant)s") % {"tenant": self.tenant.name}, **kwargs)
 
 
 class MyTicketListView(LoginRequiredMixin, TicketQueueMixin):
@@ -197,7 +197,7 @@ class MyTicketListView(LoginRequiredMixin, TicketQueueMixin):
         return self.annotate(selectors.my_ticket_queryset(user=self.request.user))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading="My tickets", **kwargs)
+        return super().get_context_data(heading=_("My tickets"), **kwargs)
 
 
 class TicketDetailView(TenantScopedMixin, TemplateView):

@@ -54,6 +54,14 @@ class SenderImpact:
     outcome: str  # breaks / safe / unknown
     why: str
 
+    @property
+    def before_label(self) -> str:
+        return EffectiveState(self.before).label
+
+    @property
+    def after_label(self) -> str:
+        return EffectiveState(self.after).label
+
 
 @dataclass
 class Plan:

@@ -313,7 +313,8 @@ def scan_python(path: Path, root: Path) -> list[Finding]:
 
 # --- the project -----------------------------------------------------------------------
 
-SKIPPED_PYTHON_PARTS = frozenset(["migrations", "management", "emulator", "formats"])
+# Operators' command output, the emulator (it plays Microsoft), demo data (data, not UI).
+SKIPPED_PYTHON_PARTS = frozenset(["migrations", "management", "emulator", "formats", "demo.py"])
 
 
 def python_sources(root: Path) -> list[Path]:
