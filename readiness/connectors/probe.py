@@ -70,7 +70,8 @@ class Check:
 
     def as_dict(self) -> dict:
         fix = "" if self.status == OK else FIX[self.key]
-        return {**asdict(self), "label": LABELS[self.key], "fix": fix}
+        # Stored as JSON: plain text (the page re-labels it in the reader's language).
+        return {**asdict(self), "label": str(LABELS[self.key]), "fix": str(fix)}
 
 
 def _attempt(call: Callable[[], object]) -> tuple[str, str, ConnectorError | None]:

@@ -32,7 +32,7 @@ def tenant_overview(*, tenant: Tenant) -> dict:
     forecast = charts.projection(
         [(d["day"], sum(d["basic_senders_by_status"].values())) for d in days],
         milestone_date=upcoming.date if upcoming else None,
-        milestone_title=upcoming.title if upcoming else "",
+        milestone_title=upcoming.display_title if upcoming else "",
         milestone_when=upcoming.when_label if upcoming else None)
     state_rows = [(s, EffectiveState(s).label, states.get(s, 0)) for s in EXPOSURE_STATES]
     tls_rows = sorted((rollup.senders_by_tls if rollup else {}).items())

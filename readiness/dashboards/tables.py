@@ -77,7 +77,7 @@ class PortfolioTable(tables.Table):
     def _milestone_of(self, record):
         candidates = [(record.internal_target_date, record.internal_target_title)]
         if self.global_milestone:
-            candidates.append((self.global_milestone.date, self.global_milestone.title))
+            candidates.append((self.global_milestone.date, self.global_milestone.display_title))
         candidates = [c for c in candidates if c[0]]
         return min(candidates) if candidates else (None, "")
 

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from readiness.milestones.choices import Kind, Precision, Status
+from readiness.milestones.titles import title_display
 from readiness.tenancy.models import Tenant
 
 
@@ -63,6 +64,11 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language when it is one of Microsoft's seeded ones."""
+        return title_display(self.title, microsoft=self.tenant_id is None)
 
     @property
     def when_label(self) -> str:

@@ -19,6 +19,9 @@ class MilestoneTable(tables.Table):
         row_attrs = {"class": lambda record: "text-muted milestone-superseded"
                      if record.is_superseded else ""}
 
+    def render_title(self, record):
+        return record.display_title
+
     def render_date(self, record):
         return record.when_label
 

@@ -184,7 +184,8 @@ class TeamTicketListView(TenantScopedMixin, TicketQueueMixin):
         return self.annotate(selectors.ticket_queryset(tenant=self.tenant))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=_("Tickets · %(tenant)s") % {"tenant": self.tenant.name}, **kwargs)
+        heading = _("Tickets · %(tenant)s") % {"tenant": self.tenant.name}
+        return super().get_context_data(heading=heading, **kwargs)
 
 
 class MyTicketListView(LoginRequiredMixin, TicketQueueMixin):

@@ -62,11 +62,12 @@ TEXT_KWARGS = frozenset(
 CHART_KEYS = frozenset(["name", "text", "title", "label", "hovertemplate", "hovertext"])
 MESSAGE_FUNCS = frozenset(["debug", "info", "success", "warning", "error"])
 # Exceptions whose message is shown to the person who caused them.
-ERROR_CLASSES = frozenset(["ValidationError", "PermissionDenied", "BulkRefused", "TransitionRefused",
-                           "TicketConflict", "ReportRejected", "AlreadyImported"])
+ERROR_CLASSES = frozenset(["ValidationError", "PermissionDenied", "BulkRefused",
+                           "TransitionRefused", "TicketConflict", "ReportRejected",
+                           "AlreadyImported"])
 READABLE_ATTRS = frozenset(["title", "placeholder", "aria-label", "alt"])
 
-_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_][\w'\u2019.-]*", re.UNICODE)
 # Plotly hover placeholders (%{x}, %{customdata[0]}) and printf/format fields.
 _PLACEHOLDER = re.compile(r"%\{[^}]*\}|%\([a-z_]+\)[sd]|\{[a-z_0-9.]*\}|<[^>]+>|&\w+;")
 
@@ -85,7 +86,7 @@ def is_words(text: str) -> bool:
     """True when `text` holds at least one word that is not on the allow-list."""
     text = _PLACEHOLDER.sub(" ", text)
     for token in text.split():
-        token = token.strip("()[]:;,.!?\"'«»„“”—–-·/|=+*")
+        token = token.strip("()[]:;,.!?\"'«»„“”\u2014\u2013-·/|=+*")
         if not token or token in ALLOWED_TOKENS:
             continue
         if _WORD.search(token) and len(re.sub(r"[\W\d_]", "", token)) >= 2:
@@ -135,9 +136,9 @@ class _TextCollector(HTMLParser):
         for name in READABLE_ATTRS:
             if attrs.get(name):
                 self.found.append((self.getpos()[0], attrs[name]))
-        if tag in {"input", "button"} and attrs.get("type") in {"submit", "button"}:
-            if attrs.get("value"):
-                self.found.append((self.getpos()[0], attrs["value"]))
+        if (tag in {"input", "button"} and attrs.get("type") in {"submit", "button"}
+                and attrs.get("value")):
+            self.found.append((self.getpos()[0], attrs["value"]))
 
     def handle_data(self, data):
         if data.strip() and not self.code_depth:
@@ -295,6 +296,10 @@ def _check_declared_fields(self, node: ast.ClassDef) -> None:
             continue
         widget = next((k.value for k in item.value.keywords if k.arg == "widget"), None)
         if widget is not None and "Hidden" in ast.unparse(widget):
+            continue
+        if _call_name(item.value) == "Column" and item.value.args:
+            # tables.Column("Header", ...): the first argument is the verbose name.
+            self._check(item.value.args[0])
             continue
         if not any(k.arg == _LABEL_KWARG[kind] for k in item.value.keywords):
             self.findings.append(Finding(

@@ -106,7 +106,7 @@ def test_migrated_and_quiet_senders_are_not_listed(tenant_a, estate):
 def test_the_page_renders_both_scenarios_for_a_viewer(client_for, victor, tenant_a, estate):
     page = client_for(victor).get(reverse("senders:what_if", args=[tenant_a.slug]))
     html = page.content.decode()
-    assert "4 would break" in html and "3 would break" in html
+    assert "4 senders would break" in html and "3 senders would break" in html
     assert "Set-TransportConfig -SmtpClientAuthenticationDisabled $true" in html
     assert "Track exceptions" not in html
 
