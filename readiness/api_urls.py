@@ -7,4 +7,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("v1/", include("readiness.dashboards.api.urls")),
     path("v1/", include("readiness.senders.api.urls")),
+    path("v1/", include("readiness.inventory.api.urls")),
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("readiness.ingestion.urls")),
     path("", include("readiness.connectors.urls")),
     path("", include("readiness.senders.urls")),
+    path("", include("readiness.inventory.urls")),
     path("", include("readiness.notifications.urls")),
     path("", include("readiness.milestones.urls")),
     path("", include("readiness.tenancy.urls")),

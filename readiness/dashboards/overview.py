@@ -11,11 +11,12 @@ from readiness.dashboards import charts, selectors
 from readiness.inventory.choices import EffectiveState
 from readiness.senders.choices import SenderStatus
 from readiness.tenancy.models import Tenant
+from readiness.usage import charts as usage_charts
+from readiness.usage.charts import TIMELINE_DAYS
 from readiness.usage.choices import UsageSource
 from readiness.usage.models import TenantRollup
 from readiness.usage.readiness import PortfolioState, readiness_blockers, tenant_state
 
-TIMELINE_DAYS = 90
 EXPOSURE_STATES = [EffectiveState.BASIC_POSSIBLE, EffectiveState.UNKNOWN,
                    EffectiveState.OAUTH_ONLY, EffectiveState.SMTP_AUTH_OFF]
 
@@ -48,7 +49,7 @@ def tenant_overview(*, tenant: Tenant) -> dict:
         "data_through": _data_through(rollup),
         "kpi": {f: getattr(rollup, f) if rollup else None for f in (
             "basic_senders_30d", "basic_signins_30d", "failed_signins_30d")},
-        "timeline": charts.timeline_figure(days, milestones, window),
+        "timeline": usage_charts.timeline_figure(days, milestones, window),
         "burndown": charts.burndown_figure(days, dict(SenderStatus.choices), forecast,
                                            milestones, window),
         "exposure": charts.bar_figure(state_rows, title=_("mailboxes"),

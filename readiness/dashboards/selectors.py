@@ -11,9 +11,7 @@ from datetime import date, timedelta
 
 from django.db.models import (
     Count,
-    F,
     OuterRef,
-    Prefetch,
     QuerySet,
     Subquery,
 )
@@ -24,12 +22,9 @@ from readiness.inventory.models import Mailbox
 from readiness.milestones.choices import Kind, Status
 from readiness.milestones.models import Milestone
 from readiness.milestones.titles import title_display
-from readiness.senders.choices import OPEN_TICKET_STATUSES
-from readiness.senders.models import Sender, Ticket
 from readiness.tenancy.models import Tenant
-from readiness.usage.models import ClientObservation, TenantDay
+from readiness.usage.models import TenantDay
 from readiness.usage.readiness import PortfolioState, readiness_state_expression
-from readiness.usage.selectors import usage_largest_across_sources
 
 MILESTONE_KINDS = (Kind.DEADLINE, Kind.INTERNAL)
 
@@ -92,59 +87,6 @@ def next_milestone(*, tenant: Tenant | None, on: date | None = None) -> Mileston
 def mailbox_state_counts(*, tenant: Tenant) -> dict[str, int]:
     return dict(Mailbox.objects.for_tenant(tenant).order_by().values_list("effective_state")
                 .annotate(n=Count("pk")).values_list("effective_state", "n"))
-
-
-def _open_tickets() -> QuerySet[Ticket]:
-    return Ticket.objects.filter(status__in=OPEN_TICKET_STATUSES)
-
-
-def sender_queryset(*, tenant: Tenant) -> QuerySet[Sender]:
-    """Senders with their 30-day rollup, mailbox, owner, earliest open ticket and an IP.
-
-    Observations are prefetched (one query per page) for the IP column.
-    """
-    ticket = _open_tickets().filter(senders=OuterRef("pk")).order_by(
-        F("due_date").asc(nulls_last=True), "pk")
-    first_ip = (ClientObservation.objects.filter(sender=OuterRef("pk")).exclude(client_ip="")
-                .order_by("client_ip").values("client_ip")[:1])
-    return (
-        # Only the rollup is joined: sorting 50,000 rows stays narrow. Mailbox and owner
-        # are fetched for the page's rows only (two constant queries).
-        Sender.objects.for_tenant(tenant)
-        .select_related("rollup")
-        .prefetch_related("mailbox", "owner_user", "device_model", Prefetch(
-            "observations", queryset=ClientObservation.objects.only(
-                "sender_id", "client_ip", "tls_version").order_by("client_ip")))
-        .annotate(
-            ticket_due=Subquery(ticket.values("due_date")[:1]),
-            ticket_title=Subquery(ticket.values("title")[:1]),
-            first_ip=Subquery(first_ip),
-        )
-        .order_by("address")
-    )
-
-
-def mailbox_queryset(*, tenant: Tenant) -> QuerySet[Mailbox]:
-    return Mailbox.objects.for_tenant(tenant).order_by("address")
-
-
-def sender_for_tenant_or_404(*, tenant: Tenant, pk: int) -> Sender:
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(
-        Sender.objects.for_tenant(tenant).select_related("mailbox", "owner_user", "rollup"),
-        pk=pk)
-
-
-def sender_daily_rows(*, tenant: Tenant, sender: Sender, start: date, end: date) -> list[dict]:
-    """Per day and method, de-duplicated across sources (the largest figure wins)."""
-    return list(usage_largest_across_sources(tenant=tenant, start=start, end=end,
-                                             sender=sender).order_by("day", "auth_method"))
-
-
-def sender_observations(*, tenant: Tenant, sender: Sender) -> list[ClientObservation]:
-    return list(ClientObservation.objects.for_tenant(tenant).filter(sender=sender)
-                .order_by("-last_day", "client_ip"))
 
 
 def usage_rows(*, tenant: Tenant, start: date, end: date) -> QuerySet:

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from readiness.core.exports import SafeExportMixin
-from readiness.dashboards import charts, selectors
-from readiness.dashboards.filtersets import MailboxFilterSet, SenderFilterSet, TenantFilterSet
-from readiness.dashboards.overview import TIMELINE_DAYS, tenant_overview
-from readiness.dashboards.tables import (
-    SENDER_OPTIONAL_COLUMNS,
-    MailboxTable,
-    PortfolioTable,
-    SenderTable,
-)
+from readiness.dashboards import selectors
+from readiness.dashboards.filtersets import TenantFilterSet
+from readiness.dashboards.overview import tenant_overview
+from readiness.dashboards.tables import PortfolioTable
 from readiness.tenancy import scoping
 from readiness.tenancy.mixins import TenantScopedMixin
 
@@ -56,62 +49,4 @@ class TenantOverviewView(TenantScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(tenant_overview(tenant=self.tenant))
-        return context
-
-
-class SenderListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, FilterView):
-    """The sender table: search, filters, column chooser, bulk selection and export."""
-
-    template_name = "dashboards/senders.html"
-    table_class = SenderTable
-    filterset_class = SenderFilterSet
-    table_pagination = {"per_page": 50}
-    export_name = "senders"
-
-    def get_queryset(self):
-        return selectors.sender_queryset(tenant=self.tenant)
-
-    def chosen_columns(self) -> list[str]:
-        chosen = [c for c in self.request.GET.getlist("columns") if c in SENDER_OPTIONAL_COLUMNS]
-        return chosen or SENDER_OPTIONAL_COLUMNS
-
-    def get_table_kwargs(self):
-        hidden = [c for c in SENDER_OPTIONAL_COLUMNS if c not in self.chosen_columns()]
-        return {"tenant": self.tenant, "exclude": hidden}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        chosen = self.chosen_columns()
-        context["column_choices"] = [
-            (name, str(SenderTable.base_columns[name].header), name in chosen)
-            for name in SENDER_OPTIONAL_COLUMNS]
-        return context
-
-
-class MailboxListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, FilterView):
-    template_name = "dashboards/mailboxes.html"
-    table_class = MailboxTable
-    filterset_class = MailboxFilterSet
-    table_pagination = {"per_page": 100}
-    export_name = "mailboxes"
-
-    def get_queryset(self):
-        return selectors.mailbox_queryset(tenant=self.tenant)
-
-
-class SenderDetailView(TenantScopedMixin, TemplateView):
-    """One sender: usage history, IPs and TLS, its mailbox's state, the workflow panel."""
-
-    template_name = "dashboards/sender.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        sender = selectors.sender_for_tenant_or_404(tenant=self.tenant, pk=self.kwargs["pk"])
-        end = selectors.today()
-        rows = selectors.sender_daily_rows(tenant=self.tenant, sender=sender,
-                                           start=end - timedelta(days=TIMELINE_DAYS - 1), end=end)
-        context.update(sender=sender, usage_rows=rows,
-                       usage=charts.sender_usage_figure(rows),
-                       observations=selectors.sender_observations(tenant=self.tenant,
-                                                                  sender=sender))
         return context

@@ -1,10 +1,16 @@
+"""What a filter means, once: the pages, their exports and the API share these."""
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from readiness.core.forms import AnyYesNoWidget
-from readiness.senders.choices import TicketPriority, TicketStatus
-from readiness.senders.models import Ticket
+from readiness.inventory.choices import EffectiveState
+from readiness.senders.choices import DeviceType, SenderStatus, TicketPriority, TicketStatus
+from readiness.senders.models import Sender, Ticket
+
+NO_MAILBOX = "none"
+YES_NO = (("yes", "Yes"), ("no", "No"))
 
 
 class TicketFilterSet(django_filters.FilterSet):
@@ -25,3 +31,39 @@ class TicketFilterSet(django_filters.FilterSet):
                  | Q(senders__address__icontains=value))
         # A subquery, not a JOIN: a ticket with three matching senders appears once.
         return queryset.filter(pk__in=Ticket.objects.filter(match).values("pk"))
+
+
+class SenderFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    status = django_filters.MultipleChoiceFilter(choices=SenderStatus.choices)
+    effective_state = django_filters.ChoiceFilter(
+        method="filter_effective_state", label="Mailbox state",
+        choices=[*EffectiveState.choices, (NO_MAILBOX, "No linked mailbox")])
+    device_type = django_filters.MultipleChoiceFilter(choices=DeviceType.choices)
+    uses_basic = django_filters.ChoiceFilter(method="filter_uses_basic", choices=YES_NO,
+                                             label="Uses Basic (30 d)")
+    owner = django_filters.CharFilter(method="filter_owner", label="Owner")
+
+    class Meta:
+        model = Sender
+        fields = ["q", "status", "effective_state", "device_type", "uses_basic", "owner"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(address__icontains=value) | Q(display_name__icontains=value)
+                               | Q(vendor__icontains=value) | Q(model__icontains=value))
+
+    def filter_effective_state(self, queryset, name, value):
+        if value == NO_MAILBOX:
+            return queryset.filter(mailbox__isnull=True)
+        return queryset.filter(mailbox__effective_state=value)
+
+    def filter_uses_basic(self, queryset, name, value):
+        basic = Q(rollup__basic_messages_30d__gt=0) | Q(rollup__basic_signins_30d__gt=0)
+        return queryset.filter(basic) if value == "yes" else queryset.exclude(basic)
+
+    def filter_owner(self, queryset, name, value):
+        return queryset.filter(
+            Q(owner_name__icontains=value) | Q(owner_email__icontains=value)
+            | Q(owner_user__username__icontains=value)
+            | Q(owner_user__first_name__icontains=value)
+            | Q(owner_user__last_name__icontains=value))

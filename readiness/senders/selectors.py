@@ -1,11 +1,13 @@
-"""Read-side queries of the workflow: coverage, relay needs, panels and ticket queues."""
+"""Read-side queries of senders: the sender table and page, coverage, relay needs,
+panels and ticket queues."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from readiness.senders.choices import OPEN_TICKET_STATUSES
@@ -13,7 +15,8 @@ from readiness.senders.models import Sender, SenderException, SenderStatusChange
 from readiness.tenancy import scoping
 from readiness.tenancy.choices import Role
 from readiness.tenancy.models import Membership, Tenant
-from readiness.usage.models import DailyUsage
+from readiness.usage.models import ClientObservation, DailyUsage
+from readiness.usage.selectors import usage_largest_across_sources
 
 # Who may hold a ticket: the tenant's helpdesk and managers (and MSP admins).
 ASSIGNABLE_ROLES = (Role.HELPDESK, Role.MANAGER)
@@ -110,3 +113,50 @@ def assignee_by_username(*, tenant: Tenant, username: str):
     usernames exist in other tenants.
     """
     return assignable_users(tenant=tenant).filter(username=username).first()
+
+
+def _open_tickets() -> QuerySet[Ticket]:
+    return Ticket.objects.filter(status__in=OPEN_TICKET_STATUSES)
+
+
+def sender_queryset(*, tenant: Tenant) -> QuerySet[Sender]:
+    """Senders with their 30-day rollup, mailbox, owner, earliest open ticket and an IP.
+
+    Observations are prefetched (one query per page) for the IP column.
+    """
+    ticket = _open_tickets().filter(senders=OuterRef("pk")).order_by(
+        F("due_date").asc(nulls_last=True), "pk")
+    first_ip = (ClientObservation.objects.filter(sender=OuterRef("pk")).exclude(client_ip="")
+                .order_by("client_ip").values("client_ip")[:1])
+    return (
+        # Only the rollup is joined: sorting 50,000 rows stays narrow. Mailbox and owner
+        # are fetched for the page's rows only (two constant queries).
+        Sender.objects.for_tenant(tenant)
+        .select_related("rollup")
+        .prefetch_related("mailbox", "owner_user", "device_model", Prefetch(
+            "observations", queryset=ClientObservation.objects.only(
+                "sender_id", "client_ip", "tls_version").order_by("client_ip")))
+        .annotate(
+            ticket_due=Subquery(ticket.values("due_date")[:1]),
+            ticket_title=Subquery(ticket.values("title")[:1]),
+            first_ip=Subquery(first_ip),
+        )
+        .order_by("address")
+    )
+
+
+def sender_for_tenant_or_404(*, tenant: Tenant, pk: int) -> Sender:
+    return get_object_or_404(
+        Sender.objects.for_tenant(tenant).select_related("mailbox", "owner_user", "rollup"),
+        pk=pk)
+
+
+def sender_daily_rows(*, tenant: Tenant, sender: Sender, start: date, end: date) -> list[dict]:
+    """Per day and method, de-duplicated across sources (the largest figure wins)."""
+    return list(usage_largest_across_sources(tenant=tenant, start=start, end=end,
+                                             sender=sender).order_by("day", "auth_method"))
+
+
+def sender_observations(*, tenant: Tenant, sender: Sender) -> list[ClientObservation]:
+    return list(ClientObservation.objects.for_tenant(tenant).filter(sender=sender)
+                .order_by("-last_day", "client_ip"))

@@ -4,6 +4,9 @@ from readiness.senders import views
 
 app_name = "senders"
 urlpatterns = [
+    path("tenants/<slug:slug>/senders/", views.SenderListView.as_view(), name="senders"),
+    path("tenants/<slug:slug>/senders/<int:pk>/", views.SenderDetailView.as_view(),
+         name="sender"),
     path("tenants/<slug:slug>/senders/bulk/", views.SenderBulkView.as_view(), name="bulk"),
     path("tenants/<slug:slug>/senders/<int:pk>/workflow/", views.SenderWorkflowView.as_view(),
          name="workflow"),

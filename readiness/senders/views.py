@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -21,7 +24,7 @@ from readiness.core.forms import form_errors_add
 from readiness.core.redirects import safe_next
 from readiness.senders import selectors, services, whatif
 from readiness.senders.choices import SenderStatus
-from readiness.senders.filtersets import TicketFilterSet
+from readiness.senders.filtersets import SenderFilterSet, TicketFilterSet
 from readiness.senders.forms import (
     BulkForm,
     CommentForm,
@@ -31,15 +34,23 @@ from readiness.senders.forms import (
     TransitionForm,
 )
 from readiness.senders.models import Sender, Ticket
-from readiness.senders.tables import PRIORITY_RANK, TeamTicketTable, TicketTable
+from readiness.senders.tables import (
+    PRIORITY_RANK,
+    SENDER_OPTIONAL_COLUMNS,
+    SenderTable,
+    TeamTicketTable,
+    TicketTable,
+)
 from readiness.tenancy.audit import request_ip
 from readiness.tenancy.choices import Capability
 from readiness.tenancy.mixins import TenantScopedMixin
+from readiness.usage import charts as usage_charts
+from readiness.usage.charts import TIMELINE_DAYS
 
 
 def sender_detail_url(tenant, sender) -> str:
     """The one sender page (usage, mailbox, workflow panel)."""
-    return reverse("dashboards:sender", args=[tenant.slug, sender.pk])
+    return reverse("senders:sender", args=[tenant.slug, sender.pk])
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -53,6 +64,53 @@ class SenderMixin(TenantScopedMixin):
 
     def get_sender(self) -> Sender:
         return get_object_or_404(Sender.objects.for_tenant(self.tenant), pk=self.kwargs["pk"])
+
+
+class SenderListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    """The sender table: search, filters, column chooser, bulk selection and export."""
+
+    template_name = "dashboards/senders.html"
+    table_class = SenderTable
+    filterset_class = SenderFilterSet
+    table_pagination = {"per_page": 50}
+    export_name = "senders"
+
+    def get_queryset(self):
+        return selectors.sender_queryset(tenant=self.tenant)
+
+    def chosen_columns(self) -> list[str]:
+        chosen = [c for c in self.request.GET.getlist("columns") if c in SENDER_OPTIONAL_COLUMNS]
+        return chosen or SENDER_OPTIONAL_COLUMNS
+
+    def get_table_kwargs(self):
+        hidden = [c for c in SENDER_OPTIONAL_COLUMNS if c not in self.chosen_columns()]
+        return {"tenant": self.tenant, "exclude": hidden}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        chosen = self.chosen_columns()
+        context["column_choices"] = [
+            (name, str(SenderTable.base_columns[name].header), name in chosen)
+            for name in SENDER_OPTIONAL_COLUMNS]
+        return context
+
+
+class SenderDetailView(TenantScopedMixin, TemplateView):
+    """One sender: usage history, IPs and TLS, its mailbox's state, the workflow panel."""
+
+    template_name = "dashboards/sender.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sender = selectors.sender_for_tenant_or_404(tenant=self.tenant, pk=self.kwargs["pk"])
+        end = timezone.now().date()
+        rows = selectors.sender_daily_rows(tenant=self.tenant, sender=sender,
+                                           start=end - timedelta(days=TIMELINE_DAYS - 1), end=end)
+        context.update(sender=sender, usage_rows=rows,
+                       usage=usage_charts.sender_usage_figure(rows),
+                       observations=selectors.sender_observations(tenant=self.tenant,
+                                                                  sender=sender))
+        return context
 
 
 class SenderWorkflowView(SenderMixin, View):
@@ -127,7 +185,7 @@ class SenderBulkView(TenantScopedMixin, View):
     write_capability = Capability.WORK
 
     def post(self, request, *args, **kwargs):
-        back = redirect(_safe_next(request, reverse("dashboards:senders",
+        back = redirect(_safe_next(request, reverse("senders:senders",
                                                     args=[self.tenant.slug])))
         form = BulkForm(request.POST, tenant=self.tenant)
         if not form.is_valid():

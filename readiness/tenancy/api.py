@@ -40,3 +40,9 @@ class TenantScopedAPIMixin:
 
     def get_queryset(self):
         return super().get_queryset().for_tenant(self.tenant)
+
+
+class ReadOnlyTenantAPIMixin(TenantScopedAPIMixin):
+    """`self.tenant` resolved through scoping (404 when invisible); reads only."""
+
+    write_capability = None

@@ -41,21 +41,6 @@ def test_another_tenants_slug_is_a_404(bob, tenant_a, data_a, name):
     assert api(bob).get(_url(name, tenant_a)).status_code == 404
 
 
-def test_the_sender_api_filters_like_the_table(victor, tenant_a, data_a):
-    body = api(victor).get(_url("api-senders", tenant_a), {"effective_state": "oauth_only"}).json()
-    assert [s["address"] for s in body["results"]] == ["s1@tenant-a.example"]
-    assert body["results"][0]["client_ips"] == ["203.0.113.1"]
-    assert api(victor).get(_url("api-senders", tenant_a), {"uses_basic": "no"}).json()[
-        "count"] == 0
-
-
-def test_the_mailbox_api_lists_states(victor, tenant_a, data_a):
-    body = api(victor).get(_url("api-mailboxes", tenant_a),
-                           {"effective_state": "basic_possible"}).json()
-    assert {m["address"] for m in body["results"]} == {"box0@tenant-a.example",
-                                                        "box2@tenant-a.example"}
-
-
 def test_usage_returns_daily_rows_for_the_range(victor, tenant_a, data_a):
     response = api(victor).get(_url("api-usage", tenant_a))
     assert response.status_code == 200

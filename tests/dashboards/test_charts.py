@@ -1,9 +1,10 @@
-"""Chart builders are pure: plain rows in, figure dicts out, no database."""
+"""The dashboards' chart builders are pure: plain rows in, figure dicts out, no database."""
 
 import json
 from datetime import date, timedelta
 
 from readiness.dashboards import charts
+from readiness.usage import charts as usage_charts
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 TODAY = date(2026, 11, 29)
@@ -20,31 +21,8 @@ def _milestone(title="Default off", status="expected", kind="deadline", day=date
     return {"date": day, "title": title, "status": status, "kind": kind}
 
 
-def test_the_timeline_draws_each_milestone_as_a_vertical_line_with_its_title():
-    figure = charts.timeline_figure(_days([5, 4]), [_milestone()])
-    shape = figure["layout"]["shapes"][0]
-    assert (shape["x0"], shape["x1"], shape["yref"]) == ("2026-12-31", "2026-12-31", "paper")
-    assert shape["line"]["dash"] == "solid"
-    assert figure["layout"]["annotations"][0]["text"] == "Default off"
-
-
-def test_superseded_milestones_are_dashed_and_labelled_cancelled():
-    figure = charts.timeline_figure([], [_milestone("Old date", status="superseded")])
-    assert figure["layout"]["shapes"][0]["line"]["dash"] == "dash"
-    assert figure["layout"]["annotations"][0]["text"].startswith("cancelled: Old date")
-
-
-def test_the_timeline_puts_sign_ins_on_a_secondary_axis_and_has_a_range_selector():
-    figure = charts.timeline_figure(_days([5]), [])
-    signins = next(t for t in figure["data"] if t["name"] == "Basic sign-ins")
-    assert signins["yaxis"] == "y2"
-    assert figure["layout"]["yaxis2"]["overlaying"] == "y"
-    assert figure["layout"]["xaxis"]["rangeselector"]["buttons"]
-    assert figure["layout"]["barmode"] == "stack"
-
-
 def test_a_hostile_label_is_escaped_in_the_figure_json():
-    figure = charts.timeline_figure([], [_milestone(HOSTILE, kind="internal")])
+    figure = usage_charts.timeline_figure([], [_milestone(HOSTILE, kind="internal")])
     bars = charts.bar_figure([("x", HOSTILE, 1)], title="senders")
     for payload in (json.dumps(figure), json.dumps(bars)):
         assert HOSTILE not in payload

@@ -56,9 +56,9 @@ NOT_ENGLISH = {"basic", "oauth", "smtp", "auth", "graph", "entra", "exchange", "
 PAGES = [
     ("dashboards:portfolio", {}, "Připravenost portfolia"),
     ("dashboards:tenant", {"slug": "slug"}, "Časová osa"),
-    ("dashboards:senders", {"slug": "slug"}, "Odesílatel"),
-    ("dashboards:sender", {"slug": "slug", "pk": "sender"}, "Vlastnictví"),
-    ("dashboards:mailboxes", {"slug": "slug"}, "Poštovní schránky"),
+    ("senders:senders", {"slug": "slug"}, "Odesílatel"),
+    ("senders:sender", {"slug": "slug", "pk": "sender"}, "Vlastnictví"),
+    ("inventory:mailboxes", {"slug": "slug"}, "Poštovní schránky"),
     ("senders:tickets", {"slug": "slug"}, "Tikety"),
     ("senders:my_tickets", {}, "Moje tikety"),
     ("senders:ticket", {"slug": "slug", "pk": "ticket"}, "Komentáře"),
@@ -229,7 +229,7 @@ def test_the_switch_refuses_unknown_languages_and_foreign_redirects(client, worl
 
 def test_czech_exports_have_czech_headers(client, world, english_only):
     _switch_to_czech(client, world["manager"])
-    for name, kwargs in [("dashboards:senders", {"slug": "slug"}),
+    for name, kwargs in [("senders:senders", {"slug": "slug"}),
                          ("senders:tickets", {"slug": "slug"}),
                          ("tenancy:members", {"slug": "slug"})]:
         response = client.get(_url(world, name, kwargs), {"_export": "csv"})

@@ -124,7 +124,7 @@ def test_the_what_if_scripts_quote_for_powershell_and_escape_for_html(hostile, c
 @pytest.mark.django_db
 def test_the_payloads_reach_the_new_pages(hostile):
     """Each page below shows a planted payload (escaped), so the checks above bite."""
-    wanted = {"dashboards:sender", "dashboards:mailboxes", "senders:tickets", "senders:ticket",
+    wanted = {"senders:sender", "inventory:mailboxes", "senders:tickets", "senders:ticket",
               "imports:list", "imports:detail", "notifications:webhooks",
               "notifications:deliveries", "milestones:list", "milestones:tenant",
               "senders:what_if"}
@@ -149,7 +149,7 @@ def test_every_export_neutralises_formulas(hostile):
         exports += 1
     assert exports >= 10
     # Every table export with a free-text column carried the planted formula, as text.
-    assert {"dashboards:senders", "dashboards:mailboxes", "senders:tickets", "imports:list",
+    assert {"senders:senders", "inventory:mailboxes", "senders:tickets", "imports:list",
             "notifications:webhooks", "milestones:list"} <= carried
     # The payloads did reach the exports (as text), so the check above could fail.
     assert {"'" + FORMULA, "'@SUM(A1)", "'-2+3", "'\tTAB"} <= neutralised

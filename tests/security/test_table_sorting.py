@@ -8,11 +8,12 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from readiness.dashboards.tables import MailboxTable, PortfolioTable, SenderTable
+from readiness.dashboards.tables import PortfolioTable
 from readiness.imports.tables import ReportImportTable
+from readiness.inventory.tables import MailboxTable
 from readiness.milestones.tables import MilestoneTable
 from readiness.notifications.tables import WebhookDeliveryTable, WebhookTable
-from readiness.senders.tables import TeamTicketTable, TicketTable
+from readiness.senders.tables import SenderTable, TeamTicketTable, TicketTable
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.tables import AuditEventTable, MembershipTable
 
@@ -21,8 +22,8 @@ pytestmark = pytest.mark.django_db
 # url name -> (the table that page shows, whether the URL takes the tenant slug)
 LIST_PAGES = {
     "dashboards:portfolio": (PortfolioTable, False),
-    "dashboards:senders": (SenderTable, True),
-    "dashboards:mailboxes": (MailboxTable, True),
+    "senders:senders": (SenderTable, True),
+    "inventory:mailboxes": (MailboxTable, True),
     "senders:my_tickets": (TicketTable, False),
     "senders:tickets": (TeamTicketTable, True),
     "imports:list": (ReportImportTable, True),

@@ -76,7 +76,7 @@ ROUTES: dict[str, Route] = {
     # Portfolio and tenant pages.
     "dashboards:portfolio": Route(read=AUTH, export=True),
     "dashboards:tenant": Route(read=VIEW),
-    "dashboards:senders": Route(read=VIEW, export=True),
+    "senders:senders": Route(read=VIEW, export=True),
     # Memberships and the audit log.
     "tenancy:members": Route(read=MANAGE, export=True),
     # Hostile: pick another tenant's user by id (typed names and e-mails:
@@ -91,8 +91,8 @@ ROUTES: dict[str, Route] = {
     # The e-mailed invitation link: an unknown token is a 404 for everyone.
     "tenancy:invitation": Route(read=PUBLIC, write=PUBLIC, kwargs={"token": "bad_token"},
                                 ok=(404,), write_ok=(404,)),
-    "dashboards:sender": Route(read=VIEW, kwargs={"pk": "sender"}),
-    "dashboards:mailboxes": Route(read=VIEW, export=True),
+    "senders:sender": Route(read=VIEW, kwargs={"pk": "sender"}),
+    "inventory:mailboxes": Route(read=VIEW, export=True),
     # The Microsoft 365 connection: everyone in the tenant sees its state; only a
     # manager saves credentials or runs the test.
     # Hostile: tenant B's directory and client ids with a made-up secret.

@@ -44,7 +44,7 @@ MANAGERS = ("msp_admin", "alice")
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("name", "ok_roles", "needs"), [
-    ("dashboards:sender", ALL_A, "sender"),
+    ("senders:sender", ALL_A, "sender"),
     ("senders:ownership", WORKERS, "sender"),
     ("senders:tickets", ALL_A, None),
     ("senders:ticket", ALL_A, "ticket"),
@@ -65,7 +65,7 @@ def test_the_workflow_panel_escapes_the_address_and_quotes_it_for_powershell(
         client_for, alice, tenant_a):
     sender = SenderFactory(tenant=tenant_a, address="o'brien<b>@a.example",
                            migration_path="connector_relay")
-    page = client_for(alice).get(reverse("dashboards:sender", args=[tenant_a.slug, sender.pk]))
+    page = client_for(alice).get(reverse("senders:sender", args=[tenant_a.slug, sender.pk]))
     html = page.content.decode()
     assert "Set-CASMailbox -Identity &#x27;o&#x27;&#x27;brien&lt;b&gt;@a.example&#x27; " \
            "-SmtpClientAuthenticationDisabled $true" in html
@@ -79,7 +79,7 @@ def test_the_panel_flags_a_device_that_cannot_do_oauth(client_for, victor, tenan
 
     device = DeviceModel.objects.get(model="MFD without OAuth firmware")
     sender = SenderFactory(tenant=tenant_a, device_model=device)
-    page = client_for(victor).get(reverse("dashboards:sender", args=[tenant_a.slug, sender.pk]))
+    page = client_for(victor).get(reverse("senders:sender", args=[tenant_a.slug, sender.pk]))
     assert b"needs a relay, High Volume Email or a connector" in page.content
     assert b"Change status" not in page.content  # a viewer gets no write controls
 
@@ -292,5 +292,5 @@ def test_the_old_workflow_page_redirects_to_the_one_sender_page(client_for, vict
     old = reverse("senders:workflow", args=[tenant_a.slug, sender.pk])
     response = client_for(victor).get(old)
     assert response.status_code == 301
-    assert response["Location"] == reverse("dashboards:sender", args=[tenant_a.slug, sender.pk])
+    assert response["Location"] == reverse("senders:sender", args=[tenant_a.slug, sender.pk])
     assert client_for(bob).get(old).status_code == 404  # another tenant's sender

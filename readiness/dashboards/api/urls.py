@@ -6,8 +6,5 @@ urlpatterns = [
     path("tenants/", views.TenantListAPI.as_view(), name="api-tenants"),
     path("tenants/<slug:slug>/summary/", views.TenantSummaryAPI.as_view(),
          name="api-tenant-summary"),
-    path("tenants/<slug:slug>/senders/", views.SenderListAPI.as_view(), name="api-senders"),
-    path("tenants/<slug:slug>/mailboxes/", views.MailboxListAPI.as_view(),
-         name="api-mailboxes"),
     path("tenants/<slug:slug>/usage/", views.UsageAPI.as_view(), name="api-usage"),
 ]

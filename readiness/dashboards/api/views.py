@@ -14,18 +14,11 @@ from rest_framework.views import APIView
 
 from readiness.core.values import EARLIEST_DAY, day_problem
 from readiness.dashboards import selectors
-from readiness.dashboards.api.serializers import (
-    MailboxSerializer,
-    SenderSerializer,
-    TenantSerializer,
-    UsageDaySerializer,
-)
-from readiness.dashboards.filtersets import MailboxFilterSet, SenderFilterSet, TenantFilterSet
+from readiness.dashboards.api.serializers import TenantSerializer, UsageDaySerializer
+from readiness.dashboards.filtersets import TenantFilterSet
 from readiness.dashboards.summary import readiness_summary
-from readiness.inventory.models import Mailbox
-from readiness.senders.models import Sender
 from readiness.tenancy import scoping
-from readiness.tenancy.api import TenantScopedAPIMixin
+from readiness.tenancy.api import ReadOnlyTenantAPIMixin
 
 MAX_USAGE_DAYS = 400
 
@@ -38,12 +31,6 @@ class UsageResponseSerializer(serializers.Serializer):
 
 
 UsageResponseSerializer._declared_fields["from"] = serializers.DateField()
-
-
-class ReadOnlyTenantAPIMixin(TenantScopedAPIMixin):
-    """`self.tenant` resolved through scoping (404 when invisible); reads only."""
-
-    write_capability = None
 
 
 class TenantListAPI(generics.ListAPIView):
@@ -62,28 +49,6 @@ class TenantSummaryAPI(ReadOnlyTenantAPIMixin, APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, slug):
         return Response(readiness_summary(tenant=self.tenant))
-
-
-class SenderListAPI(ReadOnlyTenantAPIMixin, generics.ListAPIView):
-    """Senders, filtered by exactly the same FilterSet as the sender table."""
-
-    serializer_class = SenderSerializer
-    filterset_class = SenderFilterSet
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no tenant
-            return Sender.objects.none()
-        return selectors.sender_queryset(tenant=self.tenant)
-
-
-class MailboxListAPI(ReadOnlyTenantAPIMixin, generics.ListAPIView):
-    serializer_class = MailboxSerializer
-    filterset_class = MailboxFilterSet
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Mailbox.objects.none()
-        return selectors.mailbox_queryset(tenant=self.tenant)
 
 
 def parse_day(value: str | None, name: str, default: date) -> date:

@@ -2,7 +2,29 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from readiness.senders.choices import SenderStatus, TicketPriority
-from readiness.senders.models import Ticket
+from readiness.senders.models import Sender, Ticket
+
+
+class SenderSerializer(serializers.ModelSerializer):
+    mailbox_state = serializers.CharField(source="mailbox.effective_state", default=None)
+    basic_messages_30d = serializers.IntegerField(source="rollup.basic_messages_30d", default=0)
+    oauth_messages_30d = serializers.IntegerField(source="rollup.oauth_messages_30d", default=0)
+    basic_signins_30d = serializers.IntegerField(source="rollup.basic_signins_30d", default=0)
+    owner = serializers.CharField(source="owner_label")
+    needs_relay = serializers.BooleanField(read_only=True)
+    client_ips = serializers.SerializerMethodField()
+    ticket_title = serializers.CharField(default=None)
+    ticket_due = serializers.DateField(default=None)
+
+    class Meta:
+        model = Sender
+        fields = ["id", "address", "display_name", "status", "status_changed_at",
+                  "migration_path", "team", "needs_relay", "device_type", "mailbox_state",
+                  "last_basic_day", "basic_messages_30d", "oauth_messages_30d",
+                  "basic_signins_30d", "client_ips", "owner", "ticket_title", "ticket_due"]
+
+    def get_client_ips(self, sender) -> list[str]:
+        return sorted({o.client_ip for o in sender.observations.all() if o.client_ip})
 
 
 class TicketSerializer(serializers.ModelSerializer):

@@ -3,6 +3,7 @@ from django.urls import path
 from readiness.senders.api import views
 
 urlpatterns = [
+    path("tenants/<slug:slug>/senders/", views.SenderListAPI.as_view(), name="api-senders"),
     path("tickets/", views.MyTicketListAPI.as_view(), name="api-my-tickets"),
     path("tenants/<slug:slug>/tickets/", views.TicketListCreateAPI.as_view(),
          name="api-tickets"),

@@ -19,14 +19,16 @@ from rest_framework.views import APIView
 from readiness.senders import selectors, services
 from readiness.senders.api.serializers import (
     CommentSerializer,
+    SenderSerializer,
     TicketAssignSerializer,
     TicketCreateSerializer,
     TicketSerializer,
     TransitionSerializer,
 )
 from readiness.senders.choices import SenderStatus
+from readiness.senders.filtersets import SenderFilterSet
 from readiness.senders.models import Sender, Ticket
-from readiness.tenancy.api import TenantScopedAPIMixin
+from readiness.tenancy.api import ReadOnlyTenantAPIMixin, TenantScopedAPIMixin
 from readiness.tenancy.audit import request_ip
 from readiness.tenancy.choices import Capability
 
@@ -144,6 +146,18 @@ class TicketCommentAPI(TenantAPIMixin, APIView):
             return _error(exc)
         return Response({"id": comment.pk, "body": comment.body},
                         status=status.HTTP_201_CREATED)
+
+
+class SenderListAPI(ReadOnlyTenantAPIMixin, generics.ListAPIView):
+    """Senders, filtered by exactly the same FilterSet as the sender table."""
+
+    serializer_class = SenderSerializer
+    filterset_class = SenderFilterSet
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no tenant
+            return Sender.objects.none()
+        return selectors.sender_queryset(tenant=self.tenant)
 
 
 class SenderWorkflowListAPI(TenantAPIMixin, APIView):

@@ -1,0 +1,22 @@
+"""What a filter means, once: the mailbox page, its export and the API share it."""
+
+import django_filters
+from django.db.models import Q
+
+from readiness.inventory.choices import EffectiveState, SmtpAuthSwitch
+from readiness.inventory.models import Mailbox
+
+
+class MailboxFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    effective_state = django_filters.MultipleChoiceFilter(choices=EffectiveState.choices,
+                                                          label="Effective state")
+    smtp_auth = django_filters.MultipleChoiceFilter(choices=SmtpAuthSwitch.choices,
+                                                    label="SMTP AUTH switch")
+
+    class Meta:
+        model = Mailbox
+        fields = ["q", "effective_state", "smtp_auth"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(address__icontains=value) | Q(display_name__icontains=value))

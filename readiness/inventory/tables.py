@@ -1,0 +1,23 @@
+"""django-tables2 tables: each declares only its special columns; all are sortable."""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from readiness.inventory.models import Mailbox
+
+
+class MailboxTable(tables.Table):
+    effective_state = tables.Column("Effective state")
+    effective_reason = tables.Column("Why")
+
+    class Meta:
+        model = Mailbox
+        fields = ("address", "display_name", "recipient_type", "smtp_auth", "effective_state",
+                  "effective_reason", "authentication_policy", "synced_at")
+        order_by = ("address",)
+
+    def render_effective_state(self, value, record):
+        return format_html('<span class="state-{}">{}</span>', record.effective_state, value)
+
+    def value_effective_state(self, value):
+        return value

@@ -1,0 +1,104 @@
+"""The sender table and the one sender page: what they show, filter, sort and export."""
+
+import pytest
+from django.urls import reverse
+
+from tests.dashboards.helpers import populate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data_a(tenant_a):
+    return populate(tenant_a)
+
+
+@pytest.fixture
+def data_b(tenant_b):
+    return populate(tenant_b)
+
+
+def _url(name, tenant, **kwargs):
+    return reverse(name, kwargs={"slug": tenant.slug, **kwargs})
+
+
+def test_a_hostile_display_name_is_escaped_on_the_sender_pages(client_for, alice, tenant_a,
+                                                               data_a):
+    sender = data_a[0]
+    sender.display_name = "<img src=x onerror=alert(1)>"
+    sender.save()
+    client = client_for(alice)
+    for url in (_url("senders:senders", tenant_a),
+                _url("senders:sender", tenant_a, pk=sender.pk)):
+        body = client.get(url).content.decode()
+        assert "<img src=x" not in body and "&lt;img src=x" in body
+
+
+def test_the_sender_table_filters_and_exports_exactly_the_filtered_rows(client_for, alice,
+                                                                        tenant_a, data_a):
+    client = client_for(alice)
+    url = _url("senders:senders", tenant_a)
+    body = client.get(url, {"effective_state": "oauth_only"}).content.decode()
+    assert "s1@tenant-a.example" in body and "s0@tenant-a.example" not in body
+    csv = client.get(url, {"q": "s2@", "_export": "csv"}).content.decode()
+    assert csv.count("tenant-a.example") == 1 and "s2@tenant-a.example" in csv
+    assert client.get(url, {"_export": "xlsx"}).content[:2] == b"PK"
+
+
+def test_the_sender_table_has_bulk_checkboxes_and_a_column_chooser(client_for, alice, tenant_a,
+                                                                   data_a):
+    url = _url("senders:senders", tenant_a)
+    body = client_for(alice).get(url, {"columns": ["status"]}).content.decode()
+    assert 'form="bulk-form"' in body and 'name="sender_ids"' in body
+    assert "Client IPs</a>" not in body and "Status</a>" in body
+
+
+@pytest.mark.parametrize("column", ["address", "display_name", "mailbox_state", "last_basic_day",
+                                    "basic_30d", "oauth_30d", "signins_30d", "client_ips",
+                                    "owner", "status", "device_type", "ticket"])
+def test_every_sender_column_sorts(client_for, alice, tenant_a, data_a, column):
+    url = _url("senders:senders", tenant_a)
+    for sort in (column, f"-{column}"):
+        assert client_for(alice).get(url, {"sort": sort}).status_code == 200
+
+
+def test_the_uses_basic_filter_and_owner_filter(client_for, alice, tenant_a, data_a):
+    data_a[1].owner_name = "Jana Print"
+    data_a[1].save()
+    url = _url("senders:senders", tenant_a)
+    client = client_for(alice)
+    assert "s1@" in client.get(url, {"owner": "jana"}).content.decode()
+    assert "s0@" not in client.get(url, {"owner": "jana"}).content.decode()
+    assert "No sender matches" in client.get(url, {"uses_basic": "no"}).content.decode()
+
+
+def test_the_sender_table_shows_the_ticket_due_date(client_for, alice, tenant_a, data_a):
+    body = client_for(alice).get(_url("senders:senders", tenant_a)).content.decode()
+    assert "Fix tenant-a" in body and "days left" in body
+
+
+def test_the_sender_detail_shows_history_ips_and_state(client_for, victor, tenant_a, data_a):
+    sender = data_a[0]
+    body = client_for(victor).get(_url("senders:sender", tenant_a,
+                                       pk=sender.pk)).content.decode()
+    assert "usage-data" in body and "203.0.113.0" in body and "TLS1_0" in body
+    assert "Basic possible" in body
+
+
+def test_a_sender_of_another_tenant_is_a_404(client_for, alice, tenant_a, data_a, data_b):
+    foreign = data_b[0]
+    url = _url("senders:sender", tenant_a, pk=foreign.pk)
+    assert client_for(alice).get(url).status_code == 404
+
+
+def test_sorting_by_volume_keeps_every_sender(client_for, alice, tenant_a, data_a):
+    from tests.factories import SenderFactory
+
+    SenderFactory(tenant=tenant_a, address="handmade@tenant-a.example")
+    from readiness.usage.rollups import tenant_rollup_refresh
+
+    tenant_rollup_refresh(tenant=tenant_a)
+    url = _url("senders:senders", tenant_a)
+    for sort in ("-basic_30d", "basic_30d", "-oauth_30d", "signins_30d"):
+        body = client_for(alice).get(url, {"sort": sort}).content.decode()
+        assert "handmade@tenant-a.example" in body and "4 senders match" in body
