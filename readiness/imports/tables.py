@@ -1,9 +1,19 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from readiness.core.tables import headers
 from readiness.imports.models import ReportImport
 
 
+@headers(format=_("Format"),
+         channel=_("Channel"),
+         status=_("Status"),
+         rows=_("Rows"),
+         senders=_("Senders"),
+         period_start=_("Period start"),
+         period_end=_("Period end"),
+         created_at=_("Uploaded"),
+         imported_at=_("Imported"))
 class ReportImportTable(tables.Table):
     file_name = tables.LinkColumn("imports:detail", args=[tables.A("tenant__slug"), tables.A("pk")],
                                   verbose_name=_("File"))

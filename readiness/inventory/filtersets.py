@@ -2,17 +2,18 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from readiness.inventory.choices import EffectiveState, SmtpAuthSwitch
 from readiness.inventory.models import Mailbox
 
 
 class MailboxFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     effective_state = django_filters.MultipleChoiceFilter(choices=EffectiveState.choices,
-                                                          label="Effective state")
+                                                          label=_("Effective state"))
     smtp_auth = django_filters.MultipleChoiceFilter(choices=SmtpAuthSwitch.choices,
-                                                    label="SMTP AUTH switch")
+                                                    label=_("SMTP AUTH switch"))
 
     class Meta:
         model = Mailbox

@@ -2,13 +2,21 @@
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
+from readiness.core.tables import headers
 from readiness.inventory.models import Mailbox
 
 
+@headers(address=_("Address"),
+         display_name=_("Display name"),
+         recipient_type=_("Recipient type"),
+         smtp_auth=_("SMTP AUTH switch"),
+         authentication_policy=_("Authentication policy"),
+         synced_at=_("Synced"))
 class MailboxTable(tables.Table):
-    effective_state = tables.Column("Effective state")
-    effective_reason = tables.Column("Why")
+    effective_state = tables.Column(_("Effective state"))
+    effective_reason = tables.Column(_("Why"))
 
     class Meta:
         model = Mailbox

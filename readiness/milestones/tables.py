@@ -2,9 +2,15 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from readiness.core.tables import headers
 from readiness.milestones.models import Milestone
 
 
+@headers(title=_("Title"),
+         precision=_("Precision"),
+         status=_("Status"),
+         kind=_("Kind"),
+         as_of=_("As of"))
 class MilestoneTable(tables.Table):
     date = tables.Column(verbose_name=_("When"), order_by=("date",))
     tenant = tables.Column(verbose_name=_("Whose"), default="Microsoft")

@@ -8,6 +8,7 @@ from readiness.notifications.models import Webhook, WebhookDelivery
 
 class WebhookFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
+    active = django_filters.BooleanFilter(label=_("Active"))
 
     class Meta:
         model = Webhook

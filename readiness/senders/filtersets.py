@@ -10,7 +10,7 @@ from readiness.senders.choices import DeviceType, SenderStatus, TicketPriority, 
 from readiness.senders.models import Sender, Ticket
 
 NO_MAILBOX = "none"
-YES_NO = (("yes", "Yes"), ("no", "No"))
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
 
 
 class TicketFilterSet(django_filters.FilterSet):
@@ -34,15 +34,16 @@ class TicketFilterSet(django_filters.FilterSet):
 
 
 class SenderFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    status = django_filters.MultipleChoiceFilter(choices=SenderStatus.choices)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=SenderStatus.choices)
     effective_state = django_filters.ChoiceFilter(
-        method="filter_effective_state", label="Mailbox state",
-        choices=[*EffectiveState.choices, (NO_MAILBOX, "No linked mailbox")])
-    device_type = django_filters.MultipleChoiceFilter(choices=DeviceType.choices)
+        method="filter_effective_state", label=_("Mailbox state"),
+        choices=[*EffectiveState.choices, (NO_MAILBOX, _("No linked mailbox"))])
+    device_type = django_filters.MultipleChoiceFilter(label=_("Device type"),
+                                                    choices=DeviceType.choices)
     uses_basic = django_filters.ChoiceFilter(method="filter_uses_basic", choices=YES_NO,
-                                             label="Uses Basic (30 d)")
-    owner = django_filters.CharFilter(method="filter_owner", label="Owner")
+                                             label=_("Uses Basic (30 d)"))
+    owner = django_filters.CharFilter(method="filter_owner", label=_("Owner"))
 
     class Meta:
         model = Sender

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from readiness.core.tables import due_text, nulls_last
+from readiness.core.tables import due_text, headers, nulls_last
 from readiness.senders.choices import TicketPriority
 from readiness.senders.models import Sender, Ticket
 
@@ -22,6 +22,9 @@ def _row_class(record):
     return "table-danger" if getattr(record, "is_overdue", False) else ""
 
 
+@headers(status=_("Status"),
+         external_id=_("ITSM ticket ID"),
+         updated_at=_("Last changed"))
 class TicketTable(tables.Table):
     id = tables.Column(verbose_name="#", linkify=lambda record: record.get_absolute_url())
     title = tables.Column(verbose_name=_("Title"), linkify=lambda record: record.get_absolute_url())
@@ -41,29 +44,36 @@ class TicketTable(tables.Table):
         empty_text = _("No tickets match.")
 
 
+@headers(status=_("Status"), external_id=_("ITSM ticket ID"), updated_at=_("Last changed"))
 class TeamTicketTable(TicketTable):
     class Meta(TicketTable.Meta):
         exclude = ("tenant",)
 
 
+@headers(select="",
+         address=_("Address"),
+         display_name=_("Display name"),
+         last_basic_day=_("Last Basic use"),
+         status=_("Status"),
+         device_type=_("Device type"))
 class SenderTable(tables.Table):
     select = tables.CheckBoxColumn(accessor="pk", attrs={
         "input": {"form": "bulk-form", "name": "sender_ids"},
         "th__input": {"form": "bulk-form", "aria-label": "select all"}},
         exclude_from_export=True)
     address = tables.Column()
-    mailbox_state = tables.Column("Mailbox state", accessor="mailbox__effective_state",
-                                  default="no mailbox")
-    basic_30d = tables.Column("Basic msgs (30 d)", accessor="rollup__basic_messages_30d",
+    mailbox_state = tables.Column(_("Mailbox state"), accessor="mailbox__effective_state",
+                                  default=_("no mailbox"))
+    basic_30d = tables.Column(_("Basic msgs (30 d)"), accessor="rollup__basic_messages_30d",
                               default=0)
-    oauth_30d = tables.Column("OAuth msgs (30 d)", accessor="rollup__oauth_messages_30d",
+    oauth_30d = tables.Column(_("OAuth msgs (30 d)"), accessor="rollup__oauth_messages_30d",
                               default=0)
-    signins_30d = tables.Column("Basic sign-ins (30 d)", accessor="rollup__basic_signins_30d",
+    signins_30d = tables.Column(_("Basic sign-ins (30 d)"), accessor="rollup__basic_signins_30d",
                                 default=0)
-    client_ips = tables.Column("Client IPs", accessor="first_ip", default="—")
-    owner = tables.Column("Owner", accessor="owner_label", order_by=(
-        "owner_user__username", "owner_name", "owner_email"), default="unowned")
-    ticket = tables.Column("Ticket (due)", accessor="ticket_due", empty_values=())
+    client_ips = tables.Column(_("Client IPs"), accessor="first_ip", default="—")
+    owner = tables.Column(_("Owner"), accessor="owner_label", order_by=(
+        "owner_user__username", "owner_name", "owner_email"), default=_("unowned"))
+    ticket = tables.Column(_("Ticket (due)"), accessor="ticket_due", empty_values=())
 
     class Meta:
         model = Sender
