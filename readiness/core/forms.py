@@ -8,6 +8,7 @@ reports show no POST values.
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class SecretField(forms.CharField):
@@ -16,7 +17,7 @@ class SecretField(forms.CharField):
                   else forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
         kwargs.setdefault("required", False)
         kwargs.setdefault("strip", True)
-        kwargs.setdefault("help_text", "Write-only: leave blank to keep the stored value.")
+        kwargs.setdefault("help_text", _("Write-only: leave blank to keep the stored value."))
         super().__init__(widget=widget, **kwargs)
 
     def prepare_value(self, value):
@@ -46,7 +47,8 @@ class AnyYesNoWidget(forms.Select):
     """A yes/no filter whose empty choice reads "Any" (django-filter's says "Unknown")."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
+        super().__init__(attrs=attrs, choices=[("", _("Any")), ("true", _("Yes")),
+                                               ("false", _("No"))])
 
 
 def form_errors_add(form: forms.Form, exc) -> None:

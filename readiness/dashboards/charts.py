@@ -41,13 +41,6 @@ PROJECTION_MIN_POINTS = 14
 PROJECTION_MAX_DAYS = 36_500
 
 
-def tls_label(version: str) -> str:
-    """"TLS1_0" as people write it: "TLS 1.0"."""
-    if version.startswith("TLS"):
-        return version.replace("TLS", "TLS ").replace("_", ".")
-    return _("unknown") if version in ("", "unknown") else version
-
-
 @dataclass(frozen=True)
 class Projection:
     """The burndown's forecast. `end` is None when the data cannot support one."""

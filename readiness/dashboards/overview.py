@@ -38,7 +38,7 @@ def tenant_overview(*, tenant: Tenant) -> dict:
     state_rows = [(s, EffectiveState(s).label, states.get(s, 0)) for s in EXPOSURE_STATES]
     tls_rows = sorted((rollup.senders_by_tls if rollup else {}).items())
     source_labels = dict(charts.SOURCES)
-    tls_table = [(charts.tls_label(v), n) for v, n in tls_rows]
+    tls_table = [(usage_charts.tls_label(v), n) for v, n in tls_rows]
     return {
         "state": PortfolioState.LABELS[tenant_state(tenant)],
         "blockers": readiness_blockers(rollup),
@@ -54,7 +54,7 @@ def tenant_overview(*, tenant: Tenant) -> dict:
                                            milestones, window),
         "exposure": charts.bar_figure(state_rows, title=_("mailboxes"),
                                       colours=charts.STATE_COLOURS),
-        "tls": charts.bar_figure([(v, charts.tls_label(v), n) for v, n in tls_rows],
+        "tls": charts.bar_figure([(v, usage_charts.tls_label(v), n) for v, n in tls_rows],
                                  title=_("senders"),
                                  colours={"TLS1_0": "#d62728", "TLS1_1": "#ff7f0e"}),
         "coverage": charts.coverage_figure(days, start, end),

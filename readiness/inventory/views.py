@@ -21,3 +21,6 @@ class MailboxListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, Filt
 
     def get_queryset(self):
         return selectors.mailbox_queryset(tenant=self.tenant)
+
+    def get_table_kwargs(self):
+        return {"tenant": self.tenant}

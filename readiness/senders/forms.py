@@ -34,6 +34,11 @@ class OwnershipForm(forms.ModelForm):
         model = Sender
         fields = OWNERSHIP_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"owner_user": _("Owner (user)"), "owner_name": _("External owner name"),
+                  "owner_email": _("External owner e-mail"), "team": _("Team"),
+                  "device_type": _("Device type"), "device_model": _("Device model"),
+                  "vendor": _("Vendor"), "model": _("Model"), "notes": _("Notes"),
+                  "migration_path": _("Migration path")}
 
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +105,9 @@ class TicketForm(forms.ModelForm):
         fields = ("title", "assignee", "status", "priority", "due_date", "external_id",
                   "external_url")
         widgets = {"due_date": DATE}
+        labels = {"title": _("Title"), "assignee": _("Assignee"), "status": _("Status"),
+                  "priority": _("Priority"), "due_date": _("Due date"),
+                  "external_id": _("ITSM ticket ID")}
 
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)

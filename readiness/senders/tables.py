@@ -59,7 +59,7 @@ class TeamTicketTable(TicketTable):
 class SenderTable(tables.Table):
     select = tables.CheckBoxColumn(accessor="pk", attrs={
         "input": {"form": "bulk-form", "name": "sender_ids"},
-        "th__input": {"form": "bulk-form", "aria-label": "select all"}},
+        "th__input": {"form": "bulk-form", "aria-label": _("select all")}},
         exclude_from_export=True)
     address = tables.Column()
     mailbox_state = tables.Column(_("Mailbox state"), accessor="mailbox__effective_state",

@@ -22,6 +22,7 @@ from django_tables2 import SingleTableMixin
 from readiness.core.exports import SafeExportMixin
 from readiness.core.forms import form_errors_add
 from readiness.core.redirects import safe_next
+from readiness.inventory.selectors import mailbox_reasons
 from readiness.senders import selectors, services, whatif
 from readiness.senders.choices import SenderStatus
 from readiness.senders.filtersets import SenderFilterSet, TicketFilterSet
@@ -46,6 +47,7 @@ from readiness.tenancy.choices import Capability
 from readiness.tenancy.mixins import TenantScopedMixin
 from readiness.usage import charts as usage_charts
 from readiness.usage.charts import TIMELINE_DAYS
+from readiness.usage.choices import AuthMethod
 
 
 def sender_detail_url(tenant, sender) -> str:
@@ -106,10 +108,18 @@ class SenderDetailView(TenantScopedMixin, TemplateView):
         end = timezone.now().date()
         rows = selectors.sender_daily_rows(tenant=self.tenant, sender=sender,
                                            start=end - timedelta(days=TIMELINE_DAYS - 1), end=end)
-        context.update(sender=sender, usage_rows=rows,
+        methods = dict(AuthMethod.choices)
+        observations = list(selectors.sender_observations(tenant=self.tenant, sender=sender))
+        for observation in observations:
+            observation.tls_label = usage_charts.tls_label(observation.tls_version)
+        reason = (mailbox_reasons(tenant=self.tenant, mailboxes=[sender.mailbox])
+                  .get(sender.mailbox.pk) if sender.mailbox else "")
+        context.update(sender=sender,
+                       usage_rows=[{**r, "auth_method_label": methods.get(r["auth_method"],
+                                                                          r["auth_method"])}
+                                   for r in rows],
                        usage=usage_charts.sender_usage_figure(rows),
-                       observations=selectors.sender_observations(tenant=self.tenant,
-                                                                  sender=sender))
+                       observations=observations, mailbox_reason=reason)
         return context
 
 

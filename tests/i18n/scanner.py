@@ -288,10 +288,15 @@ def _declared_kind(call: ast.AST) -> str | None:
 
 
 def _check_declared_fields(self, node: ast.ClassDef) -> None:
+    # Columns labelled by the class's @headers(name=_("…")) decorator (core/tables.py).
+    labelled = {k.arg for d in node.decorator_list
+                if isinstance(d, ast.Call) and _call_name(d) == "headers" for k in d.keywords}
     for item in node.body:
         if not (isinstance(item, ast.Assign) and isinstance(item.targets[0], ast.Name)):
             continue
         kind = _declared_kind(item.value)
+        if item.targets[0].id in labelled:
+            continue
         if kind is None or _call_name(item.value) in {"HiddenInput", "TemplateColumn"}:
             continue
         widget = next((k.value for k in item.value.keywords if k.arg == "widget"), None)

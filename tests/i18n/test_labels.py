@@ -10,6 +10,7 @@ import pkgutil
 import django_filters
 import django_tables2 as tables
 import pytest
+from django import forms
 from django.utils.functional import Promise
 
 import readiness
@@ -63,4 +64,14 @@ def test_every_filter_label_is_translatable(filterset_class):
             label = model._meta.get_field(flt.field_name).verbose_name
         if _untranslated(label):
             english.append(f"{name}: {label!r}")
+    assert not english, english
+
+
+@pytest.mark.parametrize("form_class", _classes("forms", forms.BaseForm),
+                         ids=lambda c: f"{c.__module__}.{c.__name__}")
+def test_every_form_label_is_translatable(form_class):
+    """Declared fields and the ones a ModelForm takes from its model (Meta.labels)."""
+    english = [f"{name}: {field.label!r}" for name, field in form_class.base_fields.items()
+               if not isinstance(field.widget, forms.HiddenInput)
+               and (field.label is None or _untranslated(field.label))]
     assert not english, english
