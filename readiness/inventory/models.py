@@ -27,7 +27,6 @@ class Mailbox(TenantOwned):
 
     class Meta:
         ordering = ["address"]
-        verbose_name = _("mailbox")
         verbose_name_plural = _("mailboxes")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "address"], name="mailbox_unique_address"),
@@ -55,7 +54,6 @@ class TenantSettings(TenantOwned):
     warnings = models.JSONField(default=list, blank=True)
 
     class Meta:
-        verbose_name = _("tenant settings")
         verbose_name_plural = _("tenant settings")
         constraints = [models.UniqueConstraint(fields=["tenant"], name="settings_one_per_tenant")]
 
@@ -70,7 +68,6 @@ class AuthenticationPolicy(TenantOwned):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("authentication policy")
         verbose_name_plural = _("authentication policies")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="authpolicy_unique_name"),

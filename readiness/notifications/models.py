@@ -67,7 +67,6 @@ class WebhookDelivery(TenantOwned):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         indexes = [models.Index(fields=["tenant", "-created_at"], name="delivery_tenant_time_idx")]
 
