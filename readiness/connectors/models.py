@@ -31,7 +31,7 @@ class TenantConnection(models.Model):
     certificate_thumbprint = models.CharField(max_length=64, blank=True)
     health = models.CharField(max_length=10, choices=Health.choices, default=Health.NEVER)
     has_entra_p1 = models.BooleanField(null=True, blank=True,
-                                       help_text=_("Unknown until a sign-in read tells."))
+                                       help_text=_("None until a sign-in read tells."))
     permissions = models.JSONField(default=dict, blank=True)
     last_token_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
