@@ -3,7 +3,7 @@ built by the pure chart builders. Kept out of the view so the view stays a thin 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -68,13 +68,21 @@ def tenant_overview(*, tenant: Tenant) -> dict:
     }
 
 
-def _data_through(rollup: TenantRollup | None) -> list[tuple[str, str]]:
-    """(source label, newest day) for the "data as of" line."""
+def _data_through(rollup: TenantRollup | None) -> list[tuple[str, date | str]]:
+    """(source label, newest day) for the "data as of" line; the rollup keeps ISO days,
+    the page formats real dates in the reader's language."""
     if rollup is None:
         return []
     labels = dict(UsageSource.choices)
-    return [(labels.get(source, source), day)
+    return [(labels.get(source, source), _as_date(day))
             for source, day in sorted(rollup.last_day_by_source.items())]
+
+
+def _as_date(value: str) -> date | str:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
 
 
 def _share(rollup: TenantRollup | None) -> int | None:
