@@ -51,6 +51,19 @@ def _compile_catalogues() -> None:
 _compile_catalogues()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default language. Django's LocaleMiddleware
+    activates the request's language (the cookie the switch sets) for the thread and
+    never resets it: harmless in a server, where each request activates its own, but in
+    the test process it would leak a Czech request into the next test's code."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def tenant_a(db):
     return TenantFactory(slug="tenant-a", name="Tenant A", primary_domain="a.example")

@@ -12,12 +12,14 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import OperationalError
+from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from readiness.imports import inbox, services
 from readiness.imports.choices import ImportStatus
 from readiness.imports.models import ReportImport
 from readiness.imports.storage import orphans_sweep
+from readiness.tenancy.language import user_language
 
 logger = logging.getLogger(__name__)
 RETRY = {"max_retries": 3, "retry_backoff": 15, "retry_backoff_max": 300, "retry_jitter": True}
@@ -27,6 +29,19 @@ def _run(task, service, report_id: int) -> str:
     report = ReportImport.objects.filter(pk=report_id).select_related("tenant").first()
     if report is None:
         return "gone"
+    # A rejection is stored as text and read by the person who uploaded the file: write
+    # it in their language (docs/i18n.md).
+    with translation.override(_uploader_language(report)):
+        return _run_service(task, service, report, report_id)
+
+
+def _uploader_language(report: ReportImport) -> str:
+    if report.uploaded_by_id is None:
+        return settings.LANGUAGE_CODE
+    return user_language(report.uploaded_by) or settings.LANGUAGE_CODE
+
+
+def _run_service(task, service, report: ReportImport, report_id: int) -> str:
     try:
         return service(report=report).status
     except OperationalError as exc:

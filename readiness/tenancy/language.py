@@ -6,7 +6,6 @@ browser's Accept-Language (Django's LocaleMiddleware)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils import translation
 
 from readiness.tenancy.models import UserSecurity
 
@@ -35,11 +34,9 @@ def session_language_stamp(*, session, user) -> None:
         session[SESSION_KEY] = language
 
 
-def request_language_apply(request) -> None:
-    language = supported(request.session.get(SESSION_KEY, ""))
-    if language:
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+def request_language(request) -> str | None:
+    """The signed-in user's saved language for this request (from the session)."""
+    return supported(request.session.get(SESSION_KEY, ""))
 
 
 def languages_by_email(emails) -> dict[str, str]:

@@ -63,9 +63,19 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            from readiness.tenancy.language import request_language_apply
+        from django.utils import translation
 
-            request_language_apply(request)
-        return self.get_response(request)
+        from readiness.tenancy.language import request_language
+
+        user = getattr(request, "user", None)
+        language = request_language(request) if user is not None and user.is_authenticated \
+            else None
+        if not language:
+            return self.get_response(request)
+        request.LANGUAGE_CODE = language
+        # override, not activate: the thread's language is restored afterwards, so it
+        # never leaks into whatever the thread runs next.
+        with translation.override(language):
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -251,7 +250,6 @@ class LanguageSwitchView(View):
         if chosen is None:
             messages.error(request, _("That language is not available."))
             return redirect(back)
-        translation.activate(chosen)
         if request.user.is_authenticated:
             language.user_language_set(user=request.user, language=chosen)
             request.session[language.SESSION_KEY] = chosen

@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from django.utils.translation import gettext as _
+
 from ._csvfile import csv_error, is_blank
 from ._model import BadValue, ReportFormatError
 
@@ -53,15 +55,16 @@ def scan_date_order(reader: Iterator[list[str]], column: int) -> tuple[str, bool
     except csv.Error as exc:
         raise csv_error(reader, exc) from None
     if not data:
-        raise ReportFormatError("The file has a header but no data rows.")
+        raise ReportFormatError(_("The file has a header but no data rows."))
     return _decide_order(day_first, month_first, slash, dot)
 
 
 def _decide_order(day_first: int, month_first: int, slash: bool, dot: bool) -> tuple[str, bool]:
     if day_first and month_first:
         raise ReportFormatError(
-            f"The dates mix two orders: line {day_first} is day/month/year but line "
-            f"{month_first} is month/day/year.",
+            _("The dates mix two orders: line %(day_first)s is day/month/year but line "
+              "%(month_first)s is month/day/year.")
+            % {"day_first": day_first, "month_first": month_first},
             line=max(day_first, month_first),
             column="date",
         )
