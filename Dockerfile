@@ -48,7 +48,8 @@ COPY manage.py ./
 # not into the /data volume, so an upgrade never serves the previous release's files.
 # The throwaway data dir keeps the generated build-time key out of the image. Settings set
 # umask 077 (the data dir is private), so the files are made readable for "app" here.
-RUN READINESS_DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput -v0 \
+# Hashed, gzip- and brotli-compressed, served as immutable (settings.py, STORAGES).
+RUN READINESS_MANIFEST_STATIC=1 READINESS_DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput -v0 \
     && rm -rf /tmp/build-data \
     && chmod -R a+rX /app/staticfiles \
     && mkdir -p /data \

@@ -42,6 +42,7 @@ from readiness.imports.storage import (
 )
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
+from readiness.usage import sql
 from readiness.usage.choices import UsageSource
 from readiness.usage.services import senders_ensure, senders_touch
 
@@ -263,13 +264,15 @@ def _merge(report: ReportImport, info: FileInfo, summary: Summary, stage: Messag
     report.status, report.imported_at, report.error = ImportStatus.IMPORTED, timezone.now(), ""
     report.full_clean(validate_constraints=False)  # the DB enforces one live import per file
     report.save()
+    sql.work_mem_for_bulk()
     ids = senders_ensure(tenant=tenant, addresses=summary.senders)
-    if stage is not None:
-        report.new_messages = stage.merge(tenant_id=tenant.pk, import_id=report.pk)
+    if stage is not None:  # a detailed import only adds messages: add their facts
+        report.new_messages = recompute.detailed_import_merge(report=report, stage=stage)
         report.save(update_fields=["new_messages"])
+        senders_touch(tenant=tenant, sender_ids=set(ids.values()))
     else:
         _aggregates_upsert(report, rows, ids)
-    _facts_recompute(report, sender_ids=set(ids.values()))
+        _facts_recompute(report, sender_ids=set(ids.values()))
     audit_record(actor=actor, tenant=tenant, action="import.apply", obj=report,
                  after=_figures(report), source=source)
     start = report.period_start
@@ -334,6 +337,7 @@ def report_delete(*, report: ReportImport, actor, ip: str = "", source: str = "w
     """
     with transaction.atomic():
         _tenant_lock(report.tenant)
+        sql.work_mem_for_bulk()
         report = ReportImport.objects.select_for_update().get(pk=report.pk)
         was_imported = report.imported_at is not None  # its usage is in the facts
         before = {"status": report.status, **_figures(report)}

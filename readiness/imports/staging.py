@@ -61,8 +61,8 @@ class MessageStage:
                     copy.write_row((r.message_id, r.day, r.sender, r.auth_method,
                                     r.message_count, r.client_ip, r.tls_version))
 
-    def merge(self, *, tenant_id: int, import_id: int) -> int:
-        """Insert the staged messages not already known; return how many were new.
+    def merge_statement(self, *, tenant_id: int, import_id: int) -> tuple[str, list]:
+        """The INSERT of the staged messages not already known (statement, params).
 
         Senders must exist already (senders_ensure) so the join finds every row.
         """
@@ -75,8 +75,13 @@ class MessageStage:
             "ON snd.tenant_id = %s AND snd.address = s.sender WHERE true "
             "ON CONFLICT (tenant_id, message_id) DO NOTHING"
         )
+        return sql, [tenant_id, import_id, tenant_id]
+
+    def merge(self, *, tenant_id: int, import_id: int) -> int:
+        """Insert the staged messages not already known; return how many were new."""
+        sql, params = self.merge_statement(tenant_id=tenant_id, import_id=import_id)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [tenant_id, import_id, tenant_id])
+            cursor.execute(sql, params)
             return max(cursor.rowcount, 0)
 
     def drop(self) -> None:

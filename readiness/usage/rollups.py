@@ -16,7 +16,6 @@ Every function is idempotent: it recomputes from the facts and replaces what it 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -25,9 +24,10 @@ from django.utils import timezone
 
 from readiness.inventory.choices import EffectiveState
 from readiness.inventory.models import Mailbox
-from readiness.senders.choices import SCORE_DONE_STATUSES, SenderStatus
+from readiness.senders.choices import SCORE_DONE_STATUSES
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
+from readiness.usage import sql
 from readiness.usage.models import (
     ClientObservation,
     DailyUsage,
@@ -56,31 +56,38 @@ def usage_rollups_refresh(*, tenant: Tenant, days: int = 35, today: date | None 
         tenant_rollup_refresh(tenant=tenant, today=today)
 
 
-def _deduped_rows(*, tenant: Tenant, start: date, end: date) -> Iterator[tuple]:
-    """(sender_id, day, auth_method, messages, signins, failed), largest figure across sources."""
-    return usage_largest_across_sources(tenant=tenant, start=start, end=end).values_list(
-        "sender_id", "day", "auth_method", "messages", "signins", "failed_signins",
-    ).iterator(chunk_size=CHUNK)
+def _deduped(tenant: Tenant, start: date, end: date) -> tuple[str, list]:
+    """(sender_id, day, auth_method, messages, signins, failed_signins) for start..end,
+    the largest figure any source gave (usage_largest_across_sources, the rule's one
+    home), as a derived table and its params for the set-based queries below."""
+    query, params = usage_largest_across_sources(
+        tenant=tenant, start=start, end=end).order_by().query.sql_with_params()
+    return f"({query})", list(params)
+
+
+BASIC_USE = "(auth_method = 'basic' AND (messages > 0 OR signins > 0))"
 
 
 def tenant_days_refresh(*, tenant: Tenant, start: date, end: date) -> int:
-    """Recompute TenantDay rows for start..end (inclusive)."""
+    """Recompute TenantDay rows for start..end (inclusive). The database aggregates the
+    facts; Python only holds one object per day."""
     totals: dict[date, TenantDay] = {}
-    basic_days: dict[int, set[date]] = defaultdict(set)
-    lookback = start - timedelta(days=STILL_ON_BASIC_DAYS - 1)
-    for sender_id, day, method, messages, signins, _failed in _deduped_rows(
-            tenant=tenant, start=lookback, end=end):
+    deduped, params = _deduped(tenant, start, end)
+    rows = sql.fetch(
+        "SELECT day, SUM(CASE WHEN auth_method = 'basic' THEN messages ELSE 0 END), "  # noqa: S608
+        "SUM(CASE WHEN auth_method = 'oauth' THEN messages ELSE 0 END), "
+        "SUM(CASE WHEN auth_method = 'unknown' THEN messages ELSE 0 END), "
+        "SUM(CASE WHEN auth_method = 'basic' THEN signins ELSE 0 END), "
+        f"SUM(CASE WHEN {BASIC_USE} THEN 1 ELSE 0 END) FROM {deduped} d GROUP BY day",
+        params)
+    for day, basic, oauth, unknown, signins, senders in rows:
         day = _as_date(day)
-        if method == "basic" and (messages or signins):
-            basic_days[sender_id].add(day)
-        if day < start:
-            continue
-        row = totals.setdefault(day, TenantDay(tenant=tenant, day=day))
-        setattr(row, f"{method}_messages", getattr(row, f"{method}_messages") + messages)
-        row.basic_signins += signins if method == "basic" else 0
+        totals[day] = TenantDay(tenant=tenant, day=day, basic_messages=basic,
+                                oauth_messages=oauth, unknown_messages=unknown,
+                                basic_signins=signins, basic_senders=senders)
     _apply_failed(tenant, start, end, totals)
     _apply_sources(tenant, start, end, totals)
-    _apply_burndown(tenant, start, end, totals, basic_days)
+    _apply_burndown(tenant, start, end, totals)
     TenantDay.objects.for_tenant(tenant).filter(day__range=(start, end)).delete()
     TenantDay.objects.bulk_create(totals.values(), batch_size=CHUNK)
     return len(totals)
@@ -107,41 +114,46 @@ def _apply_sources(tenant, start, end, totals) -> None:
             sorted(sources))
 
 
-def _apply_burndown(tenant, start, end, totals, basic_days) -> None:
-    statuses = dict(Sender.objects.for_tenant(tenant).filter(pk__in=basic_days.keys())
-                    .values_list("pk", "status"))
-    for day in (start + timedelta(days=i) for i in range((end - start).days + 1)):
-        if day not in totals:
-            continue  # no data that day: no point, rather than a misleading zero
-        window = {day - timedelta(days=i) for i in range(STILL_ON_BASIC_DAYS)}
-        counts: dict[str, int] = defaultdict(int)
-        for sender_id, days in basic_days.items():
-            if day in days:
-                totals[day].basic_senders += 1
-            if days & window:
-                counts[statuses.get(sender_id, SenderStatus.NEW)] += 1
-        totals[day].basic_senders_by_status = dict(counts)
+def _apply_burndown(tenant, start, end, totals) -> None:
+    """Per day: senders with Basic use in the 7 days ending that day, by their current
+    status. Each (sender, Basic day) covers that day and the 6 after it."""
+    lookback = start - timedelta(days=STILL_ON_BASIC_DAYS - 1)
+    covered = sql.add_days("u.day", "k.n")
+    deduped, params = _deduped(tenant, lookback, end)
+    rows = sql.fetch(
+        f"SELECT day, status, COUNT(*) FROM (SELECT DISTINCT {covered} AS day, "  # noqa: S608
+        f"u.sender_id, snd.status FROM (SELECT DISTINCT sender_id, day FROM {deduped} d "
+        f"WHERE {BASIC_USE}) u JOIN {Sender._meta.db_table} snd ON snd.id = u.sender_id "
+        f"CROSS JOIN {sql.integers(STILL_ON_BASIC_DAYS)} k) c "
+        "WHERE day BETWEEN %s AND %s GROUP BY day, status",
+        [*params, start, end])
+    for day, status, count in rows:
+        day = _as_date(day)
+        if day in totals:  # no data that day: no point, rather than a misleading zero
+            totals[day].basic_senders_by_status[status] = count
 
 
 def sender_rollups_refresh(*, tenant: Tenant, today: date) -> int:
-    """One SenderRollup per sender (zeros included, so sorting never meets NULLs)."""
+    """One SenderRollup per sender (zeros included, so sorting never meets NULLs), in
+    one INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE."""
     start = today - timedelta(days=WINDOW_DAYS - 1)
-    figures: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for sender_id, _day, method, messages, signins, failed in _deduped_rows(
-            tenant=tenant, start=start, end=today):
-        row = figures[sender_id]
-        row[0 if method == "basic" else 1] += messages if method != "unknown" else 0
-        row[2] += signins if method == "basic" else 0
-        row[3] += failed
-    rollups = [
-        SenderRollup(tenant=tenant, sender_id=pk, basic_messages_30d=f[0], oauth_messages_30d=f[1],
-                     basic_signins_30d=f[2], failed_signins_30d=f[3], window_end=today)
-        for pk in Sender.objects.for_tenant(tenant).values_list("pk", flat=True)
-        for f in (figures.get(pk, (0, 0, 0, 0)),)
-    ]
-    SenderRollup.objects.for_tenant(tenant).delete()
-    SenderRollup.objects.bulk_create(rollups, batch_size=CHUNK)
-    return len(rollups)
+    rollups, senders = SenderRollup._meta.db_table, Sender._meta.db_table
+    figures = ("basic_messages_30d", "oauth_messages_30d", "basic_signins_30d",
+               "failed_signins_30d", "window_end")
+    changed = " OR ".join(f"{rollups}.{f} <> excluded.{f}" for f in figures)
+    deduped, params = _deduped(tenant, start, today)
+    return sql.execute(
+        f"INSERT INTO {rollups} (tenant_id, sender_id, {', '.join(figures)}) "  # noqa: S608
+        "SELECT snd.tenant_id, snd.id, "
+        "COALESCE(SUM(CASE WHEN d.auth_method = 'basic' THEN d.messages END), 0), "
+        "COALESCE(SUM(CASE WHEN d.auth_method = 'oauth' THEN d.messages END), 0), "
+        "COALESCE(SUM(CASE WHEN d.auth_method = 'basic' THEN d.signins END), 0), "
+        "COALESCE(SUM(d.failed_signins), 0), %s "
+        f"FROM {senders} snd LEFT JOIN {deduped} d ON d.sender_id = snd.id "
+        "WHERE snd.tenant_id = %s GROUP BY snd.tenant_id, snd.id "
+        "ON CONFLICT (sender_id) DO UPDATE SET "
+        + ", ".join(f"{f} = excluded.{f}" for f in figures) + f" WHERE {changed}",
+        [today, *params, tenant.pk])
 
 
 def sender_rollups_ensure(*, tenant: Tenant, today: date) -> int:

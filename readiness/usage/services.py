@@ -6,6 +6,7 @@ to them, so re-reading a source or re-importing a file cannot double-count.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from readiness.senders.identity import sender_mailboxes_link
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
+from readiness.usage import sql
 from readiness.usage.models import ClientObservation, DailyUsage, SignInEvent
 from readiness.usage.rollups import sender_rollups_ensure
 
@@ -88,19 +90,21 @@ def _merge_observations(observations: list[ClientObservation]) -> None:
 
 
 def senders_touch(*, tenant: Tenant, sender_ids: set[int]) -> None:
-    """Refresh first/last seen and last Basic day from the facts (all sources)."""
-    from django.db.models import Max, Min, Q
-
+    """Refresh first/last seen and last Basic day from the facts (all sources), in one
+    UPDATE ... FROM (SELECT ... GROUP BY): one statement however many senders."""
+    if not sender_ids:
+        return
+    senders, usage = Sender._meta.db_table, DailyUsage._meta.db_table
+    in_senders, id_params = sql.in_ids("sender_id", sender_ids)
     # Failed sign-ins (password spray) are attempts, not use: they never set last_basic_day.
-    basic_use = Q(auth_method="basic") & (Q(messages__gt=0) | Q(signins__gt=0))
-    stats = (DailyUsage.objects.for_tenant(tenant).filter(sender_id__in=sender_ids)
-             .values("sender_id")
-             .annotate(first=Min("day"), last=Max("day"),
-                       last_basic=Max("day", filter=basic_use)))
-    updates = [Sender(pk=s["sender_id"], first_seen=s["first"], last_seen=s["last"],
-                      last_basic_day=s["last_basic"]) for s in stats]
-    Sender.objects.bulk_update(updates, ["first_seen", "last_seen", "last_basic_day"],
-                               batch_size=CHUNK)
+    sql.execute(
+        f"UPDATE {senders} SET first_seen = s.first, last_seen = s.last, "  # noqa: S608
+        "last_basic_day = s.last_basic FROM (SELECT sender_id, MIN(day) AS first, "
+        "MAX(day) AS last, MAX(CASE WHEN auth_method = 'basic' AND (messages > 0 "
+        "OR signins > 0) THEN day END) AS last_basic "
+        f"FROM {usage} WHERE tenant_id = %s AND {in_senders} GROUP BY sender_id) s "
+        f"WHERE {senders}.id = s.sender_id",
+        [tenant.pk, *id_params])
 
 
 def signin_events_store(*, tenant: Tenant, records: list[dict]) -> set[date]:
@@ -109,6 +113,8 @@ def signin_events_store(*, tenant: Tenant, records: list[dict]) -> set[date]:
 
     records: record_id, created_at (aware), user_principal_name, and optionally
     user_display_name, user_id, ip_address, client_app, error_code, failure_reason.
+    The page goes to the database as ONE JSON parameter of ONE INSERT ... SELECT that
+    joins the senders and skips known record ids: no model object per event.
     """
     unique = {r["record_id"]: r for r in records}
     # Only a successful sign-in makes an address a sender; failures attach to a sender
@@ -117,50 +123,85 @@ def signin_events_store(*, tenant: Tenant, records: list[dict]) -> set[date]:
              for r in unique.values() if r.get("error_code", 0) == 0}
     with transaction.atomic():
         senders_ensure(tenant=tenant, display_names=names, addresses=names.keys())
-        ids = _sender_ids(tenant, {r["user_principal_name"].lower() for r in unique.values()})
-        events = [SignInEvent(tenant=tenant, sender_id=ids.get(r["user_principal_name"].lower()),
-                              **{k: v for k, v in r.items() if k in _SIGNIN_FIELDS})
-                  for r in unique.values()]
-        SignInEvent.objects.bulk_create(events, batch_size=CHUNK, ignore_conflicts=True)
+        sql.execute(_SIGNIN_INSERT[sql.postgres()].format(
+            events=SignInEvent._meta.db_table, senders=Sender._meta.db_table),
+            [tenant.pk, _signins_json(unique.values()), tenant.pk])
     return {r["created_at"].astimezone(UTC).date() for r in unique.values()}
 
 
-_SIGNIN_FIELDS = frozenset({"record_id", "created_at", "user_principal_name",
-                            "user_display_name", "user_id", "ip_address", "client_app",
-                            "error_code", "failure_reason"})
+_SIGNIN_COLUMNS = ("record_id", "user_principal_name", "user_display_name", "user_id",
+                   "ip_address", "client_app", "failure_reason")
+_SIGNIN_SELECT = (
+    "INSERT INTO {events} (tenant_id, record_id, created_at, sender_id, "
+    "user_principal_name, user_display_name, user_id, ip_address, client_app, "
+    "error_code, failure_reason) SELECT %s, e.record_id, e.created_at, snd.id, "
+    "e.user_principal_name, e.user_display_name, e.user_id, e.ip_address, e.client_app, "
+    "e.error_code, e.failure_reason FROM {rows} "
+    "LEFT JOIN {senders} snd ON snd.tenant_id = %s AND snd.address = e.address "
+    "WHERE true ON CONFLICT (tenant_id, record_id) DO NOTHING")
+_SIGNIN_INSERT = {
+    True: _SIGNIN_SELECT.replace("{rows}", "jsonb_to_recordset(%s::jsonb) AS e("
+                                 + ", ".join(f"{c} text" for c in _SIGNIN_COLUMNS)
+                                 + ", address text, created_at timestamptz, error_code int)"),
+    False: _SIGNIN_SELECT.replace("{rows}", "(SELECT " + ", ".join(  # noqa: S608
+        f"json_extract(value, '$.{c}') AS {c}" for c in (
+            *_SIGNIN_COLUMNS, "address", "created_at", "error_code"))
+        + " FROM json_each(%s)) e"),
+}
+
+
+def _signins_json(records) -> str:
+    """The events as the JSON array the INSERT reads; timestamps in the form the
+    database stores (SQLite keeps UTC text), text cut to the column widths."""
+    from django.db import connection
+
+    postgres = connection.vendor == "postgresql"
+    rows = []
+    for r in records:
+        created = r["created_at"]
+        rows.append({
+            "record_id": r["record_id"], "user_principal_name": r["user_principal_name"],
+            "address": r["user_principal_name"].lower(),
+            "user_display_name": r.get("user_display_name", "")[:256],
+            "user_id": r.get("user_id", ""), "ip_address": r.get("ip_address", ""),
+            "client_app": r.get("client_app", ""), "error_code": r.get("error_code", 0),
+            "failure_reason": r.get("failure_reason", "")[:500],
+            "created_at": created.isoformat() if postgres else str(
+                connection.ops.adapt_datetimefield_value(created)),
+        })
+    return json.dumps(rows)
 
 
 def signin_usage_recompute(*, tenant: Tenant, days: Iterable[date]) -> int:
     """Set the "signins" DailyUsage of these days from the stored events: successes are
     Basic sign-ins, failures are failed_signins. Recomputing (never adding) keeps
-    overlapping re-reads idempotent."""
-    from django.db.models import Count, Q
-    from django.db.models.functions import TruncDate
+    overlapping re-reads idempotent. One upsert from a GROUP BY, then a prune."""
 
     days = sorted(set(days))
     if not days:
         return 0
     start = datetime.combine(days[0], time.min, tzinfo=UTC)
     end = datetime.combine(days[-1] + timedelta(days=1), time.min, tzinfo=UTC)
-    stats = (SignInEvent.objects.for_tenant(tenant)
-             .filter(created_at__gte=start, created_at__lt=end)
-             .filter(sender__isnull=False)
-             .annotate(day=TruncDate("created_at", tzinfo=UTC)).filter(day__in=days)
-             .values("sender_id", "day")
-             .annotate(ok=Count("pk", filter=Q(error_code=0)),
-                       failed=Count("pk", filter=~Q(error_code=0))))
-    facts = [DailyUsage(tenant=tenant, sender_id=s["sender_id"], day=s["day"],
-                        auth_method="basic", source="signins", messages=0, signins=s["ok"],
-                        failed_signins=s["failed"]) for s in stats]
+    usage, events = DailyUsage._meta.db_table, SignInEvent._meta.db_table
+    in_days, day_params = sql.in_values("day", days, "date")
+    facts = (
+        "SELECT %s AS tenant_id, sender_id, day, 'basic' AS auth_method, "  # noqa: S608
+        "'signins' AS source, 0 AS messages, SUM(ok) AS signins, SUM(failed) AS "
+        f"failed_signins FROM (SELECT sender_id, {sql.utc_day('created_at')} AS day, "
+        "CASE WHEN error_code = 0 THEN 1 ELSE 0 END AS ok, "
+        "CASE WHEN error_code = 0 THEN 0 ELSE 1 END AS failed "
+        f"FROM {events} WHERE tenant_id = %s AND created_at >= %s AND created_at < %s "
+        f"AND sender_id IS NOT NULL) e WHERE {in_days} GROUP BY sender_id, day")
     with transaction.atomic():
-        keep = {(f.sender_id, f.day) for f in facts}
-        existing = DailyUsage.objects.for_tenant(tenant).filter(source="signins", day__in=days)
-        stale = [pk for pk, sender_id, day in existing.values_list("pk", "sender_id", "day")
-                 if (sender_id, day) not in keep]
-        DailyUsage.objects.filter(pk__in=stale).delete()
-        DailyUsage.objects.bulk_create(
-            facts, batch_size=CHUNK, update_conflicts=True,
-            unique_fields=["tenant", "sender", "day", "auth_method", "source"],
-            update_fields=["messages", "signins", "failed_signins"])
-        senders_touch(tenant=tenant, sender_ids={f.sender_id for f in facts})
-    return len(facts)
+        written = sql.replace_rows(
+            table=usage, key="tenant_id, sender_id, day, auth_method, source",
+            values=("messages", "signins", "failed_signins"),
+            match=("sender_id", "day", "auth_method"), facts=facts,
+            params=[tenant.pk, tenant.pk, start, end, *day_params],
+            scope=f"tenant_id = %s AND source = 'signins' AND {in_days}",
+            scope_params=[tenant.pk, *day_params],
+            update=("messages", "signins", "failed_signins"))
+        touched = set(DailyUsage.objects.for_tenant(tenant).filter(
+            source="signins", day__in=days).values_list("sender_id", flat=True).distinct())
+        senders_touch(tenant=tenant, sender_ids=touched)
+    return written
