@@ -46,8 +46,9 @@ def _guid(value: str, label: str) -> str:
     try:
         return str(uuid.UUID(value.strip()))
     except (ValueError, AttributeError):
-        raise ValidationError({label: _("Enter a GUID (like 00000000-0000-0000-0000-000000000000), "
-                                         "not %(value)r.") % {"value": value}}) from None
+        raise ValidationError({label: _("This must be a GUID (like "
+                                         "00000000-0000-0000-0000-000000000000), got %(value)r.")
+                                       % {"value": value}}) from None
 
 
 DIRECTORY_TAKEN = gettext_lazy("This directory (tenant) ID is already connected to another "

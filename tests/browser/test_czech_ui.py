@@ -1,7 +1,8 @@
 """The Czech UI in a real browser: the navbar's language switch, then every main page in
 Czech (html lang, Czech navigation and headings, charts drawn with Czech axis titles,
 no script errors). With READINESS_SCREENSHOTS=1 it saves each page in Czech and in
-English under docs/screenshots/ (cs-<page>.png, en-<page>.png)."""
+docs/screenshots/<page>-desktop-cs.png, beside the English ones tests/browser/test_screens.py
+takes (<page>-desktop-en.png)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def czech_world(db):
     slug = tenant.slug
     pages = {
         "portfolio": ("/", "Připravenost portfolia"),
-        "overview": (f"/tenants/{slug}/", "Časová osa"),
+        "tenant": (f"/tenants/{slug}/", "Časová osa"),
         "senders": (f"/tenants/{slug}/senders/", "Odesílatelé"),
         "sender": (f"/tenants/{slug}/senders/{sender.pk}/", "Vlastnictví"),
         "mailboxes": (f"/tenants/{slug}/mailboxes/", "Poštovní schránky"),
@@ -58,10 +59,6 @@ def _shoot(page, name: str) -> None:
 def test_every_main_page_in_czech_after_the_navbar_switch(czech_world, page_as):
     page = page_as(czech_world["cookie"])
     pages = czech_world["pages"]
-    if os.environ.get("READINESS_SCREENSHOTS"):
-        for name, (url, _czech) in pages.items():
-            page.goto(url)
-            _shoot(page, f"en-{name}")
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "en-gb"
     page.get_by_role("button", name="Čeština").click()
@@ -71,11 +68,11 @@ def test_every_main_page_in_czech_after_the_navbar_switch(czech_world, page_as):
         assert page.locator("html").get_attribute("lang") == "cs", name
         assert page.get_by_role("button", name="Odhlásit", exact=True).count() == 1, name
         assert czech in page.content(), f"{name}: no “{czech}”"
-        if name in ("overview", "sender"):
-            chart = "#timeline" if name == "overview" else "#usage"
+        if name in ("tenant", "sender"):
+            chart = "#timeline" if name == "tenant" else "#usage"
             page.wait_for_selector(f"{chart} .main-svg", timeout=15000)
             assert "zpráv za den" in page.locator(chart).inner_text(), name
-        _shoot(page, f"cs-{name}")
+        _shoot(page, f"{name}-desktop-cs")
         assert page.problems == [], (name, page.problems)
     # And back: the switch offers English on every page.
     page.goto("/")

@@ -64,7 +64,7 @@ MESSAGE_FUNCS = frozenset(["debug", "info", "success", "warning", "error"])
 # Exceptions whose message is shown to the person who caused them.
 ERROR_CLASSES = frozenset(["ValidationError", "PermissionDenied", "BulkRefused",
                            "TransitionRefused", "TicketConflict", "ReportRejected",
-                           "AlreadyImported", "ReportFormatError"])
+                           "AlreadyImported", "ReportFormatError", "BadValue", "BadAddress"])
 READABLE_ATTRS = frozenset(["title", "placeholder", "aria-label", "alt"])
 
 _WORD = re.compile(r"[^\W\d_][\w'\u2019.-]*", re.UNICODE)

@@ -80,7 +80,7 @@ def detailed_builder(
         try:
             day = parse_day(row[k])
             if not EARLIEST_DAY <= day <= latest:
-                raise BadValue(day_problem(day) or "is in the future")
+                raise BadValue(day_problem(day) or _("is in the future"))
             k = i_auth
             auth = auth_method(row[k])
             k = i_count
@@ -88,7 +88,7 @@ def detailed_builder(
             k = i_id
             message_id = row[k].strip()
             if not message_id:
-                raise BadValue("is empty; every message needs an ID")
+                raise BadValue(_("is empty; every message needs an ID"))
             k = i_name
             sender = sender_address(row[k], row[i_domain], i_domain)
         except BadValue as exc:
