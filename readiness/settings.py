@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served locally (no CDN)
     "django_filters",
     "django_tables2",
     "django_celery_beat",
@@ -173,6 +174,9 @@ M365_LOGIN_URL = config.env_url("M365_LOGIN_URL", "https://login.microsoftonline
 M365_GRAPH_URL = config.env_url("M365_GRAPH_URL", "https://graph.microsoft.com")
 M365_EXCHANGE_URL = config.env_url("M365_EXCHANGE_URL", "https://outlook.office365.com")
 M365_CA_BUNDLE = config.env_str("REQUESTS_CA_BUNDLE") or config.env_str("SSL_CERT_FILE") or None
+# Where customers' browsers reach this product: the admin-consent redirect URI that
+# `tenants onboard` prints (the web pages use the request's own address).
+READINESS_PUBLIC_URL = config.env_str("READINESS_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under the data
 # dir, which needs no server at all.
@@ -220,7 +224,8 @@ READINESS_INGEST_INTERVAL = timedelta(
 )
 READINESS_ENCRYPTION_KEY = config.env_str("READINESS_ENCRYPTION_KEY")
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# Responsive: a wide table scrolls inside its own box on a phone, not the whole page.
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 REST_FRAMEWORK = {
@@ -240,6 +245,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "SMTP AUTH Readiness API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/: Swagger UI from drf-spectacular-sidecar's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # The schema lists every tenant-scoped route: signed-in users only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Senders and tickets both have a "status": name each choice set once.

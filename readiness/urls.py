@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/microsoft/login/", tenancy_views.EntraLoginView.as_view(), name="entra-login"),
     path("accounts/microsoft/callback/", tenancy_views.EntraCallbackView.as_view(),
          name="entra-callback"),
+    path("account/", tenancy_views.AccountView.as_view(), name="account"),
     path("accounts/sessions/end-all/", tenancy_views.SignOutEverywhereView.as_view(),
          name="sessions-end-all"),
     path("accounts/language/", tenancy_views.LanguageSwitchView.as_view(), name="language"),

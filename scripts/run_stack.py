@@ -104,7 +104,9 @@ def main() -> int:
     if use_emulator:
         require_free(EMULATOR_PORT, "READINESS_EMULATOR_PORT")
     if use_emulator:
-        emulator = start("emulator", [PY, "manage.py", "m365_emulator",
+        # Five tenants while seed_demo onboards three: Contoso Retail (no Entra ID P1)
+        # and Adatum Health are left for the MSP onboarding demo (docs/operations.md).
+        emulator = start("emulator", [PY, "manage.py", "m365_emulator", "--tenants", "5",
                                       "--port", str(EMULATOR_PORT)], env)
         children["emulator"] = emulator
         wait_for_port(EMULATOR_PORT, emulator)

@@ -152,6 +152,7 @@ def m365(emulator, settings, monkeypatch):
         app.roles, app.consented, app.certificates = set(ALL_ROLES), True, []
     state.requests.clear()
     state.token_tid.clear()
+    state.grants.clear()
     monkeypatch.setattr(ratelimit, "_local", ratelimit.LocalLimiter())
     tokens.apps_forget()
     yield emulator

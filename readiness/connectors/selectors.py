@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from readiness.connectors.choices import Consent, Stage
 from readiness.connectors.endpoints import admin_consent_url
 from readiness.connectors.models import TenantConnection
 from readiness.connectors.probe import check_for_display
@@ -18,13 +20,15 @@ from readiness.inventory.models import TenantSettings
 from readiness.tenancy.models import Tenant
 
 SOURCES = ("signins", "exchange")
-SOURCE_LABELS = {"signins": _("Last sign-in log ingest"),
+SOURCE_STATUSES = ("ok", "stale", "no_premium_license", "missing_permission", "error", "never")
+SOURCE_TITLES = {"signins": _("Last sign-ins ingest"),
                  "exchange": _("Last Exchange settings ingest")}
 SOURCE_STATUS_LABELS = {
-    "ok": _("ok"), "stale": _("stale"), "no_premium_license": _("no Entra ID P1 licence"),
-    "missing_permission": _("missing permission"), "error": _("error"), "never": _("never run"),
+    "ok": _("OK"), "stale": _("Stale"),
+    "no_premium_license": _("No Entra ID P1/P2 licence (sign-in logs need one)"),
+    "missing_permission": _("A permission is missing"), "error": _("Error"),
+    "never": _("Not run yet"),
 }
-SOURCE_STATUSES = ("ok", "stale", "no_premium_license", "missing_permission", "error", "never")
 
 
 def source_status(*, schedule: IngestSchedule | None, connection: TenantConnection | None,
@@ -92,5 +96,68 @@ def connection_overview(*, tenant: Tenant) -> dict:
 def _for_display(source: dict) -> dict:
     # The report's JSON carries ISO strings; the page formats real datetimes.
     return {**source, "last_success": parse_datetime(source.get("last_success") or ""),
-            "label": SOURCE_LABELS.get(source["name"], source["name"]),
+            "title": SOURCE_TITLES.get(source["name"], source["name"]),
             "status_label": SOURCE_STATUS_LABELS.get(source["status"], source["status"])}
+
+
+# --- Onboarding -----------------------------------------------------------------------
+
+
+def stage_of(*, tenant: Tenant, connection: TenantConnection | None,
+             schedules: dict[str, IngestSchedule]) -> str:
+    """The onboarding stage: waiting for consent → consented (not tested yet) → role
+    missing → first ingest running → ready. A tenant without P1 is ready without
+    sign-ins (the checklist still says so)."""
+    if tenant.report_only:
+        return Stage.REPORT_ONLY
+    if connection is None or not connection.directory_id:
+        return Stage.NOT_CONNECTED
+    if connection.uses_shared_app and connection.consent != Consent.GRANTED:
+        return Stage.WAITING
+    checks = {c["key"]: c["status"] for c in (connection.permissions or {}).get("checks", [])}
+    if not checks:
+        return Stage.CONSENTED
+    if checks.get("exchange_role") == "missing":
+        return Stage.ROLE_MISSING
+    done = {name: bool(s.last_success_at) for name, s in schedules.items()}
+    if done.get("exchange") and (done.get("signins") or checks.get("entra_p1") == "missing"):
+        return Stage.READY
+    return Stage.FIRST_INGEST
+
+
+def onboarding_rows(*, stage: str = "", tag: str = "", query: str = "") -> list[dict]:
+    """Every tenant with its stage, for the board (four queries, whatever the count)."""
+    tenants = Tenant.objects.select_related("connection").prefetch_related("tags")
+    if tag:
+        tenants = tenants.filter(tags__name=tag)
+    if query:
+        tenants = tenants.filter(Q(name__icontains=query) | Q(primary_domain__icontains=query)
+                                 | Q(slug__icontains=query))
+    tenants = list(tenants.order_by("name").distinct())
+    schedules: dict[int, dict] = {}
+    for schedule in IngestSchedule.objects.filter(tenant__in=tenants, source__in=SOURCES):
+        schedules.setdefault(schedule.tenant_id, {})[schedule.source] = schedule
+    rows = []
+    for tenant in tenants:
+        connection = getattr(tenant, "connection", None)
+        row_stage = stage_of(tenant=tenant, connection=connection,
+                             schedules=schedules.get(tenant.pk, {}))
+        if stage and row_stage != stage:
+            continue
+        rows.append({"tenant": tenant, "connection": connection, "stage": row_stage,
+                     "stage_label": Stage(row_stage).label,
+                     "tags": [t.name for t in tenant.tags.all()]})
+    return rows
+
+
+def onboarding_counts(rows: list[dict]) -> dict[str, int]:
+    return {value: sum(1 for r in rows if r["stage"] == value) for value in Stage.values}
+
+
+def tenant_onboarding(*, tenant: Tenant) -> dict:
+    connection = TenantConnection.objects.filter(tenant=tenant).first()
+    schedules = {s.source: s for s in IngestSchedule.objects.for_tenant(tenant)
+                 .filter(source__in=SOURCES)}
+    stage = stage_of(tenant=tenant, connection=connection, schedules=schedules)
+    return {"connection": connection, "stage": stage, "stage_label": Stage(stage).label,
+            "schedules": [schedules[s] for s in SOURCES if s in schedules]}

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from readiness.connectors.choices import Cloud, Health
+from readiness.connectors.choices import AppSource, Cloud, Consent, Health
 from readiness.connectors.errors import ConnectorError, Kind, NoPremiumLicense
 from readiness.connectors.exchange import ExchangeClient
 from readiness.connectors.graph import GraphClient
@@ -69,7 +69,7 @@ def directory_free(*, tenant: Tenant, directory_id: str) -> str:
 
 
 AUDITED_CONNECTION_FIELDS = ("directory_id", "client_id", "cloud", "credential_kind",
-                             "certificate_thumbprint")
+                             "certificate_thumbprint", "app_source")
 
 
 @transaction.atomic
@@ -93,6 +93,9 @@ def connection_save(*, tenant: Tenant, directory_id: str, client_id: str,
     connection.directory_id = directory
     connection.client_id = _guid(client_id, "client_id")
     connection.cloud = cloud
+    # Entering an app registration here means the tenant's own app, not the MSP's.
+    connection.app_source, connection.consent = AppSource.OWN, Consent.NOT_NEEDED
+    connection.consent_nonce = ""
     if client_secret:
         connection.set_client_secret(client_secret.strip())
     elif certificate_key:

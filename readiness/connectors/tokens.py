@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from readiness.connectors.endpoints import endpoints_for
 from readiness.connectors.errors import Kind, TokenError, TransientError
-from readiness.connectors.models import TenantConnection
+from readiness.connectors.models import MspApp, TenantConnection
 from readiness.core import crypto
 from readiness.core.http import ca_bundle, session_new
 
@@ -50,14 +50,26 @@ AADSTS_MESSAGES: dict[int, tuple[str, str]] = {
 }
 
 
+def credential_holder(connection: TenantConnection) -> TenantConnection | MspApp:
+    """Where the client id and credential come from: the connection's own registration,
+    or the MSP's shared app. Only these two differ; the authority (the customer's
+    directory), the cache (this connection's own) and the tid check stay the same."""
+    return MspApp.current() if connection.uses_shared_app else connection
+
+
 def credential_of(connection: TenantConnection) -> str | dict:
-    if connection.credential_kind == "secret":
-        return crypto.decrypt(connection.client_secret_encrypted)
-    if connection.credential_kind == "certificate":
-        key = crypto.decrypt(connection.certificate_key_encrypted)
-        if connection.certificate_pem:
-            return {"private_key": key, "public_certificate": connection.certificate_pem}
-        return {"private_key": key, "thumbprint": connection.certificate_thumbprint}
+    holder = credential_holder(connection)
+    if holder.credential_kind == "secret":
+        return crypto.decrypt(holder.client_secret_encrypted)
+    if holder.credential_kind == "certificate":
+        key = crypto.decrypt(holder.certificate_key_encrypted)
+        if holder.certificate_pem:
+            return {"private_key": key, "public_certificate": holder.certificate_pem}
+        return {"private_key": key, "thumbprint": holder.certificate_thumbprint}
+    if connection.uses_shared_app:
+        raise TokenError("The MSP's shared app has no credential yet: store it under "
+                         "Settings → MSP app or with `manage.py msp_app`.",
+                         kind=Kind.NOT_CONFIGURED)
     raise TokenError("No credential is stored for this tenant: enter a client secret or "
                      "a certificate on the connection page.", kind=Kind.NOT_CONFIGURED)
 
@@ -74,7 +86,7 @@ def _app_for(connection: TenantConnection) -> msal.ConfidentialClientApplication
     authority = f"{endpoints.login}/{connection.directory_id}"
     credential = credential_of(connection)
     key = (connection.pk, credential_fingerprint(credential), authority,
-           connection.client_id, str(ca_bundle()))
+           connection.effective_client_id, str(ca_bundle()))
     if connection.pk is None:  # an unsaved connection never shares anything
         return _app_build(connection, authority, credential, endpoints)
     with _LOCK:
@@ -88,7 +100,7 @@ def _app_for(connection: TenantConnection) -> msal.ConfidentialClientApplication
 def _app_build(connection, authority, credential, endpoints):
     try:
         return msal.ConfidentialClientApplication(
-            connection.client_id, client_credential=credential, authority=authority,
+            connection.effective_client_id, client_credential=credential, authority=authority,
             token_cache=msal.TokenCache(), http_client=session_new(),
             instance_discovery=None if endpoints.login_is_microsoft else False,
         )
@@ -107,6 +119,9 @@ def _app_build(connection, authority, credential, endpoints):
 def token_acquire(*, connection: TenantConnection, resource: str) -> str:
     """An access token for `resource` ("graph" or "exchange"); records success/failure."""
     if not connection.is_configured:
+        if connection.uses_shared_app and connection.directory_id:
+            raise TokenError("The customer has not granted admin consent to the MSP's app "
+                             "yet: send them the consent link.", kind=Kind.CONSENT)
         raise TokenError("The connection is not configured: directory ID, client ID and a "
                          "credential are needed.", kind=Kind.NOT_CONFIGURED)
     base = getattr(endpoints_for(cloud=connection.cloud), resource)
@@ -170,7 +185,7 @@ def token_error_from(result: dict, connection: TenantConnection) -> TokenError:
 def _error(code: int, connection: TenantConnection) -> TokenError:
     kind, text = AADSTS_MESSAGES[code]
     return TokenError(text.format(directory=connection.directory_id,
-                                  client=connection.client_id), kind=kind)
+                                  client=connection.effective_client_id), kind=kind)
 
 
 def connection_error_record(*, connection: TenantConnection, message: str) -> None:

@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
 
     name = "readiness.core"
     label = "core"
+
+    def ready(self):
+        # Registers the shared date columns before any table class is built.
+        from readiness.core import tables  # noqa: F401

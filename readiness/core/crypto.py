@@ -27,6 +27,7 @@ from readiness.config import read_or_create_key
 # (model label, [field names]). Appended to by register_encrypted_fields().
 ENCRYPTED_FIELDS: list[tuple[str, list[str]]] = [
     ("connectors.TenantConnection", ["client_secret_encrypted", "certificate_key_encrypted"]),
+    ("connectors.MspApp", ["client_secret_encrypted", "certificate_key_encrypted"]),
 ]
 
 

@@ -43,12 +43,46 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class CheckboxDropdown(forms.CheckboxSelectMultiple):
+    """A multi-choice filter as a drop-down of checkboxes: one click per choice (no
+    Ctrl-click as in <select multiple>), compact, and it needs no JavaScript (<details>)."""
+
+    template_name = "core/widgets/checkbox_dropdown.html"
+
+
+class AnySelect(forms.Select):
+    """A single-choice filter with Bootstrap's select look."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs={"class": "form-select form-select-sm", **(attrs or {})},
+                         choices=choices)
+
+
 class AnyYesNoWidget(forms.Select):
     """A yes/no filter whose empty choice reads "Any" (django-filter's says "Unknown")."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, choices=[("", _("Any")), ("true", _("Yes")),
-                                               ("false", _("No"))])
+        super().__init__(attrs={"class": "form-select form-select-sm", **(attrs or {})},
+                         choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
+
+
+def bootstrap_widgets(form: forms.BaseForm, *, small: bool = True) -> None:
+    """Bootstrap's classes by widget kind: a select looks like a select (form-select,
+    with its arrow), a text box like a text box, a checkbox like a checkbox."""
+    size = "-sm" if small else ""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            css = "checkbox-list"
+        elif isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = f"form-select form-select{size}"
+        else:
+            css = f"form-control form-control{size}"
+        widget.attrs["class"] = css
 
 
 def form_errors_add(form: forms.Form, exc) -> None:

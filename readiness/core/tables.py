@@ -1,14 +1,18 @@
-"""Column helpers shared by every app's django-tables2 tables."""
+"""Column helpers shared by every app's django-tables2 tables: one date style everywhere."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import django_tables2 as tables
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_tables2.columns.base import library
+
+from readiness.core.templatetags.readiness_ui import day, reltime
 
 
 def nulls_last(queryset, field: str, is_descending: bool):
@@ -30,11 +34,44 @@ def headers(**labels):
     return apply
 
 
-def due_text(day: date | None) -> str:
-    if day is None:
+def due_text(due: date | None) -> str:
+    """A due day with its countdown, in the same words as the milestones' day-precision
+    countdown: "17 Dec 2026 (16 days left)"."""
+    if due is None:
         return "—"
-    left = (day - timezone.now().date()).days
+    left = (due - timezone.localdate()).days
     if left < 0:
-        return _("%(day)s (passed)") % {"day": date_format(day)}
-    return ngettext("%(day)s (%(left)d day left)", "%(day)s (%(left)d days left)", left) % {
-        "day": date_format(day), "left": left}
+        status = _("passed")
+    elif left == 0:
+        status = _("today")
+    else:
+        status = ngettext("%(n)d day left", "%(n)d days left", left) % {"n": left}
+    return _("%(when)s (%(left)s)") % {"when": date_format(due, "DATE_FORMAT"), "left": status}
+
+
+# Registered with django-tables2's column library (DayColumn first: the library tries
+# the most recently registered first, and a DateTimeField is also a DateField), so every
+# table's automatic date columns speak the same way without naming these classes.
+class WhenColumn(tables.DateTimeColumn):
+    """A moment: "3 hours ago", the exact date and time on hover; exports keep the
+    datetime itself (a real date in XLSX)."""
+
+    def render(self, value):
+        return reltime(value)
+
+    def value(self, value):
+        return value
+
+
+class DayColumn(tables.DateColumn):
+    """A calendar day in the locale's date format; exports keep the date."""
+
+    def render(self, value):
+        return day(value)
+
+    def value(self, value):
+        return value
+
+
+library.register(DayColumn)
+library.register(WhenColumn)

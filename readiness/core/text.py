@@ -59,3 +59,10 @@ def _json_escape(ch: str) -> str:
 
 def has_controls(text: str) -> bool:
     return bool(_pattern().search(text))
+
+
+def tls_label(version: str) -> str:
+    """The reports' "TLS1_2" as people write it: "TLS 1.2" (anything else unchanged)."""
+    if version.upper().startswith("TLS") and version[3:].strip(" _"):
+        return "TLS " + version[3:].strip(" _").replace("_", ".")
+    return version

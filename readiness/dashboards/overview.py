@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
+from readiness.core.text import tls_label
 from readiness.dashboards import charts, selectors
 from readiness.inventory.choices import EffectiveState
 from readiness.senders.choices import SenderStatus
@@ -15,7 +16,13 @@ from readiness.usage import charts as usage_charts
 from readiness.usage.charts import TIMELINE_DAYS
 from readiness.usage.choices import UsageSource
 from readiness.usage.models import TenantRollup
-from readiness.usage.readiness import PortfolioState, readiness_blockers, tenant_state
+from readiness.usage.readiness import (
+    AT_RISK_SCORE,
+    READY_SCORE,
+    PortfolioState,
+    readiness_blockers,
+    tenant_state,
+)
 
 EXPOSURE_STATES = [EffectiveState.BASIC_POSSIBLE, EffectiveState.UNKNOWN,
                    EffectiveState.OAUTH_ONLY, EffectiveState.SMTP_AUTH_OFF]
@@ -37,14 +44,15 @@ def tenant_overview(*, tenant: Tenant) -> dict:
         milestone_when=upcoming.when_label if upcoming else None)
     state_rows = [(s, EffectiveState(s).label, states.get(s, 0)) for s in EXPOSURE_STATES]
     tls_rows = sorted((rollup.senders_by_tls if rollup else {}).items())
-    source_labels = dict(charts.SOURCES)
-    tls_table = [(usage_charts.tls_label(v), n) for v, n in tls_rows]
+    status_labels = dict(SenderStatus.choices)
     return {
         "state": PortfolioState.LABELS[tenant_state(tenant)],
         "blockers": readiness_blockers(rollup),
         "days": days, "rollup": rollup, "next_milestone": upcoming, "forecast": forecast,
-        "state_rows": state_rows, "tls_rows": tls_table,
+        "state_rows": state_rows,
+        "tls_rows": [(tls_label(v), n) for v, n in tls_rows],
         "mailboxes_total": sum(states.values()),
+        "ready_score": READY_SCORE, "at_risk_score": AT_RISK_SCORE,
         "basic_share": _share(rollup), "start": start, "end": end,
         "data_through": _data_through(rollup),
         "kpi": {f: getattr(rollup, f) if rollup else None for f in (
@@ -54,16 +62,12 @@ def tenant_overview(*, tenant: Tenant) -> dict:
                                            milestones, window),
         "exposure": charts.bar_figure(state_rows, title=_("mailboxes"),
                                       colours=charts.STATE_COLOURS),
-        "tls": charts.bar_figure([(v, usage_charts.tls_label(v), n) for v, n in tls_rows],
+        "tls": charts.bar_figure([(v, tls_label(v), n) for v, n in tls_rows],
                                  title=_("senders"),
                                  colours={"TLS1_0": "#d62728", "TLS1_1": "#ff7f0e"}),
         "coverage": charts.coverage_figure(days, start, end),
-        "burndown_rows": [(d["day"], [(SenderStatus(s).label if s in SenderStatus.values else s,
-                                       n) for s, n in d["basic_senders_by_status"].items()])
-                          for d in days],
-        "coverage_rows": [(d["day"], ", ".join(str(source_labels.get(s, s)) for s in
-                                               filter(None, d["sources"].split(","))))
-                          for d in days],
+        "burndown_rows": [(d["day"], [(status_labels.get(k, k), n) for k, n
+                                       in d["basic_senders_by_status"].items()]) for d in days],
         "status_labels": dict(SenderStatus.choices),
     }
 

@@ -52,6 +52,7 @@ def portfolio_queryset(tenants: QuerySet[Tenant]) -> QuerySet[Tenant]:
             readiness_state=readiness_state_expression(),
             internal_target_date=Subquery(internal.values("date")[:1]),
             internal_target_title=Subquery(internal.values("title")[:1]),
+            internal_target_precision=Subquery(internal.values("precision")[:1]),
             last_ingest_at=Subquery(last_ingest),
         )
         .order_by("name")

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import django_tables2 as tables
-from django.utils import dateformat
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from readiness.connectors.choices import Health
-from readiness.core.tables import due_text, nulls_last
+from readiness.core.tables import WhenColumn, nulls_last
+from readiness.core.templatetags.readiness_ui import day
 from readiness.dashboards import charts
+from readiness.milestones.choices import Precision
+from readiness.milestones.models import precision_label, when_with_countdown
 from readiness.tenancy.models import Tenant
 from readiness.usage.readiness import PortfolioState
 
@@ -32,16 +37,17 @@ class PortfolioTable(tables.Table):
                                    empty_values=())
     data_through = tables.Column(_("Data through"), accessor="usage_rollup__last_day_by_source",
                                  orderable=False, default=_("no data"))
-    last_ingest_at = tables.Column(_("Last good ingest"), default=_("never"))
+    last_ingest_at = WhenColumn(verbose_name=_("Last good ingest"), default=_("never"))
     health = tables.Column(_("Connection"), accessor="connection__health",
                            default=_("Not connected"))
+    tags = tables.Column(_("Tags"), accessor="pk", orderable=False, empty_values=())
 
     class Meta:
         model = Tenant
         fields = ("name",)
         sequence = ("name", "readiness_state", "score", "basic_senders", "basic_7d", "trend",
                     "basic_possible", "next_milestone", "data_through", "last_ingest_at",
-                    "health")
+                    "health", "tags")
         order_by = ("name",)
 
     def __init__(self, *args, global_milestone=None, **kwargs):
@@ -55,38 +61,48 @@ class PortfolioTable(tables.Table):
     def value_readiness_state(self, value):
         return PortfolioState.LABELS.get(value, value)
 
+    def render_tags(self, record):
+        return ", ".join(t.name for t in record.tags.all())  # prefetched; escaped by the table
+
+    def value_tags(self, record):
+        return self.render_tags(record)
+
     def render_trend(self, value):
         return mark_safe(charts.sparkline_svg(value or []))  # noqa: S308 (numbers only)
 
     def _milestone_of(self, record):
-        candidates = [(record.internal_target_date, record.internal_target_title)]
+        """(date, precision, title) of the tenant's next milestone: its own internal
+        target or Microsoft's next, whichever comes first."""
+        candidates = [(record.internal_target_date,
+                       getattr(record, "internal_target_precision", None) or Precision.DAY,
+                       record.internal_target_title)]
         if self.global_milestone:
-            candidates.append((self.global_milestone.date, self.global_milestone.display_title))
+            candidates.append((self.global_milestone.date, self.global_milestone.precision,
+                               self.global_milestone.title))
         candidates = [c for c in candidates if c[0]]
-        return min(candidates) if candidates else (None, "")
+        return min(candidates) if candidates else (None, None, "")
 
     def render_next_milestone(self, record):
-        day, title = self._milestone_of(record)
+        # The same words as the page header (milestones.models.when_with_countdown):
+        # a month-precision milestone reads "end of December 2026", never a made-up day.
+        day, precision, title = self._milestone_of(record)
         if day is None:
             return "—"
-        return format_html('<span title="{}">{}</span>', title, due_text(day))
+        return format_html('<span title="{}">{}</span>', title,
+                           when_with_countdown(day, precision, timezone.localdate()))
 
     def value_next_milestone(self, record):
-        day, title = self._milestone_of(record)
-        return f"{day} {title}" if day else ""
+        day, precision, title = self._milestone_of(record)
+        return f"{precision_label(day, precision)}: {title}" if day else ""
 
     def order_next_milestone(self, queryset, is_descending):
         return nulls_last(queryset, "internal_target_date", is_descending)
 
     def render_data_through(self, value):
-        return max(value.values()) if value else "no data"
+        return day(max(value.values())) if value else "no data"
 
     def value_data_through(self, value):
-        return max(value.values()) if value else ""
-
-    def render_last_ingest_at(self, value):
-        # Plain formatting: DateTimeColumn renders a template per cell (slow on 1,000 rows).
-        return dateformat.format(value, "j M Y H:i")
+        return date.fromisoformat(max(value.values())[:10]) if value else None
 
     def render_health(self, value):
         return Health(value).label if value in Health.values else value

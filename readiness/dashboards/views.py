@@ -14,6 +14,7 @@ from readiness.dashboards.overview import tenant_overview
 from readiness.dashboards.tables import PortfolioTable
 from readiness.tenancy import scoping
 from readiness.tenancy.mixins import TenantScopedMixin
+from readiness.tenancy.models import TenantTag
 
 
 class PortfolioView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
@@ -28,6 +29,9 @@ class PortfolioView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Filte
     def get_queryset(self):
         return selectors.portfolio_queryset(scoping.visible_tenants(self.request.user))
 
+    def get_table_data(self):
+        return super().get_table_data().prefetch_related("tags")
+
     def get_table_kwargs(self):
         self.global_milestone = selectors.next_global_milestone()
         return {"global_milestone": self.global_milestone}
@@ -37,6 +41,8 @@ class PortfolioView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, Filte
         context["summary"] = selectors.portfolio_summary(self.get_queryset())
         context["total"] = sum(context["summary"].values())
         context["states"] = selectors.PortfolioState.CHOICES
+        context["tags"] = TenantTag.objects.filter(
+            tenants__in=scoping.visible_tenants(self.request.user)).distinct()
         context["next_milestone"] = self.global_milestone
         return context
 

@@ -14,7 +14,9 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from readiness.connectors.onboarding import msp_app_save
 from readiness.connectors.services import tenant_onboard
+from readiness.demo.emulator.state import MSP_CLIENT_ID, MSP_CLIENT_SECRET
 from readiness.demo.generator import DemoTenant, build_universe
 from readiness.demo.reports import detailed_report_write, export_write
 from readiness.imports.services import AlreadyImported, Period, report_import
@@ -33,6 +35,8 @@ def demo_seed(*, seed: int = 42, tenants: int = 3, mailboxes: int = 40, days: in
     """Idempotent: re-running imports nothing twice (same files, same message ids)."""
     universe = build_universe(seed=seed, tenants=tenants, mailboxes=mailboxes, days=days,
                               today=today)
+    # The emulator's multi-tenant app, so that "Add customer tenant" works in the demo.
+    msp_app_save(client_id=MSP_CLIENT_ID, client_secret=MSP_CLIENT_SECRET, source="demo")
     return [_seed_tenant(demo) for demo in universe]
 
 

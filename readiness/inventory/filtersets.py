@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from readiness.core.forms import CheckboxDropdown
 from readiness.inventory.choices import EffectiveState, SmtpAuthSwitch
 from readiness.inventory.models import Mailbox
 
@@ -11,9 +12,11 @@ from readiness.inventory.models import Mailbox
 class MailboxFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     effective_state = django_filters.MultipleChoiceFilter(choices=EffectiveState.choices,
-                                                          label=_("Effective state"))
+                                                          label=_("Effective state"),
+                                                          widget=CheckboxDropdown)
     smtp_auth = django_filters.MultipleChoiceFilter(choices=SmtpAuthSwitch.choices,
-                                                    label=_("SMTP AUTH switch"))
+                                                    label=_("SMTP AUTH switch"),
+                                                    widget=CheckboxDropdown)
 
     class Meta:
         model = Mailbox

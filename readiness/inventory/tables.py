@@ -1,23 +1,41 @@
 """django-tables2 tables: each declares only its special columns; all are sortable."""
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from readiness.core.tables import headers
+from readiness.core.tables import WhenColumn
 from readiness.inventory.models import Mailbox
+from readiness.inventory.resolver import Policy, find_policy
 from readiness.inventory.selectors import mailbox_reasons
 
+REASON_PREVIEW = 60  # characters of "Why" shown before "more"
 
-@headers(address=_("Address"),
-         display_name=_("Display name"),
-         recipient_type=_("Recipient type"),
-         smtp_auth=_("SMTP AUTH switch"),
-         authentication_policy=_("Authentication policy"),
-         synced_at=_("Synced"))
+
+def policy_name(reference: str, policies) -> str:
+    """Get-User returns a policy's name or its distinguished name: show the name. A DN
+    of a policy we have not read shows its first component's value (CN=Name,...)."""
+    if not reference:
+        return "—"
+    policy = find_policy(reference, policies)
+    if policy is not None:
+        return policy.name
+    if reference[:3].upper() == "CN=":
+        first, _sep, _rest = reference[3:].replace("\\,", "\0").partition(",")
+        return first.replace("\0", ",")
+    return reference
+
+
 class MailboxTable(tables.Table):
+    address = tables.Column(_("Address"))
+    display_name = tables.Column(_("Display name"))
+    recipient_type = tables.Column(_("Recipient type"))
+    smtp_auth = tables.Column(_("SMTP AUTH switch"))
     effective_state = tables.Column(_("Effective state"))
     effective_reason = tables.Column(_("Why"))
+    authentication_policy = tables.Column(_("Authentication policy"))
+    synced_at = WhenColumn(verbose_name=_("Read"))
 
     class Meta:
         model = Mailbox
@@ -25,13 +43,16 @@ class MailboxTable(tables.Table):
                   "effective_reason", "authentication_policy", "synced_at")
         order_by = ("address",)
 
-    def __init__(self, *args, tenant=None, **kwargs):
-        self.tenant = tenant
-        self._reasons: dict[int, str] | None = None
+    def __init__(self, *args, tenant=None, policies=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.tenant = tenant
+        self.policies = [Policy(name=p.name, distinguished_name=p.distinguished_name)
+                         for p in policies]
+        self._reasons: dict[int, str] | None = None
 
     def _reason(self, record, stored: str) -> str:
-        """The reason in the reader's language (re-resolved for the rows on show)."""
+        """The reason in the reader's language: the stored one was written by a background
+        recompute in the default language, so the rows on show are re-resolved."""
         if self.tenant is None:
             return stored
         if self._reasons is None:
@@ -40,14 +61,37 @@ class MailboxTable(tables.Table):
                                             mailboxes=[row.record for row in rows])
         return self._reasons.get(record.pk, stored)
 
-    def render_effective_reason(self, value, record):
-        return self._reason(record, value)
+    def render_address(self, value, record):
+        # The sender page, where the work happens (not a mailto: link).
+        sender_id = getattr(record, "sender_id", None)
+        if sender_id and self.tenant is not None:
+            url = reverse("senders:sender", args=[self.tenant.slug, sender_id])
+            return format_html('<a href="{}">{}</a>', url, value)
+        return value
 
-    def value_effective_reason(self, value, record):
-        return self._reason(record, value)
+    def value_address(self, value):
+        return value
 
     def render_effective_state(self, value, record):
         return format_html('<span class="state-{}">{}</span>', record.effective_state, value)
 
     def value_effective_state(self, value):
         return value
+
+    def render_effective_reason(self, value):
+        # Long reasons made the page 5,500 px tall for 40 mailboxes: a one-line preview,
+        # the full text on demand (and on hover).
+        if len(value) <= REASON_PREVIEW:
+            return value
+        return format_html(
+            '<details class="reason"><summary title="{}">{}…</summary>{}</details>',
+            value, value[:REASON_PREVIEW].rstrip(), value)
+
+    def value_effective_reason(self, value):
+        return value
+
+    def render_authentication_policy(self, value):
+        return policy_name(value, self.policies)
+
+    def value_authentication_policy(self, value):
+        return policy_name(value, self.policies)

@@ -23,4 +23,5 @@ class MailboxListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, Filt
         return selectors.mailbox_queryset(tenant=self.tenant)
 
     def get_table_kwargs(self):
-        return {"tenant": self.tenant}
+        return {"tenant": self.tenant,
+                "policies": selectors.authentication_policies(tenant=self.tenant)}

@@ -25,7 +25,8 @@ class MilestoneForm(forms.ModelForm):
                   "precision": _("Precision"), "kind": _("Kind"), "status": _("Status"),
                   "source": _("Source (URL)"), "as_of": _("As of")}
         help_texts = {"precision": _("How precisely Microsoft gave the date: a day, a month "
-                                     "or a half-year (shown as e.g. “H2 2027”).")}
+                                     "or a half-year (shown as \"end of December 2026\" or "
+                                     "\"second half of 2027\", never as an invented day).")}
 
 
 class TenantTargetForm(forms.ModelForm):

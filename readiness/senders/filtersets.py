@@ -2,11 +2,18 @@
 
 import django_filters
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from readiness.core.forms import AnyYesNoWidget
+from readiness.core.forms import AnySelect, AnyYesNoWidget, CheckboxDropdown
 from readiness.inventory.choices import EffectiveState
-from readiness.senders.choices import DeviceType, SenderStatus, TicketPriority, TicketStatus
+from readiness.senders.choices import (
+    OPEN_TICKET_STATUSES,
+    DeviceType,
+    SenderStatus,
+    TicketPriority,
+    TicketStatus,
+)
 from readiness.senders.models import Sender, Ticket
 
 NO_MAILBOX = "none"
@@ -15,9 +22,10 @@ YES_NO = (("yes", _("Yes")), ("no", _("No")))
 
 class TicketFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=TicketStatus.choices)
-    priority = django_filters.MultipleChoiceFilter(label=_("Priority"),
-                                                 choices=TicketPriority.choices)
+    status = django_filters.MultipleChoiceFilter(choices=TicketStatus.choices, label=_("Status"),
+                                                 widget=CheckboxDropdown)
+    priority = django_filters.MultipleChoiceFilter(choices=TicketPriority.choices,
+                                                   label=_("Priority"), widget=CheckboxDropdown)
     overdue = django_filters.BooleanFilter(
         field_name="is_overdue", label=_("Overdue"),
         widget=AnyYesNoWidget())
@@ -33,16 +41,32 @@ class TicketFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=Ticket.objects.filter(match).values("pk"))
 
 
+class TicketQueueFilterSet(TicketFilterSet):
+    """The ticket pages: a queue opens on the open work. Until the user submits the
+    filter form (which always sends `q`), the status filter is the open statuses; an
+    export of that page gets the same rows. The API keeps "no filter = every ticket"."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is None or not any(name in data for name in self.base_filters):
+            data = data.copy() if data is not None else QueryDict(mutable=True)
+            data.setlist("status", list(OPEN_TICKET_STATUSES))
+        super().__init__(data, *args, **kwargs)
+
+
 class SenderFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=SenderStatus.choices)
+    status = django_filters.MultipleChoiceFilter(choices=SenderStatus.choices, label=_("Status"),
+                                                 widget=CheckboxDropdown)
     effective_state = django_filters.ChoiceFilter(
-        method="filter_effective_state", label=_("Mailbox state"),
-        choices=[*EffectiveState.choices, (NO_MAILBOX, _("No linked mailbox"))])
-    device_type = django_filters.MultipleChoiceFilter(label=_("Device type"),
-                                                    choices=DeviceType.choices)
+        method="filter_effective_state", label=_("Mailbox state"), empty_label=_("Any"),
+        choices=[*EffectiveState.choices, (NO_MAILBOX, _("No linked mailbox"))],
+        widget=AnySelect)
+    device_type = django_filters.MultipleChoiceFilter(choices=DeviceType.choices,
+                                                      label=_("Device type"),
+                                                      widget=CheckboxDropdown)
     uses_basic = django_filters.ChoiceFilter(method="filter_uses_basic", choices=YES_NO,
-                                             label=_("Uses Basic (30 d)"))
+                                             label=_("Uses Basic (30 d)"), empty_label=_("Any"),
+                                             widget=AnySelect)
     owner = django_filters.CharFilter(method="filter_owner", label=_("Owner"))
 
     class Meta:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from readiness.core.addresses import AddressFormField
-from readiness.core.forms import DateInput
+from readiness.core.forms import DateInput, bootstrap_widgets
 from readiness.senders.choices import (
     ALLOWED_TRANSITIONS,
     SYSTEM_ONLY_STATUSES,
@@ -45,8 +45,7 @@ class OwnershipForm(forms.ModelForm):
         self.fields["owner_user"] = UserChoiceField(tenant_members(tenant=tenant), required=False,
                                                     label=_("Owner (user)"))
         self.fields["device_model"].queryset = DeviceModel.objects.all()
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+        bootstrap_widgets(self)
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.changed_data}
@@ -116,8 +115,7 @@ class TicketForm(forms.ModelForm):
         self.fields["assignee"] = UserChoiceField(assignable_users(tenant=tenant),
                                                   required=False, label=_("Assignee"))
         self.fields["version"].initial = self.instance.version
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+        bootstrap_widgets(self)
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}

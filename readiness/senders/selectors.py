@@ -10,6 +10,7 @@ from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Subquery,
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from readiness.core.changes import ChangeFormatter
 from readiness.senders.choices import OPEN_TICKET_STATUSES
 from readiness.senders.models import Sender, SenderException, SenderStatusChange, Ticket
 from readiness.tenancy import scoping
@@ -160,3 +161,15 @@ def sender_daily_rows(*, tenant: Tenant, sender: Sender, start: date, end: date)
 def sender_observations(*, tenant: Tenant, sender: Sender) -> list[ClientObservation]:
     return list(ClientObservation.objects.for_tenant(tenant).filter(sender=sender)
                 .order_by("-last_day", "client_ip"))
+
+
+def ticket_history(*, ticket: Ticket) -> list[tuple]:
+    """The ticket's events with their changes in words ("Assignee: — → Alice Nováková",
+    "Status: Open → Done"): one query for the events, one per related model."""
+    events = list(ticket.events.select_related("actor"))
+    label = Ticket._meta.label
+    pairs = [(e, {k: v[0] for k, v in e.changes.items()},
+              {k: v[1] for k, v in e.changes.items()}) for e in events]
+    formatter = ChangeFormatter().prime((label, before, after) for _e, before, after in pairs)
+    return [(e, formatter.changes(label, before, after, ticket.tenant_id))
+            for e, before, after in pairs]

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from readiness.core.tables import due_text, headers, nulls_last
+from readiness.core.tables import DayColumn, WhenColumn, due_text, headers, nulls_last
 from readiness.senders.choices import TicketPriority
 from readiness.senders.models import Sender, Ticket
 
@@ -22,18 +22,34 @@ def _row_class(record):
     return "table-danger" if getattr(record, "is_overdue", False) else ""
 
 
-@headers(status=_("Status"),
-         external_id=_("ITSM ticket ID"),
-         updated_at=_("Last changed"))
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
 class TicketTable(tables.Table):
-    id = tables.Column(verbose_name="#", linkify=lambda record: record.get_absolute_url())
-    title = tables.Column(verbose_name=_("Title"), linkify=lambda record: record.get_absolute_url())
+    id = tables.Column("#", linkify=lambda record: record.get_absolute_url())
+    title = tables.Column(_("Title"), linkify=lambda record: record.get_absolute_url())
     tenant = tables.Column(accessor="tenant__name", verbose_name=_("Tenant"))
-    assignee = tables.Column(verbose_name=_("Assignee"), default=_("unassigned"))
-    priority = tables.Column(verbose_name=_("Priority"), order_by=("priority_rank",))
-    due_date = tables.DateColumn(verbose_name=_("Due"))
-    is_overdue = tables.BooleanColumn(verbose_name=_("Overdue"), yesno=(_("overdue"), ""))
+    assignee = tables.Column(_("Assignee"), default=_("unassigned"))
+    status = tables.Column(_("Status"))
+    priority = tables.Column(_("Priority"), order_by=("priority_rank",))
+    due_date = DayColumn(verbose_name=_("Due"))
+    is_overdue = tables.BooleanColumn(verbose_name=_("Overdue"), yesno=_("overdue,"))
+    external_id = tables.Column(_("ITSM ticket"))
     updated_by = tables.Column(verbose_name=_("Last changed by"), default="")
+    updated_at = WhenColumn(verbose_name=_("Last changed"))
+
+    def render_assignee(self, value):
+        return _person(value)
+
+    def value_assignee(self, value):
+        return _person(value)
+
+    def render_updated_by(self, value):
+        return _person(value)
+
+    def value_updated_by(self, value):
+        return _person(value)
 
     class Meta:
         model = Ticket
@@ -44,7 +60,6 @@ class TicketTable(tables.Table):
         empty_text = _("No tickets match.")
 
 
-@headers(status=_("Status"), external_id=_("ITSM ticket ID"), updated_at=_("Last changed"))
 class TeamTicketTable(TicketTable):
     class Meta(TicketTable.Meta):
         exclude = ("tenant",)
@@ -53,7 +68,6 @@ class TeamTicketTable(TicketTable):
 @headers(select="",
          address=_("Address"),
          display_name=_("Display name"),
-         last_basic_day=_("Last Basic use"),
          status=_("Status"),
          device_type=_("Device type"))
 class SenderTable(tables.Table):
@@ -71,15 +85,20 @@ class SenderTable(tables.Table):
     signins_30d = tables.Column(_("Basic sign-ins (30 d)"), accessor="rollup__basic_signins_30d",
                                 default=0)
     client_ips = tables.Column(_("Client IPs"), accessor="first_ip", default="—")
+    last_basic_day = DayColumn(verbose_name=_("Last Basic day"))
     owner = tables.Column(_("Owner"), accessor="owner_label", order_by=(
         "owner_user__username", "owner_name", "owner_email"), default=_("unowned"))
-    ticket = tables.Column(_("Ticket (due)"), accessor="ticket_due", empty_values=())
+    migration_path = tables.Column(_("Migration path"))
+    # One value per column: the ticket's title and its due day apart (sort and filter
+    # them separately in Excel).
+    ticket = tables.Column(_("Ticket"), accessor="ticket_title", empty_values=())
+    ticket_due = DayColumn(_("Ticket due"), accessor="ticket_due")
 
     class Meta:
         model = Sender
         fields = ("select", "address", "display_name", "mailbox_state", "last_basic_day",
                   "basic_30d", "oauth_30d", "signins_30d", "client_ips", "owner", "status",
-                  "device_type", "ticket")
+                  "migration_path", "device_type", "ticket", "ticket_due")
         order_by = ("-basic_30d",)
         attrs = {"class": "table table-sm table-hover align-middle sender-table"}
 
@@ -108,17 +127,29 @@ class SenderTable(tables.Table):
     def value_client_ips(self, record):
         return " ".join(sorted({o.client_ip for o in record.observations.all() if o.client_ip}))
 
+    def render_migration_path(self, record):
+        return record.get_migration_path_display() if record.migration_path else \
+            _("Undecided")
+
+    def value_migration_path(self, record):
+        return self.render_migration_path(record)
+
     def render_ticket(self, record):
-        if not record.ticket_title:
-            return "—"
-        return format_html("{}<br><small>{}</small>", record.ticket_title,
-                           due_text(record.ticket_due))
+        return record.ticket_title or "—"
 
     def value_ticket(self, record):
-        return f"{record.ticket_title} {record.ticket_due or ''}".strip() if record.ticket_title \
-            else ""
+        return record.ticket_title or ""
+
+    def render_ticket_due(self, record):
+        return due_text(record.ticket_due) if record.ticket_due else "—"
+
+    def value_ticket_due(self, record):
+        return record.ticket_due  # the date itself: a real date in XLSX, ISO in CSV
 
     def order_ticket(self, queryset, is_descending):
+        return nulls_last(queryset, "ticket_title", is_descending)
+
+    def order_ticket_due(self, queryset, is_descending):
         return nulls_last(queryset, "ticket_due", is_descending)
 
     def _by_rollup(self, queryset, field: str, is_descending: bool):

@@ -22,10 +22,11 @@ from django_tables2 import SingleTableMixin
 from readiness.core.exports import SafeExportMixin
 from readiness.core.forms import form_errors_add
 from readiness.core.redirects import safe_next
+from readiness.core.text import tls_label
 from readiness.inventory.selectors import mailbox_reasons
 from readiness.senders import selectors, services, whatif
 from readiness.senders.choices import SenderStatus
-from readiness.senders.filtersets import SenderFilterSet, TicketFilterSet
+from readiness.senders.filtersets import SenderFilterSet, TicketQueueFilterSet
 from readiness.senders.forms import (
     BulkForm,
     CommentForm,
@@ -111,7 +112,7 @@ class SenderDetailView(TenantScopedMixin, TemplateView):
         methods = dict(AuthMethod.choices)
         observations = list(selectors.sender_observations(tenant=self.tenant, sender=sender))
         for observation in observations:
-            observation.tls_label = usage_charts.tls_label(observation.tls_version)
+            observation.tls_label = tls_label(observation.tls_version)
         reason = (mailbox_reasons(tenant=self.tenant, mailboxes=[sender.mailbox])
                   .get(sender.mailbox.pk) if sender.mailbox else "")
         context.update(sender=sender,
@@ -217,13 +218,13 @@ class SenderBulkView(TenantScopedMixin, View):
                            % {"problems": _text(exc)})
             return back
         if "ticket" in result:
-            messages.success(request, _("Ticket #%(number)s created.")
-                             % {"number": result["ticket"].pk})
-            return redirect(result["ticket"].get_absolute_url())
-        count = result["changed"]
-        messages.success(request, ngettext("%(count)d sender updated.",
-                                           "%(count)d senders updated.", count)
-                         % {"count": count})
+            # Creating a ticket is about the ticket: say which, and open it.
+            ticket = result["ticket"]
+            messages.success(request, _("Ticket #%(id)d created: %(title)s") % {
+                "id": ticket.pk, "title": ticket.title})
+            return redirect(ticket.get_absolute_url())
+        messages.success(request, ngettext("%(n)d sender updated.", "%(n)d senders updated.",
+                                           result["changed"]) % {"n": result["changed"]})
         return back
 
 
@@ -234,7 +235,7 @@ def _text(exc) -> str:
 
 
 class TicketQueueMixin(SafeExportMixin, SingleTableMixin, FilterView):
-    filterset_class = TicketFilterSet
+    filterset_class = TicketQueueFilterSet
     paginate_by = 50
     template_name = "senders/tickets.html"
 
@@ -289,7 +290,7 @@ class TicketDetailView(TenantScopedMixin, TemplateView):
             comment_form=CommentForm(),
             senders=ticket.senders.order_by("address"),
             comments=ticket.comments.select_related("author"),
-            events=ticket.events.select_related("actor"),
+            history=selectors.ticket_history(ticket=ticket),
         )
         return context
 

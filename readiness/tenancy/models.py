@@ -12,6 +12,19 @@ class TenantQuerySet(models.QuerySet):
         return self.filter(pk=tenant.pk)
 
 
+class TenantTag(models.Model):
+    """A label an MSP puts on tenants (a team, a region, a contract tier) to filter the
+    portfolio and its exports."""
+
+    name = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Tenant(models.Model):
     """A customer's Microsoft 365 organisation."""
 
@@ -26,6 +39,10 @@ class Tenant(models.Model):
         default=14, help_text=_("Tickets are due this many days before the next milestone.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    tags = models.ManyToManyField(TenantTag, blank=True, related_name="tenants")
+    # Tracked from uploaded SMTP AUTH reports alone: no connection is expected, and the
+    # pages say which figures are missing (mailbox states, sign-ins).
+    report_only = models.BooleanField(default=False)
 
     objects = TenantQuerySet.as_manager()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -19,7 +20,7 @@ from django.utils.translation import ngettext
 from readiness.tenancy import scoping
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.choices import Role
-from readiness.tenancy.models import Invitation, Membership, Tenant
+from readiness.tenancy.models import Invitation, Membership, Tenant, TenantTag
 
 
 def _refuse_self_change(*, actor, user) -> None:
@@ -152,3 +153,23 @@ def invitation_accept(*, invitation: Invitation, user, ip: str = "") -> Membersh
     audit_record(actor=user, tenant=invitation.tenant, action="invitation.accepted",
                  obj=invitation, after={"user": user.get_username(), "role": role}, ip=ip)
     return membership
+
+
+TAG = re.compile(r"^[\w][\w .:/+-]{0,39}$")
+
+
+def tags_clean(tags) -> list[str]:
+    names = sorted({str(t).strip() for t in tags if str(t).strip()})
+    bad = [n for n in names if not TAG.match(n)]
+    if bad:
+        raise ValidationError({"tags": f"Not a valid tag: {bad[0]!r} (1-40 letters, digits, "
+                                       "spaces or . : / + -)."})
+    return names
+
+
+def tenant_tags_replace(*, tenant, tags) -> list[str]:
+    """Set the tenant's tags (created on first use). A tag is 1-40 letters, digits,
+    spaces or . : / + - characters, so it can travel in a URL filter and a CSV cell."""
+    names = tags_clean(tags)
+    tenant.tags.set([TenantTag.objects.get_or_create(name=n)[0] for n in names])
+    return names

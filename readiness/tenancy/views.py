@@ -212,6 +212,9 @@ class TenantAuditView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, Filt
     def get_queryset(self):
         return selectors.audit_queryset(tenant=self.tenant, user=self.request.user)
 
+    def get_table_kwargs(self):
+        return {"exclude": ("tenant",)}  # a tenant's own log: the tenant on every row is noise
+
 
 class GlobalAuditView(MSPAdminRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
     template_name = "tenancy/audit.html"
@@ -223,6 +226,13 @@ class GlobalAuditView(MSPAdminRequiredMixin, SafeExportMixin, SingleTableMixin, 
 
     def get_queryset(self):
         return selectors.audit_queryset(tenant=None, user=self.request.user)
+
+
+class AccountView(LoginRequiredMixin, TemplateView):
+    """The user's own settings: language (added with the Czech UI) and ending every
+    session — kept away from the everyday "Sign out" button."""
+
+    template_name = "tenancy/account.html"
 
 
 class SignOutEverywhereView(LoginRequiredMixin, View):

@@ -53,13 +53,6 @@ def localised(figure: dict) -> dict:
     return figure
 
 
-def tls_label(version: str) -> str:
-    """"TLS1_0" as people write it: "TLS 1.0"."""
-    if version.startswith("TLS"):
-        return version.replace("TLS", "TLS ").replace("_", ".")
-    return _("unknown") if version in ("", "unknown") else version
-
-
 def initial_range(window: tuple[date, date] | None) -> dict:
     # Milestones reach back to 2019: open on the data's window; "all" shows them all.
     return {"range": [iso(window[0]), iso(window[1])]} if window else {}

@@ -117,7 +117,7 @@ def test_sqlite_round_trip_into_a_fresh_instance(sqlite_source, tmp_path):
     _env, archive, before = sqlite_source
     fresh = instance(tmp_path / "dst")
     result = manage(fresh, "restore", str(archive))
-    assert "2 stored secrets decrypt" in result.stdout
+    assert "3 stored secrets decrypt" in result.stdout  # two tenants + the MSP app
     manage(fresh, "migrate", "--noinput", "-v0")  # what the compose stack runs next
     after = figures(fresh)
     assert after == before
@@ -176,7 +176,7 @@ def test_postgres_round_trip_into_a_freshly_migrated_stack(postgres_source, tmp_
     fresh = instance(tmp_path / "dst", postgres_database("wt_deploy_dst"), key=key)
     manage(fresh, "migrate", "--noinput", "-v0")  # the fresh stack's migrate ran first
     result = manage(fresh, "restore", str(archive))
-    assert "2 stored secrets decrypt" in result.stdout
+    assert "3 stored secrets decrypt" in result.stdout  # two tenants + the MSP app
     manage(fresh, "migrate", "--noinput", "-v0")
     assert figures(fresh) == before
     # Sequences came back too: new rows do not collide with restored ones.

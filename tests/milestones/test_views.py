@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(("language", "precision", "label"), [
     ("en-gb", "day", "31 Dec 2026"), ("en-gb", "month", "end of December 2026"),
-    ("en-gb", "half-year", "H2 2027"),
+    ("en-gb", "half-year", "second half of 2027"),
     ("cs", "day", "31. prosince 2026"), ("cs", "month", "konec prosince 2026"),
     ("cs", "half-year", "2. pololetí 2027"),
 ])
@@ -27,7 +27,7 @@ def test_precision_is_shown_honestly(language, precision, label):
 def test_everyone_signed_in_sees_the_list_and_its_export(client_for, victor):
     client = client_for(victor)
     body = client.get(reverse("milestones:list")).content.decode()
-    assert "H2 2027" in body and "end of December 2026" in body
+    assert "second half of 2027" in body and "December 2026" in body
     assert "Add a Microsoft milestone" not in body
     csv = client.get(reverse("milestones:list"), {"_export": "csv"}).content.decode()
     assert "default" in csv.lower()
@@ -118,3 +118,18 @@ def test_an_msp_admin_edits_a_milestone_in_the_admin_and_it_is_audited(client_fo
     assert milestone.date.isoformat() == "2027-01-31"
     event = AuditEvent.objects.get(action="milestone.update", object_id=str(milestone.pk))
     assert event.source == "admin" and event.after["date"] == "2027-01-31"
+
+
+@pytest.mark.parametrize(("day", "precision", "today", "text"), [
+    (date(2026, 12, 31), "month", date(2026, 12, 1), "end of December 2026 (this month)"),
+    (date(2026, 12, 1), "month", date(2026, 10, 20), "end of December 2026 (2 months left)"),
+    (date(2026, 12, 31), "day", date(2026, 12, 1), "31 Dec 2026 (30 days left)"),
+    (date(2026, 12, 2), "day", date(2026, 12, 1), "2 Dec 2026 (1 day left)"),
+    (date(2026, 11, 30), "month", date(2026, 12, 1), "end of November 2026 (passed)"),
+    (date(2027, 7, 1), "half-year", date(2026, 12, 1),
+     "second half of 2027 (about 12 months left)"),
+])
+def test_countdowns_respect_the_milestones_precision(day, precision, today, text):
+    from readiness.milestones.models import when_with_countdown
+
+    assert when_with_countdown(day, precision, today) == text

@@ -71,7 +71,9 @@ ROUTES: dict[str, Route] = {
     "entra-login": Route(read=PUBLIC, ok=(404,)),
     "entra-callback": Route(read=PUBLIC, ok=(404,)),
     "sessions-end-all": Route(read=None, write=AUTH),
-    "language": Route(read=None, write=PUBLIC, data={"language": "cs", "next": "https://evil.example/"}),
+    "account": Route(read=AUTH),
+    "language": Route(read=None, write=PUBLIC,
+                      data={"language": "cs", "next": "https://evil.example/"}),
     "ingestion:healthz": Route(read=PUBLIC, ok=(200, 503)),
     # Portfolio and tenant pages.
     "dashboards:portfolio": Route(read=AUTH, export=True),
@@ -99,6 +101,17 @@ ROUTES: dict[str, Route] = {
     "connectors:connection": Route(read=VIEW, write=MANAGE, data={
         "directory_id": "@other_directory_id", "client_id": "@other_client_id",
         "cloud": "global", "client_secret": "matrix-made-up-secret"}),
+    # MSP onboarding: the board, adding customers and the shared app are MSP-only; the
+    # consent callback is public (the customer's admin is not our user): the signed,
+    # single-use state is its only authority, so everyone's made-up state is a 400.
+    "connectors:onboarding": Route(read=MSP, query="?stage=waiting&tag=x&q=%3Cscript%3E"),
+    "connectors:customer-add": Route(read=MSP, write=MSP, data={"domain": "../common"}),
+    "connectors:msp-app": Route(read=MSP, write=MSP, data={
+        "client_id": "not-a-guid", "client_secret": "matrix-made-up-secret"}),
+    "connectors:onboarding-tenant": Route(read=MSP, write=MSP, data={"action": "resend"},
+                                          write_ok=(*OK_WRITE, 404)),
+    "connectors:consent-callback": Route(read=PUBLIC, ok=(400,),
+                                         query="?state=made-up&admin_consent=True"),
     # Remediation workflow: helpdesk (WORK) works ownership, status and tickets.
     "senders:bulk": Route(read=None, write=WORK),
     # The old workflow page and list API now redirect to the one sender page / list API.
@@ -134,6 +147,8 @@ ROUTES: dict[str, Route] = {
     "imports:delete": Route(read=MANAGE, write=MANAGE, kwargs={"pk": "report_import"}),
     # API.
     "api-schema": Route(kind=API, read=AUTH),
+    "api-root": Route(kind=API, read=AUTH),
+    "api-docs": Route(kind=API, read=AUTH),
     "api-tenants": Route(kind=API, read=AUTH),
     "api-tenant-summary": Route(kind=API, read=VIEW),
     "api-senders": Route(kind=API, read=VIEW),

@@ -55,7 +55,8 @@ def test_the_sender_table_has_bulk_checkboxes_and_a_column_chooser(client_for, a
 
 @pytest.mark.parametrize("column", ["address", "display_name", "mailbox_state", "last_basic_day",
                                     "basic_30d", "oauth_30d", "signins_30d", "client_ips",
-                                    "owner", "status", "device_type", "ticket"])
+                                    "owner", "status", "migration_path", "device_type",
+                                    "ticket", "ticket_due"])
 def test_every_sender_column_sorts(client_for, alice, tenant_a, data_a, column):
     url = _url("senders:senders", tenant_a)
     for sort in (column, f"-{column}"):
@@ -81,7 +82,8 @@ def test_the_sender_detail_shows_history_ips_and_state(client_for, victor, tenan
     sender = data_a[0]
     body = client_for(victor).get(_url("senders:sender", tenant_a,
                                        pk=sender.pk)).content.decode()
-    assert "usage-data" in body and "203.0.113.0" in body and "TLS1_0" in body
+    assert "usage-data" in body and "203.0.113.0" in body and "TLS 1.0" in body
+    assert "TLS1_0" not in body
     assert "Basic possible" in body
 
 
@@ -102,3 +104,22 @@ def test_sorting_by_volume_keeps_every_sender(client_for, alice, tenant_a, data_
     for sort in ("-basic_30d", "basic_30d", "-oauth_30d", "signins_30d"):
         body = client_for(alice).get(url, {"sort": sort}).content.decode()
         assert "handmade@tenant-a.example" in body and "4 senders match" in body
+
+
+def test_the_sender_export_has_one_value_per_column_and_opens_in_excel(client_for, alice,
+                                                                        tenant_a, data_a):
+    import csv
+    import io
+
+    data_a[0].migration_path = "hve"
+    data_a[0].owner_name = "Jana Kovářová"
+    data_a[0].save()
+    raw = client_for(alice).get(_url("senders:senders", tenant_a),
+                                {"_export": "csv", "_sep": "semicolon"}).content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert {"Owner", "Migration path", "Ticket", "Ticket due"} <= set(rows[0])
+    row = next(r for r in rows if r["Address"] == data_a[0].address)
+    assert row["Migration path"] == "High Volume Email" and row["Owner"] == "Jana Kovářová"
+    ticketed = [r for r in rows if r["Ticket"]]
+    assert ticketed and all(r["Ticket due"][:4].isdigit() for r in ticketed)  # ISO date alone

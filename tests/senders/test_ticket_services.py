@@ -58,7 +58,25 @@ def test_a_ticket_for_a_group_derives_due_date_and_priority(tenant_a, hana, dead
     assert ticket.due_date == dt.date(2026, 8, 18)
     assert (ticket.priority, ticket.priority_overridden) == ("high", False)
     assert set(ticket.senders.all()) == set(senders)
-    assert "and 1 more" in ticket.title
+    assert ticket.title.startswith("Migrate 2 senders")
+
+
+@pytest.mark.parametrize(("fields", "title"), [
+    ({"team": "Finance"}, "Migrate 3 senders: team Finance"),
+    ({"owner_name": "Petr Král"}, "Migrate 3 senders: owned by Petr Král"),
+    ({"device_type": "printer"}, "Migrate 3 senders: Printer / MFD"),
+    ({"migration_path": "hve"}, "Migrate 3 senders: to High Volume Email"),
+])
+def test_a_group_ticket_is_titled_by_its_group(tenant_a, hana, fields, title):
+    senders = [SenderFactory(tenant=tenant_a, address=f"dev{i}@{i}.example", **fields)
+               for i in range(3)]
+    assert ticket_create(tenant=tenant_a, senders=senders, actor=hana).title == title
+
+
+def test_a_group_with_nothing_in_common_is_counted_not_named_after_its_first(tenant_a, hana):
+    senders = [SenderFactory(tenant=tenant_a, address=f"dev{i}@{i}.example") for i in range(3)]
+    title = ticket_create(tenant=tenant_a, senders=senders, actor=hana).title
+    assert title == "Migrate 3 senders" and "dev0" not in title
 
 
 def test_an_explicit_priority_is_marked_overridden(tenant_a, hana):

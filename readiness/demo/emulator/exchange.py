@@ -47,7 +47,7 @@ def handle(state: EmulatorState, request: Request, parts: list[str]) -> Response
         return Response(401, b"", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
     if "Exchange.ManageAsApp" not in claims.get("roles", []):
         return Response(401, b"", {"WWW-Authenticate": 'Bearer error="insufficient_claims"'})
-    if not tenant.has_directory_role:
+    if not state.has_directory_role(str(claims.get("appid", "")), tenant):
         return Response(403, b"\x00" * 32, {"Content-Type": "application/json"})
     if request.method != "POST":
         return error(400, "System.NotSupportedException", "InvokeCommand needs POST.")

@@ -47,6 +47,7 @@ def handle(state: EmulatorState, request: Request, parts: list[str]) -> Response
                                                                    security_defaults),
         "v1.0/identity/conditionalAccess/policies": ("Policy.Read.All", conditional_access),
         "v1.0/organization": ("Directory.Read.All", organization),
+        "v1.0/domains": ("Directory.Read.All", domains),
     }
     path = "/".join(parts)
     if request.method != "GET" or path not in routes:
@@ -153,3 +154,14 @@ def organization(state, request: Request, tenant: DemoTenant) -> Response:
         "verifiedDomains": [{"name": tenant.domain, "isDefault": True},
                             {"name": f"{tenant.slug}.onmicrosoft.com", "isInitial": True}],
     }]})
+
+
+def domains(state, request: Request, tenant: DemoTenant) -> Response:
+    return json_response(200, {"value": [
+        {"id": tenant.domain, "isDefault": True, "isInitial": False, "isVerified": True,
+         "authenticationType": "Managed"},
+        {"id": f"{tenant.slug}.onmicrosoft.com", "isDefault": False, "isInitial": True,
+         "isVerified": True, "authenticationType": "Managed"},
+        {"id": f"pending.{tenant.domain}", "isDefault": False, "isInitial": False,
+         "isVerified": False, "authenticationType": "Managed"},
+    ]})

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import jwt
 from cryptography import x509
 
+from readiness.demo.emulator import consent
 from readiness.demo.emulator.state import (
     EXCHANGE_ROLES,
     GRAPH_ROLES,
@@ -75,12 +76,18 @@ def handle(state: EmulatorState, request: Request, parts: list[str]) -> Response
     ref, rest = parts[0], "/".join(parts[1:])
     tenant = state.tenant(ref)
     if tenant is None and ref.lower() not in MULTI_TENANT:
+        prospect = state.prospects.get(ref.lower())
+        if prospect and (request.method, rest) == ("GET", "v2.0/.well-known/"
+                                                          "openid-configuration"):
+            return openid_configuration(state, request, None, ref, tid=prospect)
         return aadsts(90002, ref)
     routes = {
         ("GET", "v2.0/.well-known/openid-configuration"): openid_configuration,
         ("GET", "discovery/v2.0/keys"): lambda s, r, t, f: json_response(200, s.jwks()),
         ("POST", "oauth2/v2.0/token"): token,
         ("GET", "oauth2/v2.0/authorize"): authorize,
+        ("GET", "adminconsent"): consent.page,
+        ("POST", "adminconsent"): consent.decide,
     }
     route = routes.get((request.method, rest))
     if route is None:
@@ -88,8 +95,9 @@ def handle(state: EmulatorState, request: Request, parts: list[str]) -> Response
     return route(state, request, tenant, ref)
 
 
-def openid_configuration(state, request: Request, tenant, ref: str) -> Response:
-    base, tid = request.base_url, tenant.tenant_id if tenant else "{tenantid}"
+def openid_configuration(state, request: Request, tenant, ref: str,
+                         tid: str = "") -> Response:
+    base, tid = request.base_url, tid or (tenant.tenant_id if tenant else "{tenantid}")
     return json_response(200, {
         "issuer": f"{base}/{tid}/v2.0",
         "authorization_endpoint": f"{base}/{ref}/oauth2/v2.0/authorize",
@@ -135,6 +143,9 @@ def client_credentials(state, request, tenant, ref, form) -> Response:
     app = state.apps.get(form.get("client_id", ""))
     if app is None or app.tenant_id not in (None, tenant.tenant_id.lower()):
         return aadsts(700016, form.get("client_id", ""), tenant.tenant_id)
+    grant = state.grant(app, tenant) if app.needs_grant else None
+    if app.needs_grant and grant is None:  # no service principal there: nobody consented
+        return aadsts(700016, app.client_id, tenant.tenant_id)
     refused = client_authenticate(state, request, app, form)
     if refused is not None:
         return refused
@@ -145,7 +156,8 @@ def client_credentials(state, request, tenant, ref, form) -> Response:
     kind = resource_kind(resource)
     if not kind or not scope[0].endswith("/.default"):
         return aadsts(500011, resource or form.get("scope", ""), tenant.tenant_id)
-    roles = sorted(app.roles & (GRAPH_ROLES if kind == "graph" else EXCHANGE_ROLES))
+    granted = grant.roles if grant is not None else app.roles
+    roles = sorted(granted & (GRAPH_ROLES if kind == "graph" else EXCHANGE_ROLES))
     # A test may make a directory's tokens name another tid (or none) to prove the
     # product refuses them.
     tid = state.token_tid.get(tenant.tenant_id.lower(), tenant.tenant_id)

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from readiness.demo.emulator import exchange, graph, login
+from readiness.demo.emulator import consent, exchange, graph, login
 from readiness.demo.emulator.faults import faults_parse
 from readiness.demo.emulator.state import EmulatorState
 from readiness.demo.emulator.wire import Request, Response, json_response
@@ -46,6 +46,10 @@ def fault_response(state: EmulatorState) -> Response | None:
 
 def route(state: EmulatorState, request: Request) -> Response:
     parts = request.path.strip("/").split("/")
+    if parts[0] == "_emulator":  # the emulator's own control page, not Microsoft's
+        return consent.control(state, request, parts[1:])
+    if parts[0] == "favicon.ico":  # a browser on the consent page asks; not a tenant
+        return Response(204)
     service = SERVICES.get(parts[0])
     if service is None:
         return login.handle(state, request, parts)

@@ -26,6 +26,20 @@ TOKEN_LIFETIME = 3600
 # The product's own sign-in app (auth code + PKCE), valid in every emulated tenant.
 SIGNIN_CLIENT_ID = "6d0b6f4a-0000-4000-8000-00000000516e"
 SIGNIN_CLIENT_SECRET = "emulator-signin-secret"
+# The MSP's multi-tenant app (docs/operations.md, "Connecting Microsoft 365 tenants"):
+# registered once, usable in a tenant only after that tenant's admin consented.
+MSP_CLIENT_ID = "3c5e1a52-0000-4000-8000-0000000005e7"
+MSP_CLIENT_SECRET = "emulator-msp-secret"
+
+
+@dataclass
+class Grant:
+    """What one tenant's admin consent gave a multi-tenant app: the application
+    permissions (all those requested), and - separately, never through consent - the
+    directory role (Global Reader) the Exchange admin API needs."""
+
+    roles: set[str] = field(default_factory=lambda: set(ALL_ROLES))
+    directory_role: bool = False
 
 
 @dataclass
@@ -36,6 +50,8 @@ class App:
     roles: set[str] = field(default_factory=lambda: set(ALL_ROLES))
     consented: bool = True
     certificates: list[x509.Certificate] = field(default_factory=list)
+    # True: usable in a tenant only once that tenant granted admin consent (state.grants).
+    needs_grant: bool = False
 
 
 def resource_kind(audience: str) -> str:
@@ -57,6 +73,13 @@ class EmulatorState:
         self.apps = {t.client_id: App(t.client_id, t.tenant_id.lower(), t.client_secret)
                      for t in universe}
         self.apps[SIGNIN_CLIENT_ID] = App(SIGNIN_CLIENT_ID, None, SIGNIN_CLIENT_SECRET)
+        self.apps[MSP_CLIENT_ID] = App(MSP_CLIENT_ID, None, MSP_CLIENT_SECRET, needs_grant=True)
+        # (client id, directory id) -> Grant: admin consents given to multi-tenant apps
+        self.grants: dict[tuple[str, str], Grant] = {}
+        # Directories that only answer discovery (customer001.example … customer200.example),
+        # so that bulk onboarding of many customers runs against the emulator.
+        self.prospects = {f"customer{n:03}.example": str(uuid.uuid5(
+            uuid.NAMESPACE_DNS, f"customer{n:03}.example")) for n in range(1, 201)}
         self.faults = faults or Faults()
         self.graph_page_size, self.exchange_page_size = graph_page_size, exchange_page_size
         self.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -77,6 +100,18 @@ class EmulatorState:
             if wanted in (tenant.domain, f"{tenant.slug}.onmicrosoft.com"):
                 return tenant
         return None
+
+    def grant(self, app: App, tenant: DemoTenant) -> Grant | None:
+        return self.grants.get((app.client_id, tenant.tenant_id.lower()))
+
+    def has_directory_role(self, client_id: str, tenant: DemoTenant) -> bool:
+        """A tenant's own app has the role its profile says; a multi-tenant app has it
+        once that tenant's admin assigned it (the emulator's control page does)."""
+        app = self.apps.get(client_id)
+        if app is not None and app.needs_grant:
+            grant = self.grant(app, tenant)
+            return bool(grant and grant.directory_role)
+        return tenant.has_directory_role
 
     def signins(self, tenant: DemoTenant) -> list[DemoSignIn]:
         """All of the tenant's sign-ins, newest first, computed once."""

@@ -18,6 +18,11 @@ from readiness.senders.selectors import overdue_tickets
 from readiness.tenancy.models import Tenant
 
 
+def _day(value: date | None) -> str:
+    """Dates in e-mails as on the pages: the locale's date format."""
+    return date_format(value, "DATE_FORMAT") if value else ""
+
+
 def ticket_assigned(*, ticket_id: int) -> None:
     ticket = Ticket.objects.select_related("tenant", "assignee").get(pk=ticket_id)
     if ticket.assignee is None:
@@ -27,12 +32,11 @@ def ticket_assigned(*, ticket_id: int) -> None:
                    key=f"{ticket.pk}:{ticket.version}:{ticket.assignee_id}",
                    recipients=[ticket.assignee.email]):
         notify.email_send_localised(lambda: (
-            _("[%(tenant)s] Ticket assigned to you: %(title)s")
-            % {"tenant": tenant.name, "title": ticket.title},
-            _("Ticket #%(number)s “%(title)s” is now yours.\nDue: %(due)s; priority: "
-              "%(priority)s.")
-            % {"number": ticket.pk, "title": ticket.title,
-               "due": date_format(ticket.due_date) if ticket.due_date else _("no due date"),
+            _("[%(tenant)s] Ticket assigned to you: %(title)s") % {
+                "tenant": tenant.name, "title": ticket.title},
+            _("Ticket #%(id)s '%(title)s' is now yours.\nDue: %(due)s; priority: %(priority)s.")
+            % {"id": ticket.pk, "title": ticket.title,
+               "due": _day(ticket.due_date) or _("no due date"),
                "priority": ticket.get_priority_display()}),
             [ticket.assignee.email])
     notify.webhooks_emit(tenant=tenant, event=Event.TICKET_ASSIGNED,
@@ -50,8 +54,8 @@ def tickets_overdue(*, tenant: Tenant, today: date) -> int:
             continue
         notify.email_send_localised(lambda ticket=ticket: (
             _("[%(tenant)s] Overdue: %(title)s") % {"tenant": tenant.name, "title": ticket.title},
-            _("Ticket #%(number)s “%(title)s” was due on %(due)s.")
-            % {"number": ticket.pk, "title": ticket.title, "due": date_format(ticket.due_date)}),
+            _("Ticket #%(id)s '%(title)s' was due on %(due)s.") % {
+                "id": ticket.pk, "title": ticket.title, "due": _day(ticket.due_date)}),
             recipients)
         notify.webhooks_emit(tenant=tenant, event=Event.TICKET_OVERDUE,
                       data={"ticket": ticket.pk, "due_date": ticket.due_date.isoformat()})
@@ -69,11 +73,11 @@ def sender_regressed(*, sender_id: int) -> None:
                    key=f"{sender.pk}:{sender.status_changed_at:%Y%m%d%H%M%S}",
                    recipients=recipients):
         notify.email_send_localised(lambda: (
-            _("[%(tenant)s] %(address)s is using Basic authentication again")
-            % {"tenant": tenant.name, "address": sender.address},
-            _("%(address)s was migrated, but Basic SMTP AUTH usage was seen after the change. "
-              "Its status is now “%(status)s”.")
-            % {"address": sender.address, "status": SenderStatus.REGRESSED.label}),
+            _("[%(tenant)s] %(address)s is using Basic authentication again") % {
+                "tenant": tenant.name, "address": sender.address},
+            _("%(address)s was migrated, but Basic SMTP AUTH usage was seen after the "
+              "change. Its status is now “%(status)s”.") % {
+                "address": sender.address, "status": SenderStatus.REGRESSED.label}),
             recipients)
     notify.webhooks_emit(tenant=tenant, event=Event.SENDER_REGRESSED,
                   data={"sender": sender.pk, "address": sender.address})
@@ -92,13 +96,10 @@ def senders_new_basic(*, tenant: Tenant, sender_ids: list[int]) -> int:
         return 0
     def compose():
         count = len(fresh)
-        return (ngettext("[%(tenant)s] %(count)d new sender using Basic SMTP AUTH",
-                         "[%(tenant)s] %(count)d new senders using Basic SMTP AUTH", count)
-                % {"tenant": tenant.name, "count": count},
-                ngettext("A sender never seen before started submitting with Basic "
-                         "authentication:",
-                         "Senders never seen before started submitting with Basic "
-                         "authentication:", count)
+        return (ngettext("[%(tenant)s] %(n)d new sender using Basic SMTP AUTH",
+                         "[%(tenant)s] %(n)d new senders using Basic SMTP AUTH", count)
+                % {"tenant": tenant.name, "n": count},
+                _("Senders never seen before started submitting with Basic authentication:")
                 + "\n" + "\n".join(f"- {a}" for a in fresh.values()))
 
     transaction.on_commit(lambda: notify.email_send_localised(
@@ -126,12 +127,11 @@ def exception_expired(*, exception_id: int) -> None:
     if notify.notify_once(tenant=tenant, kind="exception.expired", key=str(exception.pk),
                    recipients=recipients):
         notify.email_send_localised(lambda: (
-            _("[%(tenant)s] Exception expired for %(address)s")
-            % {"tenant": tenant.name, "address": sender.address},
-            _("The exception “%(kind)s” for %(address)s expired on %(date)s. Reason given: "
-              "%(reason)s")
-            % {"kind": exception.get_kind_display(), "address": sender.address,
-               "date": date_format(exception.expires_on), "reason": exception.reason}),
+            _("[%(tenant)s] Exception expired for %(address)s") % {
+                "tenant": tenant.name, "address": sender.address},
+            _("The exception “%(kind)s” for %(address)s expired on %(day)s. Reason given: "
+              "%(reason)s") % {"kind": exception.get_kind_display(), "address": sender.address,
+                               "day": _day(exception.expires_on), "reason": exception.reason}),
             recipients)
     notify.webhooks_emit(tenant=tenant, event=Event.EXCEPTION_EXPIRED,
                   data={"sender": sender.pk, "address": sender.address,

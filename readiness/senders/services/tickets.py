@@ -15,7 +15,13 @@ from django.utils.translation import ngettext
 
 from readiness.milestones.choices import Kind
 from readiness.milestones.models import Milestone
-from readiness.senders.choices import SenderStatus, TicketEventKind, TicketPriority
+from readiness.senders.choices import (
+    DeviceType,
+    MigrationPath,
+    SenderStatus,
+    TicketEventKind,
+    TicketPriority,
+)
 from readiness.senders.models import Sender, Ticket, TicketComment, TicketEvent
 from readiness.senders.selectors import ASSIGNABLE_ROLES
 from readiness.senders.services import messages
@@ -112,13 +118,35 @@ def ticket_create(*, tenant: Tenant, senders: list[Sender], actor, title: str = 
 
 
 def _default_title(senders: list[Sender]) -> str:
-    first = senders[0].address
+    """A group ticket is titled by what its senders have in common (their team, device
+    type, migration path, owner or domain), not after whichever sender came first."""
     if len(senders) == 1:
-        return _("Migrate %(address)s") % {"address": first}
-    more = len(senders) - 1
-    return ngettext("Migrate %(address)s and %(count)d more",
-                    "Migrate %(address)s and %(count)d more", more) % {"address": first,
-                                                                       "count": more}
+        return _("Migrate %(address)s") % {"address": senders[0].address}
+    n = len(senders)
+    group = _common_group(senders)
+    if group:
+        return ngettext("Migrate %(n)d sender: %(group)s", "Migrate %(n)d senders: %(group)s",
+                        n) % {"n": n, "group": group}
+    return ngettext("Migrate %(n)d sender", "Migrate %(n)d senders", n) % {"n": n}
+
+
+def _common_group(senders: list[Sender]) -> str:
+    def shared(values) -> str:
+        values = set(values)
+        return values.pop() if len(values) == 1 and "" not in values else ""
+
+    if team := shared(s.team for s in senders):
+        return _("team %(team)s") % {"team": team}
+    if owner := shared(s.owner_name for s in senders):
+        return _("owned by %(owner)s") % {"owner": owner}
+    device = shared(s.device_type for s in senders)
+    if device and device != DeviceType.UNKNOWN:
+        return str(DeviceType(device).label)
+    if path := shared(s.migration_path for s in senders):
+        return _("to %(path)s") % {"path": MigrationPath(path).label}
+    if domain := shared(s.address.rpartition("@")[2] for s in senders):
+        return _("at %(domain)s") % {"domain": domain}
+    return ""
 
 
 @transaction.atomic

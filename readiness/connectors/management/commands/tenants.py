@@ -1,4 +1,8 @@
-"""`tenants add | list | import`: onboarding from the command line.
+"""`tenants add | list | import | onboard`: onboarding from the command line.
+
+`onboard` uses the MSP's shared app (`msp_app`): it resolves the customer's directory
+from a domain, creates the tenant waiting for consent and prints the consent link. An
+unknown domain exits with status 2 and creates nothing (scripts depend on this).
 
 Secrets never travel on the command line (where `ps` and shell history would keep
 them): `add` reads the client secret from stdin, or a certificate key from a file;
@@ -10,11 +14,20 @@ import json
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
 from readiness.connectors.choices import Cloud
+from readiness.connectors.models import MspApp
+from readiness.connectors.onboarding import (
+    NewCustomer,
+    consent_link,
+    customers_add,
+    customers_parse,
+)
 from readiness.connectors.selectors import connection_rows
 from readiness.connectors.services import tenant_onboard
 from readiness.core.text import reveal_controls
@@ -61,6 +74,14 @@ class Command(BaseCommand):
         importing = sub.add_parser("import", help="Onboard many tenants from a CSV file "
                                                   "(all or nothing).")
         importing.add_argument("file")
+        onboard = sub.add_parser("onboard", help="Add customers by domain, with the MSP's "
+                                                 "shared app; prints the consent links.")
+        which = onboard.add_mutually_exclusive_group(required=True)
+        which.add_argument("--domain", help="A domain the customer verified in Microsoft 365.")
+        which.add_argument("--csv", metavar="FILE", help="CSV with domain[,name][,tags] "
+                                                          "(all or nothing).")
+        onboard.add_argument("--name", default="")
+        onboard.add_argument("--tag", action="append", default=[], help="Repeatable.")
 
     def handle(self, *args, action, **options):
         getattr(self, f"handle_{action}")(**options)
@@ -83,6 +104,26 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(_messages(exc)) from exc
         self.stdout.write(reveal_controls(f"Saved tenant {tenant.slug} ({tenant.name})."))
+
+    def handle_onboard(self, *, domain, csv, name, tag, **options):
+        if not MspApp.current().is_configured:
+            raise CommandError("Store the MSP's app first: manage.py msp_app --client-id …")
+        try:
+            if domain:
+                customers = [(0, NewCustomer(domain=domain, name=name, tags=tuple(tag)))]
+            else:
+                customers = customers_parse(text=_read(csv))
+            tenants = customers_add(customers=customers, source="cli")
+        except ValidationError as exc:
+            self.stderr.write("Nothing was created: " + "; ".join(
+                m.replace("line 0: ", "") for m in exc.messages))
+            raise SystemExit(2) from exc
+        callback = settings.READINESS_PUBLIC_URL.rstrip("/") + reverse(
+            "connectors:consent-callback")
+        for tenant in tenants:
+            link = consent_link(connection=tenant.connection, redirect_uri=callback)
+            self.stdout.write(reveal_controls(
+                f"{tenant.slug}\t{tenant.connection.directory_id}\t{link}"))
 
     def handle_list(self, *, format, **options):
         rows = connection_rows()
