@@ -27,15 +27,6 @@ class MembershipTable(tables.Table):
         order_by = ("username",)
 
 
-@headers(created_at=_("When"),
-         actor_label=_("Who"),
-         action=_("Action"),
-         object_type=_("Object type"),
-         object_repr=_("Object"),
-         before=_("Before"),
-         after=_("After"),
-         ip=_("IP address"),
-         source=_("Source"))
 class AuditEventTable(tables.Table):
     """Who changed what from what to what, in words (readiness.core.changes)."""
 
