@@ -118,7 +118,7 @@ class MspApp(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "MSP multi-tenant app"
+        verbose_name = _("MSP multi-tenant app")
 
     def __str__(self) -> str:
         return f"MSP app {self.client_id or '(not set)'}"

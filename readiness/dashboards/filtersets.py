@@ -14,7 +14,7 @@ class TenantFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     state = django_filters.ChoiceFilter(field_name="readiness_state", label=_("State"),
                                         choices=PortfolioState.CHOICES)
-    tag = django_filters.CharFilter(method="filter_tag", label="Tag")
+    tag = django_filters.CharFilter(method="filter_tag", label=_("Tag"))
 
     class Meta:
         model = Tenant

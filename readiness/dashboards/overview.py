@@ -45,6 +45,7 @@ def tenant_overview(*, tenant: Tenant) -> dict:
     state_rows = [(s, EffectiveState(s).label, states.get(s, 0)) for s in EXPOSURE_STATES]
     tls_rows = sorted((rollup.senders_by_tls if rollup else {}).items())
     status_labels = dict(SenderStatus.choices)
+    source_labels = dict(charts.SOURCES)
     return {
         "state": PortfolioState.LABELS[tenant_state(tenant)],
         "blockers": readiness_blockers(rollup),
@@ -66,6 +67,9 @@ def tenant_overview(*, tenant: Tenant) -> dict:
                                  title=_("senders"),
                                  colours={"TLS1_0": "#d62728", "TLS1_1": "#ff7f0e"}),
         "coverage": charts.coverage_figure(days, start, end),
+        "coverage_rows": [(d["day"], ", ".join(str(source_labels.get(s, s)) for s in
+                                               filter(None, d["sources"].split(","))))
+                          for d in days],
         "burndown_rows": [(d["day"], [(status_labels.get(k, k), n) for k, n
                                        in d["basic_senders_by_status"].items()]) for d in days],
         "status_labels": dict(SenderStatus.choices),

@@ -92,7 +92,7 @@ class SenderTable(tables.Table):
     # One value per column: the ticket's title and its due day apart (sort and filter
     # them separately in Excel).
     ticket = tables.Column(_("Ticket"), accessor="ticket_title", empty_values=())
-    ticket_due = DayColumn(_("Ticket due"), accessor="ticket_due")
+    ticket_due = DayColumn(verbose_name=_("Ticket due"), accessor="ticket_due")
 
     class Meta:
         model = Sender

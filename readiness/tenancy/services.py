@@ -162,8 +162,8 @@ def tags_clean(tags) -> list[str]:
     names = sorted({str(t).strip() for t in tags if str(t).strip()})
     bad = [n for n in names if not TAG.match(n)]
     if bad:
-        raise ValidationError({"tags": f"Not a valid tag: {bad[0]!r} (1-40 letters, digits, "
-                                       "spaces or . : / + -)."})
+        raise ValidationError({"tags": _("Not a valid tag: %(tag)r (1-40 letters, digits, "
+                                         "spaces or . : / + -).") % {"tag": bad[0]}})
     return names
 
 
