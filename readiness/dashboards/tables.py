@@ -78,7 +78,7 @@ class PortfolioTable(tables.Table):
                        record.internal_target_title)]
         if self.global_milestone:
             candidates.append((self.global_milestone.date, self.global_milestone.precision,
-                               self.global_milestone.title))
+                               self.global_milestone.display_title))
         candidates = [c for c in candidates if c[0]]
         return min(candidates) if candidates else (None, None, "")
 

@@ -52,8 +52,8 @@ def test_translations_keep_every_placeholder(catalogue):
 def test_czech_plural_forms(catalogue):
     assert catalogue.metadata["Plural-Forms"].startswith("nplurals=4;")
     with translation.override("cs"):
-        words = [ngettext("%(count)d sender updated.", "%(count)d senders updated.", n)
-                 % {"count": n} for n in (1, 2, 5)]
+        words = [ngettext("%(n)d sender updated.", "%(n)d senders updated.", n)
+                 % {"n": n} for n in (1, 2, 5)]
     assert words == ["Aktualizován 1 odesílatel.", "Aktualizováni 2 odesílatelé.",
                      "Aktualizováno 5 odesílatelů."]
 
