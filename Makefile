@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-quick clean
+.PHONY: run test lint bench bench-quick chaos clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(PY) bench/run_all.py --quick
+
+# Faults against real processes (emulator, workers, Redis, PostgreSQL): docs/reliability.md
+chaos: $(STAMP)
+	$(PY) bench/chaos/run.py
 
 clean:
 	rm -rf $(VENV) var

@@ -177,6 +177,10 @@ M365_CA_BUNDLE = config.env_str("REQUESTS_CA_BUNDLE") or config.env_str("SSL_CER
 # Where customers' browsers reach this product: the admin-consent redirect URI that
 # `tenants onboard` prints (the web pages use the request's own address).
 READINESS_PUBLIC_URL = config.env_str("READINESS_PUBLIC_URL", "http://127.0.0.1:8000")
+# One response slower than this is a timeout, retried like a 503 (docs/reliability.md).
+M365_READ_TIMEOUT_SECONDS = config.env_int("M365_READ_TIMEOUT_SECONDS", 60, minimum=1)
+# The first backoff ceiling of the clients' retries, doubled per attempt, jittered.
+M365_RETRY_BASE_SECONDS = config.env_int("M365_RETRY_BASE_SECONDS", 1)
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under the data
 # dir, which needs no server at all.
@@ -219,6 +223,10 @@ CACHES = {
     )
 }
 
+# A running import, deletion or ingest whose heartbeat is older than this is presumed
+# lost with its worker: the sweeper re-queues it once, then marks it failed.
+READINESS_STALE_AFTER = timedelta(
+    minutes=config.env_int("READINESS_STALE_AFTER_MINUTES", 15, minimum=1))
 READINESS_INGEST_INTERVAL = timedelta(
     minutes=config.env_int("READINESS_INGEST_INTERVAL_MINUTES", 60, minimum=1)
 )

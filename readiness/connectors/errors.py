@@ -8,7 +8,7 @@ parsed message. `TransientError` is the opposite: worth retrying later.
 
 from __future__ import annotations
 
-from readiness.ingestion.services import PermanentIngestError
+from readiness.ingestion.services import PermanentIngestError, TransientIngestError
 
 
 class Kind:
@@ -44,5 +44,5 @@ class MissingPermission(ConnectorError):
         super().__init__(message, kind=Kind.MISSING_PERMISSION)
 
 
-class TransientError(Exception):
+class TransientError(TransientIngestError):
     """Throttling or an outage outlasted our retries: the task retries later."""

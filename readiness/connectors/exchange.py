@@ -9,11 +9,15 @@ import requests
 from readiness.connectors import transport
 from readiness.connectors.endpoints import endpoints_for
 from readiness.connectors.errors import ConnectorError, MissingPermission
+from readiness.connectors.faultlog import fault_record
 from readiness.connectors.models import TenantConnection
-from readiness.connectors.tokens import token_acquire
+from readiness.connectors.tokens import app_forget, token_acquire, token_expired
 
 ANCHOR = "APP:SystemMailbox{{bb558c35-97f1-4cb9-8ff7-d53741dc928c}}@{directory}"
 MAX_PAGES = 1000
+# A result whose warnings say it was cut short is read again this many times in all;
+# if every read is cut short, the warning stays and the run is "partial".
+TRUNCATED_ATTEMPTS = 3
 NO_ROLE = ("The app has no Exchange role in this tenant: assign the Global Reader role "
            "to the application in Entra ID (Roles and administrators).")
 NO_MANAGE_AS_APP = ("Exchange rejected the token (401): grant the application permission "
@@ -41,7 +45,16 @@ class ExchangeClient:
         self.url = f"{base}/adminapi/beta/{connection.directory_id}/InvokeCommand"
 
     def invoke(self, cmdlet: str, parameters: dict | None = None) -> CmdletResult:
-        """Run one cmdlet; pages are followed by re-POSTing the same body."""
+        """Run one cmdlet; a result flagged as truncated is read again (bounded)."""
+        for attempt in range(TRUNCATED_ATTEMPTS):
+            result = self._invoke_once(cmdlet, parameters)
+            if not result_truncated(result) or attempt == TRUNCATED_ATTEMPTS - 1:
+                return result
+            fault_record("truncated Exchange result")
+        return result
+
+    def _invoke_once(self, cmdlet: str, parameters: dict | None) -> CmdletResult:
+        """Pages are followed by re-POSTing the same body."""
         body = {"CmdletInput": {"CmdletName": cmdlet, "Parameters": parameters or {}}}
         result, url, seen = CmdletResult(), self.url, set()
         while url:
@@ -56,18 +69,28 @@ class ExchangeClient:
         return result
 
     def _post(self, url: str, body: dict) -> dict:
-        token = token_acquire(connection=self.connection, resource="exchange")
-        headers = {
-            "Authorization": f"Bearer {token}", "Accept": "application/json",
-            # Constant across pages, so every page is served by the same mailbox server.
-            "X-AnchorMailbox": ANCHOR.format(directory=self.connection.directory_id),
-            "Prefer": "odata.maxpagesize=1000",
-        }
-        response = transport.send(self.session, "POST", url, retry=self.retry, json=body,
-                                  headers=headers)
+        for renewed in (False, True):
+            token = token_acquire(connection=self.connection, resource="exchange",
+                                  retry=self.retry)
+            headers = {
+                "Authorization": f"Bearer {token}", "Accept": "application/json",
+                # Constant across pages, so every page is served by the same mailbox server.
+                "X-AnchorMailbox": ANCHOR.format(directory=self.connection.directory_id),
+                "Prefer": "odata.maxpagesize=1000",
+            }
+            response = transport.send(self.session, "POST", url, retry=self.retry, json=body,
+                                      headers=headers)
+            if renewed or not token_expired(response):
+                break
+            fault_record("token expired")
+            app_forget(self.connection)  # a fresh app: msal must not serve the same token
         if response.status_code == 200:
             return response.json()
         raise exchange_error(response, cmdlet=body["CmdletInput"]["CmdletName"])
+
+
+def result_truncated(result: CmdletResult) -> bool:
+    return any("truncated" in warning.lower() for warning in result.warnings)
 
 
 def exchange_error(response: requests.Response, *, cmdlet: str) -> ConnectorError:

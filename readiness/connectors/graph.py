@@ -16,8 +16,9 @@ import requests
 from readiness.connectors import ratelimit, transport
 from readiness.connectors.endpoints import endpoints_for
 from readiness.connectors.errors import ConnectorError, MissingPermission, NoPremiumLicense
+from readiness.connectors.faultlog import fault_record
 from readiness.connectors.models import TenantConnection
-from readiness.connectors.tokens import token_acquire
+from readiness.connectors.tokens import app_forget, token_acquire, token_expired
 
 SMTP_CLIENT_APPS = ("Authenticated SMTP", "SMTP")
 NO_PREMIUM = "Authentication_RequestFromNonPremiumTenantOrB2CTenant"
@@ -44,13 +45,20 @@ class GraphClient:
         self.base = endpoints_for(cloud=connection.cloud).graph
 
     def get(self, url: str, *, report: bool = False, needs: str = "") -> dict:
-        """GET one URL; `report` applies the identity-reports rate limits."""
-        token = token_acquire(connection=self.connection, resource="graph")
+        """GET one URL; `report` applies the identity-reports rate limits. A token that
+        expired mid-run is replaced once (a fresh app, so msal cannot hand it out again)."""
         rules = ratelimit.graph_report_rules(
             directory_id=self.connection.directory_id) if report else ()
-        response = transport.send(
-            self.session, "GET", url, retry=self.retry, limiter=self.limiter, rules=rules,
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+        for renewed in (False, True):
+            token = token_acquire(connection=self.connection, resource="graph",
+                                  retry=self.retry)
+            response = transport.send(
+                self.session, "GET", url, retry=self.retry, limiter=self.limiter, rules=rules,
+                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+            if renewed or not token_expired(response):
+                break
+            fault_record("token expired")
+            app_forget(self.connection)
         if response.status_code == 200:
             return response.json()
         raise graph_error(response, needs=needs)

@@ -45,12 +45,17 @@ def source_status(*, schedule: IngestSchedule | None, connection: TenantConnecti
         kind = problem.get("kind", "error")
         result["status"] = kind if kind in SOURCE_STATUSES else "error"
         return result
-    stale_after = getattr(settings, "READINESS_SOURCE_STALE_AFTER",
-                          3 * settings.READINESS_INGEST_INTERVAL)
+    stale_after = source_stale_after()
     stale = schedule.last_status == RunStatus.PARTIAL or settings_stale or (
         last is None or now - last > stale_after)
     result["status"] = "stale" if stale else "ok"
     return result
+
+
+def source_stale_after():
+    """A source whose last success is older than this is stale (3 missed ingests)."""
+    return getattr(settings, "READINESS_SOURCE_STALE_AFTER",
+                   3 * settings.READINESS_INGEST_INTERVAL)
 
 
 def connection_rows() -> list[dict]:

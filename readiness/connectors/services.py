@@ -219,7 +219,7 @@ def signin_parse(record: dict) -> dict | None:
 
 def signins_ingest(*, tenant: Tenant, schedule: IngestSchedule,
                    retry: RetryPolicy = DEFAULT_RETRY, limiter=None,
-                   now: datetime | None = None) -> dict:
+                   now: datetime | None = None, beat=lambda: None) -> dict:
     """Read Basic SMTP sign-ins since the watermark, store them, recompute their days.
 
     Pages are stored as they arrive (deduplicated, so a broken run loses nothing); the
@@ -238,6 +238,7 @@ def signins_ingest(*, tenant: Tenant, schedule: IngestSchedule,
             days |= signin_events_store(tenant=tenant,
                                         records=[r for r in records if r["user_principal_name"]])
             read += len(records)
+            beat()  # alive: the sweeper leaves this run alone
     except NoPremiumLicense:
         TenantConnection.objects.filter(pk=connection.pk).update(has_entra_p1=False)
         raise
@@ -260,12 +261,18 @@ def switch_of(value) -> str:
     return SmtpAuthSwitch.DISABLED if value else SmtpAuthSwitch.ENABLED
 
 
-def exchange_snapshot_read(*, connection: TenantConnection,
-                           retry: RetryPolicy = DEFAULT_RETRY) -> InventorySnapshot:
+def exchange_snapshot_read(*, connection: TenantConnection, retry: RetryPolicy = DEFAULT_RETRY,
+                           beat=lambda: None) -> InventorySnapshot:
     exo = ExchangeClient(connection=connection, retry=retry)
     graph = GraphClient(connection=connection, retry=retry)
     every = {"ResultSize": "Unlimited"}
-    results = {name: exo.invoke(name, params) for name, params in (
+
+    def invoked(name: str, params: dict):
+        result = exo.invoke(name, params)
+        beat()  # alive after every cmdlet: the sweeper leaves this run alone
+        return result
+
+    results = {name: invoked(name, params) for name, params in (
         ("Get-CASMailbox", every), ("Get-Mailbox", every), ("Get-User", every),
         ("Get-TransportConfig", {}), ("Get-OrganizationConfig", {}),
         ("Get-AuthenticationPolicy", {}))}
@@ -323,11 +330,11 @@ def mailbox_records(cas: list[dict], mailboxes: list[dict], users: list[dict],
 
 
 def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
-                    now: datetime | None = None) -> dict:
+                    now: datetime | None = None, beat=lambda: None) -> dict:
     """Read the settings snapshot and apply it; a failed read marks the old one stale."""
     connection = connection_for(tenant=tenant)
     try:
-        snapshot = exchange_snapshot_read(connection=connection, retry=retry)
+        snapshot = exchange_snapshot_read(connection=connection, retry=retry, beat=beat)
     except Exception as exc:
         inventory_mark_stale(tenant=tenant, warnings=[f"Last read failed: {exc}"])
         raise

@@ -19,9 +19,12 @@ import threading
 import msal
 import requests
 from django.utils import timezone
+from msal.exceptions import MsalServiceError
 
+from readiness.connectors import transport
 from readiness.connectors.endpoints import endpoints_for
 from readiness.connectors.errors import Kind, TokenError, TransientError
+from readiness.connectors.faultlog import fault_record
 from readiness.connectors.models import MspApp, TenantConnection
 from readiness.core import crypto
 from readiness.core.http import ca_bundle, session_new
@@ -30,6 +33,11 @@ from readiness.core.http import ca_bundle, session_new
 # app owns its token cache, so nothing one connection obtained is visible to another.
 _APPS: dict[tuple, msal.ConfidentialClientApplication] = {}
 _LOCK = threading.Lock()
+
+# The login service's "try again": AADSTS90033 temporarily_unavailable, server_error, and
+# the AADSTS codes Microsoft documents as transient.
+TRANSIENT_ERRORS = frozenset({"temporarily_unavailable", "server_error"})
+TRANSIENT_CODES = frozenset({90033, 90006})
 
 # AADSTS code -> (kind, what the operator should do). {directory}/{client} are filled in.
 AADSTS_MESSAGES: dict[int, tuple[str, str]] = {
@@ -116,7 +124,8 @@ def _app_build(connection, authority, credential, endpoints):
                              f"{exc}") from exc
 
 
-def token_acquire(*, connection: TenantConnection, resource: str) -> str:
+def token_acquire(*, connection: TenantConnection, resource: str,
+                  retry: transport.RetryPolicy = transport.DEFAULT_RETRY) -> str:
     """An access token for `resource` ("graph" or "exchange"); records success/failure."""
     if not connection.is_configured:
         if connection.uses_shared_app and connection.directory_id:
@@ -126,13 +135,10 @@ def token_acquire(*, connection: TenantConnection, resource: str) -> str:
                          "credential are needed.", kind=Kind.NOT_CONFIGURED)
     base = getattr(endpoints_for(cloud=connection.cloud), resource)
     try:
-        result = _app_for(connection).acquire_token_for_client(scopes=[f"{base}/.default"])
+        result = _acquire_retrying(connection, [f"{base}/.default"], retry)
     except TokenError as exc:
         connection_error_record(connection=connection, message=str(exc))
         raise
-    except requests.RequestException as exc:
-        # Not the tenant's answer but the network's: worth retrying later.
-        raise TransientError(f"The login service is unreachable: {exc}") from exc
     if "access_token" in result:
         try:
             tid_check(result["access_token"], connection)
@@ -145,6 +151,53 @@ def token_acquire(*, connection: TenantConnection, resource: str) -> str:
     error = token_error_from(result, connection)
     connection_error_record(connection=connection, message=str(error))
     raise error
+
+
+def _acquire_retrying(connection: TenantConnection, scopes: list[str],
+                      retry: transport.RetryPolicy) -> dict:
+    """msal's answer, retrying the login service's transient failures with backoff.
+
+    msal raises MsalServiceError on a 5xx/429 and then, for about 5 s, answers the same
+    app instance from its throttling cache without asking the server again. So each
+    retry uses a fresh app for this connection (app_forget): still one cache per
+    connection and credential, never shared, and the retry really reaches the server."""
+    problem = ""
+    for attempt in range(retry.max_attempts):
+        try:
+            result = _app_for(connection).acquire_token_for_client(scopes=scopes)
+        except MsalServiceError as exc:
+            problem = f"token endpoint {str(exc).removeprefix('HTTP Error: ')}"
+        except requests.RequestException as exc:
+            problem = f"token endpoint {transport.network_fault_name(exc)}"
+        except TransientError:
+            problem = "token endpoint unreachable"
+        else:
+            if not token_result_transient(result):
+                return result
+            problem = f"token endpoint {result.get('error')}"
+        app_forget(connection)
+        if attempt == retry.max_attempts - 1:
+            break
+        fault_record(problem)
+        retry.sleep(retry.backoff(attempt))
+    raise TransientError(f"Gave up after {retry.max_attempts} attempts: {problem}")
+
+
+def token_result_transient(result: dict) -> bool:
+    """msal's error dict says "try again later" (AADSTS90033 and friends)."""
+    if "access_token" in result:
+        return False
+    codes = {int(c) for c in result.get("error_codes") or [] if str(c).isdigit()}
+    codes |= {int(c) for c in re.findall(r"AADSTS(\d+)", result.get("error_description", ""))}
+    return result.get("error") in TRANSIENT_ERRORS or bool(codes & TRANSIENT_CODES)
+
+
+def token_expired(response: requests.Response) -> bool:
+    """A 401 saying the token's lifetime is over (Graph's body, Exchange's header)."""
+    if response.status_code != 401:
+        return False
+    said = response.headers.get("WWW-Authenticate", "") + response.text[:2000]
+    return "expired" in said.lower()
 
 
 def token_claims(token: str) -> dict:

@@ -6,7 +6,12 @@ from __future__ import annotations
 import requests
 from django.conf import settings
 
-TIMEOUT = (10, 60)  # connect, read
+CONNECT_TIMEOUT = 10
+
+
+def timeout() -> tuple[float, float]:
+    """(connect, read) seconds; a slower answer raises Timeout, which the clients retry."""
+    return CONNECT_TIMEOUT, getattr(settings, "M365_READ_TIMEOUT_SECONDS", 60)
 
 
 def ca_bundle() -> str | bool:
@@ -21,7 +26,7 @@ class PinnedSession(requests.Session):
 
     def request(self, method, url, **kwargs):
         kwargs.setdefault("verify", self.verify)
-        kwargs.setdefault("timeout", TIMEOUT)
+        kwargs.setdefault("timeout", timeout())
         return super().request(method, url, **kwargs)
 
 

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from django.db.models import (
     Count,
+    F,
     OuterRef,
     QuerySet,
     Subquery,
@@ -46,6 +47,10 @@ def portfolio_queryset(tenants: QuerySet[Tenant]) -> QuerySet[Tenant]:
     last_ingest = (IngestSchedule.objects.filter(tenant=OuterRef("pk"),
                                                  last_success_at__isnull=False)
                    .order_by("-last_success_at").values("last_success_at")[:1])
+    # The source that succeeded longest ago (never first): it decides "stale".
+    oldest = (IngestSchedule.objects.filter(tenant=OuterRef("pk"), enabled=True)
+              .order_by(F("last_success_at").asc(nulls_first=True))
+              .values("last_success_at")[:1])
     return (
         tenants.select_related("usage_rollup", "connection")
         .annotate(
@@ -54,6 +59,7 @@ def portfolio_queryset(tenants: QuerySet[Tenant]) -> QuerySet[Tenant]:
             internal_target_title=Subquery(internal.values("title")[:1]),
             internal_target_precision=Subquery(internal.values("precision")[:1]),
             last_ingest_at=Subquery(last_ingest),
+            oldest_ingest_at=Subquery(oldest),
         )
         .order_by("name")
     )

@@ -11,8 +11,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from readiness.connectors.choices import Health
+from readiness.connectors.selectors import source_stale_after
 from readiness.core.tables import WhenColumn, nulls_last
-from readiness.core.templatetags.readiness_ui import day
+from readiness.core.templatetags.readiness_ui import day, reltime
 from readiness.dashboards import charts
 from readiness.milestones.choices import Precision
 from readiness.milestones.models import precision_label, when_with_countdown
@@ -103,6 +104,14 @@ class PortfolioTable(tables.Table):
 
     def value_data_through(self, value):
         return date.fromisoformat(max(value.values())[:10]) if value else None
+
+    def render_last_ingest_at(self, value, record):
+        # One customer's stale data is shown here, never as a service outage (/healthz).
+        oldest = getattr(record, "oldest_ingest_at", value)
+        if oldest is None or timezone.now() - oldest > source_stale_after():
+            return format_html('{} <span class="badge text-bg-warning" data-stale>{}</span>',
+                               reltime(value), _("stale"))
+        return reltime(value)
 
     def render_health(self, value):
         return Health(value).label if value in Health.values else value

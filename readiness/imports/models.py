@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from readiness.imports.choices import ImportChannel, ImportStatus, ReportFormat
@@ -58,6 +59,11 @@ class ReportImport(TenantOwned):
     created_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Beaten on every state change and progress step; a running import whose heartbeat is
+    # older than READINESS_STALE_AFTER lost its worker (services.stuck_sweep).
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    sweeps = models.PositiveSmallIntegerField(
+        default=0, help_text="How often the sweeper found it stuck and re-queued it.")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

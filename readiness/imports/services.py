@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,6 +26,7 @@ from readiness.imports import recompute
 from readiness.imports.choices import (
     DELETABLE_STATUSES,
     LIVE_STATUSES,
+    RUNNING_STATUSES,
     ImportChannel,
     ImportStatus,
     ReportFormat,
@@ -70,6 +72,10 @@ class AlreadyImported(Exception):
         self.existing = existing
         who = existing.imported_by or existing.uploaded_by or existing.get_channel_display()
         when = existing.imported_at or existing.created_at
+        if existing.status != ImportStatus.IMPORTED:  # only a completed import "was imported"
+            super().__init__(f"This file is being imported right now (started "
+                             f"{when:%Y-%m-%d %H:%M} UTC by {who}); wait for it to finish.")
+            return
         super().__init__(f"This file was already imported on {when:%Y-%m-%d %H:%M} UTC by {who}.")
 
 
@@ -155,6 +161,7 @@ def report_confirm(*, report: ReportImport, actor, period: Period | None = None,
             claimed = ReportImport.objects.filter(
                 pk=report.pk, status=ImportStatus.PREVIEW_READY).update(
                 status=ImportStatus.IMPORTING, imported_by=actor, progress_done=0,
+                heartbeat_at=timezone.now(),
                 period_start=report.period_start, period_end=report.period_end,
                 period_stated=report.period_stated)
     except IntegrityError:
@@ -321,7 +328,7 @@ def report_delete_request(*, report: ReportImport, actor, ip: str = "") -> bool:
     from readiness.imports import tasks
 
     claimed = ReportImport.objects.filter(pk=report.pk, status__in=DELETABLE_STATUSES).update(
-        status=ImportStatus.DELETING, error="", progress_done=0)
+        status=ImportStatus.DELETING, error="", progress_done=0, heartbeat_at=timezone.now())
     if claimed:
         actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         transaction.on_commit(lambda: tasks.delete_report.delay(report.pk, actor_id, ip))
@@ -411,7 +418,8 @@ def _tenant_lock(tenant: Tenant) -> None:
 
 def _transition(report: ReportImport, old: str, new: str) -> bool:
     """Claim a state change with a conditional UPDATE: exactly one worker wins."""
-    won = ReportImport.objects.filter(pk=report.pk, status=old).update(status=new) == 1
+    won = ReportImport.objects.filter(pk=report.pk, status=old).update(
+        status=new, heartbeat_at=timezone.now()) == 1
     if won:
         report.status = new
     return won
@@ -421,7 +429,8 @@ def _db_progress(report: ReportImport) -> Callable[[int, int], None]:
     def progress(done: int, total: int) -> None:
         report.progress_done, report.progress_total = done, total  # a later save keeps them
         ReportImport.objects.filter(pk=report.pk).update(progress_done=done,
-                                                         progress_total=total)
+                                                         progress_total=total,
+                                                         heartbeat_at=timezone.now())
     return progress
 
 
@@ -455,3 +464,66 @@ def _figures(report: ReportImport) -> dict:
 def _display_name(name: str) -> str:
     # Only the last path component, and only for display: never used as a path.
     return (Path(name.replace("\\", "/")).name or "report.csv")[:255]
+
+
+# --- the sweeper: no import or deletion stays "running" after its worker died -------------
+
+WORKER_LOST = ("The worker running this was lost (no heartbeat since {since:%Y-%m-%d %H:%M} "
+               "UTC). Nothing was changed; import the file again or delete it.")
+DELETE_LOST = ("The deletion was interrupted (worker lost); nothing was removed. Delete it "
+               "again.")
+
+
+def stuck_imports(*, now=None) -> list[ReportImport]:
+    cutoff = (now or timezone.now()) - settings.READINESS_STALE_AFTER
+    return list(ReportImport.objects.filter(status__in=RUNNING_STATUSES,
+                                            heartbeat_at__lt=cutoff)
+                .select_related("tenant")[:500])
+
+
+def stuck_sweep(*, report: ReportImport, now=None) -> str:
+    """Re-queue a stuck import or deletion once, else fail it so the user can act.
+
+    Every change is a conditional UPDATE on the (status, heartbeat) the sweeper saw, so
+    a worker that is alive after all, or a second sweeper, makes it a no-op. Returns
+    "requeued", "failed" or "" (someone else moved it first)."""
+    now = now or timezone.now()
+    seen = ReportImport.objects.filter(pk=report.pk, status=report.status,
+                                       heartbeat_at=report.heartbeat_at)
+    task, restart_as = _requeue_plan(report)
+    if report.sweeps == 0 and task is not None:
+        if not seen.update(status=restart_as, sweeps=1, heartbeat_at=now):
+            return ""
+        transaction.on_commit(lambda: task.delay(*_task_args(report)))
+        return "requeued"
+    if report.status == ImportStatus.DELETING:
+        # The deletion is one transaction: if it died, everything it would remove is there.
+        back = ImportStatus.IMPORTED if report.imported_at else ImportStatus.FAILED
+        won = seen.update(status=back, error=DELETE_LOST, heartbeat_at=now,
+                          sweeps=report.sweeps + 1)
+    else:
+        won = seen.update(status=ImportStatus.FAILED, heartbeat_at=now,
+                          sweeps=report.sweeps + 1,
+                          error=WORKER_LOST.format(since=report.heartbeat_at))
+    return "failed" if won else ""
+
+
+def _requeue_plan(report: ReportImport):
+    """(task, the status it starts from), or (None, None) when nothing can redo it: a
+    command-line or drop-folder import has no stored file a worker could read again."""
+    from readiness.imports import tasks
+
+    if not report.stored_path:
+        return None, None
+    return {
+        ImportStatus.UPLOADED: (tasks.inspect_report, ImportStatus.UPLOADED),
+        ImportStatus.PARSING: (tasks.inspect_report, ImportStatus.UPLOADED),
+        ImportStatus.IMPORTING: (tasks.apply_report, ImportStatus.IMPORTING),
+        ImportStatus.DELETING: (tasks.delete_report, ImportStatus.DELETING),
+    }.get(report.status, (None, None))
+
+
+def _task_args(report: ReportImport) -> tuple:
+    if report.status == ImportStatus.DELETING:
+        return report.pk, None, ""
+    return (report.pk,)

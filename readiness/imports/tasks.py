@@ -1,7 +1,8 @@
 """Celery adapters: fetch by id, call a service. Tasks own retries; services own logic.
 
 A rejected file is a permanent outcome recorded on the ReportImport, never retried.
-Only a lost database connection is retried; anything else marks the import failed.
+Only a lost database connection is retried (RetryingTask: Celery's autoretry with
+jittered backoff); anything else marks the import failed.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import OperationalError
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
+from readiness.core.tasks import DATABASE_LOST, RetryingTask
 from readiness.imports import inbox, services
 from readiness.imports.choices import ImportStatus
 from readiness.imports.models import ReportImport
@@ -22,7 +23,6 @@ from readiness.imports.storage import orphans_sweep
 from readiness.tenancy.language import user_language
 
 logger = logging.getLogger(__name__)
-RETRY = {"max_retries": 3, "retry_backoff": 15, "retry_backoff_max": 300, "retry_jitter": True}
 
 
 def _run(task, service, report_id: int) -> str:
@@ -44,11 +44,11 @@ def _uploader_language(report: ReportImport) -> str:
 def _run_service(task, service, report: ReportImport, report_id: int) -> str:
     try:
         return service(report=report).status
-    except OperationalError as exc:
-        if task.request.retries >= RETRY["max_retries"]:
-            services.report_fail(report=report, error=gettext_noop("The database was unavailable."))
-            raise
-        raise task.retry(exc=exc, countdown=15 * 2 ** task.request.retries) from exc
+    except DATABASE_LOST:
+        if task.request.retries >= task.max_retries:  # autoretry gives up after this one
+            services.report_fail(report=report, error=gettext_noop(
+                "The database was unavailable."))
+        raise  # autoretry_for: retried with Celery's backoff
     except services.AlreadyImported as exc:
         services.report_fail(report=report, error=str(exc))
         return "duplicate"
@@ -61,14 +61,14 @@ def _run_service(task, service, report: ReportImport, report_id: int) -> str:
         raise
 
 
-@shared_task(bind=True, name="imports.inspect_report", acks_late=True, soft_time_limit=1800,
-             time_limit=1860, ignore_result=True, max_retries=RETRY["max_retries"])
+@shared_task(bind=True, base=RetryingTask, name="imports.inspect_report",
+             autoretry_for=DATABASE_LOST, soft_time_limit=1800, time_limit=1860)
 def inspect_report(self, report_id: int) -> str:
     return _run(self, services.report_inspect, report_id)
 
 
-@shared_task(bind=True, name="imports.apply_report", acks_late=True, soft_time_limit=1800,
-             time_limit=1860, ignore_result=True, max_retries=RETRY["max_retries"])
+@shared_task(bind=True, base=RetryingTask, name="imports.apply_report",
+             autoretry_for=DATABASE_LOST, soft_time_limit=1800, time_limit=1860)
 def apply_report(self, report_id: int) -> str:
     return _run(self, services.report_apply, report_id)
 
@@ -80,6 +80,20 @@ def scan_inbox() -> dict:
     return inbox.inbox_scan()
 
 
+@shared_task(name="imports.sweep_stuck", acks_late=True, soft_time_limit=50, time_limit=60,
+             ignore_result=True)
+def sweep_stuck() -> dict:
+    """Beat runs this every minute: imports and deletions whose worker died (no heartbeat
+    for READINESS_STALE_AFTER) are re-queued once, then failed so the user can act."""
+    outcomes: dict[str, int] = {}
+    for report in services.stuck_imports():
+        outcome = services.stuck_sweep(report=report) or "moved on"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    if outcomes:
+        logger.warning("stuck imports swept: %s", outcomes)
+    return outcomes
+
+
 @shared_task(name="imports.sweep_orphans", ignore_result=True)
 def sweep_orphans() -> int:
     """Hourly: killed uploads' temporary files and unreferenced stored reports."""
@@ -89,15 +103,13 @@ def sweep_orphans() -> int:
     return len(deleted)
 
 
-@shared_task(bind=True, name="imports.delete_report", acks_late=True, soft_time_limit=1800,
-             time_limit=1860, ignore_result=True, max_retries=RETRY["max_retries"])
+@shared_task(bind=True, base=RetryingTask, name="imports.delete_report",
+             autoretry_for=DATABASE_LOST, soft_time_limit=1800, time_limit=1860)
 def delete_report(self, report_id: int, actor_id: int | None, ip: str = "") -> str:
     report = ReportImport.objects.filter(pk=report_id).select_related("tenant").first()
     if report is None or report.status != ImportStatus.DELETING:
         return "nothing to delete"
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    try:
-        services.report_delete(report=report, actor=actor, ip=ip, source="task")
-    except OperationalError as exc:
-        raise self.retry(exc=exc, countdown=15 * 2 ** self.request.retries) from exc
+    # A lost database is retried by autoretry_for; a worker lost mid-way, by the sweeper.
+    services.report_delete(report=report, actor=actor, ip=ip, source="task")
     return "deleted"

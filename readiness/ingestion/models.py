@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from readiness.ingestion.choices import RunStatus, Source
 from readiness.tenancy.models import TenantOwned
@@ -41,6 +42,10 @@ class IngestRun(TenantOwned):
     counts = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     triggered_by = models.CharField(max_length=40, default="schedule")
+    # Beaten by the source after every page; a RUNNING run whose heartbeat is older than
+    # READINESS_STALE_AFTER lost its worker (services.runs_sweep).
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    lease_owner = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

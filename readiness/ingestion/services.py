@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -33,6 +33,11 @@ class PermanentIngestError(Exception):
     def __init__(self, message: str, *, status: str = RunStatus.FAILED):
         super().__init__(message)
         self.status = status
+
+
+class TransientIngestError(Exception):
+    """Throttling or an outage outlasted the clients' retries: recorded as "errored"
+    with the fault named (no traceback: nothing is broken), and retried by the task."""
 
 
 SourceFn = Callable[[Tenant, IngestSchedule, IngestRun], dict]
@@ -63,42 +68,65 @@ def schedules_due(*, now=None) -> list[IngestSchedule]:
     )
 
 
-def lease_claim(*, schedule_id: int, owner: str, now=None) -> bool:
-    """Claim the lease with a conditional UPDATE that must change exactly one row."""
+def lease_claim(*, schedule_id: int, owner: str, now=None, due_only: bool = False) -> bool:
+    """Claim the lease with a conditional UPDATE that must change exactly one row.
+    `due_only`: a scheduled ingest also needs the schedule to be due, so a duplicate
+    dispatch (beat started twice, a redelivered message) cannot ingest twice in a row."""
     now = now or timezone.now()
     free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+    if due_only:
+        free &= Q(next_run_at__lte=now) | Q(next_run_at__isnull=True)
     claimed = IngestSchedule.objects.filter(free, pk=schedule_id).update(
         lease_owner=owner, lease_expires_at=now + LEASE_DURATION
     )
     return claimed == 1
 
 
+def skip_reason(*, schedule_id: int) -> str:
+    schedule = IngestSchedule.objects.get(pk=schedule_id)
+    now = timezone.now()
+    if schedule.lease_expires_at and schedule.lease_expires_at > now:
+        return "Another ingest of this tenant and source is running."
+    return (f"Not due: already ingested; next run at {schedule.next_run_at:%Y-%m-%d %H:%M} UTC "
+            "(a duplicate dispatch).")
+
+
 def lease_release(*, schedule_id: int, owner: str) -> None:
-    IngestSchedule.objects.filter(pk=schedule_id, lease_owner=owner).update(
-        lease_owner="", lease_expires_at=None
-    )
+    """Free the lease; when the database dropped our connection mid-ingest, reconnect
+    once, or the lease would block every retry until it expires."""
+    for attempt in range(2):
+        try:
+            IngestSchedule.objects.filter(pk=schedule_id, lease_owner=owner).update(
+                lease_owner="", lease_expires_at=None)
+            return
+        except (OperationalError, InterfaceError):
+            if attempt or connection.in_atomic_block:
+                raise
+            connection.close()
 
 
 def ingest_run(*, tenant: Tenant, source: str, triggered_by: str = "schedule") -> IngestRun:
     """Run one source for one tenant under its lease; always returns the run record."""
     schedule = schedule_ensure(tenant=tenant, source=source)
     owner = uuid.uuid4().hex
-    if not lease_claim(schedule_id=schedule.pk, owner=owner):
+    if not lease_claim(schedule_id=schedule.pk, owner=owner,
+                       due_only=triggered_by == "schedule"):
         return IngestRun.objects.create(
             tenant=tenant, source=source, status=RunStatus.SKIPPED,
             finished_at=timezone.now(), triggered_by=triggered_by,
-            error="Another ingest of this tenant and source is running.",
+            error=skip_reason(schedule_id=schedule.pk),
         )
     try:
         schedule.refresh_from_db()
-        return _execute(tenant, schedule, triggered_by)
+        return _execute(tenant, schedule, triggered_by, owner)
     finally:
         lease_release(schedule_id=schedule.pk, owner=owner)
 
 
-def _execute(tenant: Tenant, schedule: IngestSchedule, triggered_by: str) -> IngestRun:
+def _execute(tenant: Tenant, schedule: IngestSchedule, triggered_by: str,
+             owner: str) -> IngestRun:
     run = IngestRun.objects.create(tenant=tenant, source=schedule.source,
-                                   triggered_by=triggered_by)
+                                   triggered_by=triggered_by, lease_owner=owner)
     fn = SOURCES.get(schedule.source)
     try:
         if fn is None:
@@ -108,6 +136,10 @@ def _execute(tenant: Tenant, schedule: IngestSchedule, triggered_by: str) -> Ing
         _finish(run, schedule, status, counts=counts)
     except PermanentIngestError as exc:
         _finish(run, schedule, exc.status, error=str(exc))
+    except TransientIngestError as exc:
+        logger.warning("Ingest %s for %s: %s", schedule.source, tenant.slug, exc)
+        _finish(run, schedule, RunStatus.ERRORED, error=str(exc))
+        raise
     except Exception as exc:
         logger.exception("Ingest %s for %s errored", schedule.source, tenant.slug)
         _finish(run, schedule, RunStatus.ERRORED, error=f"{type(exc).__name__}: {exc}")
@@ -121,6 +153,9 @@ def _finish(run: IngestRun, schedule: IngestSchedule, status: str, *, counts=Non
             error: str = "") -> None:
     now = timezone.now()
     with transaction.atomic():
+        if IngestRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=status) == 0:
+            return  # the sweeper already declared this run lost; its verdict stands
         run.status, run.finished_at, run.error = status, now, error
         run.counts = counts or run.counts
         run.save(update_fields=["status", "finished_at", "error", "counts"])
@@ -132,3 +167,43 @@ def _finish(run: IngestRun, schedule: IngestSchedule, status: str, *, counts=Non
             schedule.last_success_at = now
             fields.append("last_success_at")
         schedule.save(update_fields=fields)
+
+
+# --- heartbeats and the sweeper: no run stays "running" after its worker died -------------
+
+SWEEPER = "sweeper"  # triggered_by of a run the sweeper re-queued (it is not re-queued again)
+
+
+def run_heartbeat(*, run: IngestRun) -> None:
+    IngestRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+        heartbeat_at=timezone.now())
+
+
+def runs_stale(*, now=None) -> list[IngestRun]:
+    cutoff = (now or timezone.now()) - settings.READINESS_STALE_AFTER
+    return list(IngestRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=cutoff)
+                .select_related("tenant")[:500])
+
+
+def run_sweep(*, run: IngestRun, now=None) -> bool:
+    """Declare one stale run lost: errored "worker lost", its lease freed. True when this
+    call won (the conditional UPDATE makes two sweepers harmless) and the run should be
+    re-queued: once, never a run that was itself a re-queue."""
+    now = now or timezone.now()
+    requeue = run.triggered_by != SWEEPER
+    error = ("Worker lost: no heartbeat since "
+             f"{run.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC; "
+             + ("re-queued once." if requeue else "already re-queued once, not again."))
+    with transaction.atomic():
+        won = IngestRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING,
+                                       heartbeat_at=run.heartbeat_at).update(
+            status=RunStatus.ERRORED, finished_at=now, error=error,
+            counts={**run.counts, "swept": 1})
+        if won and run.lease_owner:
+            IngestSchedule.objects.filter(tenant_id=run.tenant_id, source=run.source,
+                                          lease_owner=run.lease_owner).update(
+                lease_owner="", lease_expires_at=None, last_status=RunStatus.ERRORED,
+                last_message=error)
+    if won:
+        logger.warning("Ingest %s for %s: %s", run.source, run.tenant.slug, error)
+    return bool(won) and requeue

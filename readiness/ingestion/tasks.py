@@ -8,6 +8,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
+from readiness.core.tasks import RetryingTask
 from readiness.ingestion import services
 from readiness.tenancy.models import Tenant
 
@@ -27,14 +28,28 @@ def dispatch() -> int:
 
 
 @shared_task(
-    bind=True, name="ingestion.ingest_tenant", acks_late=True,
-    soft_time_limit=600, time_limit=660, max_retries=3,
-    autoretry_for=(Exception,), retry_backoff=30, retry_backoff_max=600, retry_jitter=True,
-    ignore_result=True,
+    bind=True, base=RetryingTask, name="ingestion.ingest_tenant",
+    soft_time_limit=600, time_limit=660, autoretry_for=(Exception,), retry_backoff=30,
 )
-def ingest_tenant(self, tenant_id: int, source: str) -> str:
+def ingest_tenant(self, tenant_id: int, source: str, triggered_by: str = "schedule") -> str:
     tenant = Tenant.objects.filter(pk=tenant_id).first()
     if tenant is None:
         return "tenant gone"
-    run = services.ingest_run(tenant=tenant, source=source, triggered_by="schedule")
+    # A Celery retry of an errored run is not a new scheduled ingest: it must not be
+    # skipped as "not due" (the errored run already moved the schedule on).
+    retrying = self.request.retries and triggered_by == "schedule"
+    run = services.ingest_run(tenant=tenant, source=source,
+                              triggered_by="retry" if retrying else triggered_by)
     return run.status
+
+
+@shared_task(name="ingestion.sweep_runs", acks_late=True, soft_time_limit=50, time_limit=60,
+             ignore_result=True)
+def sweep_runs() -> int:
+    """Beat runs this every minute: runs whose worker died are re-queued once, else failed."""
+    swept = 0
+    for run in services.runs_stale():
+        swept += 1
+        if services.run_sweep(run=run):
+            ingest_tenant.delay(run.tenant_id, run.source, services.SWEEPER)
+    return swept

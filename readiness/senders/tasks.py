@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import DatabaseError, OperationalError
+from django.db import DatabaseError
 from django.utils import timezone
 
-from readiness.notifications.tasks import backoff
+from readiness.core.tasks import DATABASE_LOST, RetryingTask
 from readiness.senders.services import messages, workflow_evaluate
 from readiness.tenancy.models import Tenant
 
@@ -20,9 +20,8 @@ def evaluate_workflow() -> int:
     return len(ids)
 
 
-@shared_task(name="senders.evaluate_tenant_workflow", acks_late=True, soft_time_limit=240,
-             time_limit=300, max_retries=3, autoretry_for=(OperationalError,),
-             retry_backoff=30, retry_backoff_max=600, retry_jitter=True, ignore_result=True)
+@shared_task(name="senders.evaluate_tenant_workflow", base=RetryingTask, soft_time_limit=240,
+             time_limit=300, autoretry_for=DATABASE_LOST, retry_backoff=30)
 def evaluate_tenant_workflow(tenant_id: int) -> dict | None:
     tenant = Tenant.objects.filter(pk=tenant_id).first()
     if tenant is None:
@@ -41,14 +40,12 @@ def send_overdue() -> int:
     return len(ids)
 
 
-@shared_task(name="notifications.send_overdue_tenant", bind=True, acks_late=True,
-             soft_time_limit=120, time_limit=150, max_retries=3, ignore_result=True)
-def send_overdue_tenant(self, tenant_id: int) -> int:
+@shared_task(name="notifications.send_overdue_tenant", base=RetryingTask,
+             soft_time_limit=120, time_limit=150, autoretry_for=(DatabaseError,),
+             retry_backoff=30, retry_backoff_max=3600)
+def send_overdue_tenant(tenant_id: int) -> int:
     tenant = Tenant.objects.filter(pk=tenant_id).first()
     if tenant is None:
         return 0
-    try:
-        # Idempotent: a ticket is reported overdue once, so a retry sends nothing twice.
-        return messages.tickets_overdue(tenant=tenant, today=timezone.now().date())
-    except DatabaseError as exc:
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries + 1)) from exc
+    # Idempotent: a ticket is reported overdue once, so a retry sends nothing twice.
+    return messages.tickets_overdue(tenant=tenant, today=timezone.now().date())

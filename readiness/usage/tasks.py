@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from readiness.core.tasks import RetryingTask
 from readiness.tenancy.models import Tenant
 from readiness.usage.rollups import tenant_rollup_refresh, usage_rollups_refresh
 
 
-@shared_task(name="usage.rollups_refresh_tenant", acks_late=True, soft_time_limit=300,
-             time_limit=360, max_retries=3, autoretry_for=(Exception,), retry_backoff=30,
-             retry_backoff_max=600, retry_jitter=True, ignore_result=True)
+@shared_task(name="usage.rollups_refresh_tenant", base=RetryingTask, soft_time_limit=300,
+             time_limit=360, autoretry_for=(Exception,), retry_backoff=30)
 def rollups_refresh_tenant(tenant_id: int, days: int = 35) -> str:
     tenant = Tenant.objects.filter(pk=tenant_id).first()
     if tenant is None:
@@ -29,9 +29,8 @@ def rollups_refresh_all() -> int:
     return len(ids)
 
 
-@shared_task(name="usage.tenant_rollup_refresh", acks_late=True, soft_time_limit=60,
-             time_limit=90, max_retries=3, autoretry_for=(Exception,), retry_backoff=10,
-             retry_jitter=True, ignore_result=True)
+@shared_task(name="usage.tenant_rollup_refresh", base=RetryingTask, soft_time_limit=60,
+             time_limit=90, autoretry_for=(Exception,), retry_backoff=10)
 def tenant_rollup_refresh_task(tenant_id: int) -> str:
     """After a status or inventory change: only the portfolio row needs redoing."""
     tenant = Tenant.objects.filter(pk=tenant_id).first()

@@ -89,3 +89,17 @@ def test_dispatch_records_the_beat_tick_even_when_nothing_is_due(db):
     cache.delete(BEAT_TICK_KEY)
     assert dispatch() == 0
     assert cache.get(BEAT_TICK_KEY)
+
+
+def test_a_duplicate_scheduled_ingest_skips_as_not_due_but_a_retry_runs(tenant_a,
+                                                                        flaky_sources):
+    from readiness.ingestion.tasks import ingest_tenant
+
+    flaky_sources("fake", lambda tenant, schedule, run: {"rows": 1})
+    assert services.ingest_run(tenant=tenant_a, source="fake").status == RunStatus.OK
+    duplicate = services.ingest_run(tenant=tenant_a, source="fake")
+    assert duplicate.status == RunStatus.SKIPPED and "duplicate dispatch" in duplicate.error
+    # Celery's retry of an errored run (the errored run moved the schedule on) still runs.
+    ingest_tenant.apply(args=[tenant_a.pk, "fake"], retries=1)
+    latest = IngestRun.objects.filter(tenant=tenant_a, source="fake").first()
+    assert latest.status == RunStatus.OK and latest.triggered_by == "retry"

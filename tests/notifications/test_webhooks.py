@@ -5,7 +5,7 @@ import json
 from readiness.notifications import services
 from readiness.notifications.choices import DeliveryStatus
 from readiness.notifications.models import WebhookDelivery
-from readiness.notifications.tasks import backoff, deliver_webhook
+from readiness.notifications.tasks import deliver_webhook
 from readiness.senders.services import messages
 from tests.factories import WebhookFactory
 
@@ -93,10 +93,15 @@ def test_a_webhook_only_gets_the_events_it_subscribed_to(tenant_a, receiver):
 
 
 def test_backoff_grows_exponentially_with_jitter_and_is_bounded():
-    for attempt in range(1, 12):
-        ceiling = min(3600, 30 * 2 ** (attempt - 1))
-        assert ceiling // 2 <= backoff(attempt) <= ceiling
-    assert backoff(50) <= 3600
+    # Celery's own curve (core.tasks.RetryingTask): full jitter under a doubling ceiling.
+    for retries in (*range(0, 12), 50):
+        deliver_webhook.push_request(retries=retries)
+        try:
+            waits = {deliver_webhook.backoff_countdown() for _ in range(20)}
+        finally:
+            deliver_webhook.pop_request()
+        assert all(0 <= wait <= min(3600, 30 * 2 ** retries) for wait in waits)
+        assert len(waits) > 1 or retries == 0
 
 
 def test_each_new_basic_sender_event_names_its_own_address(tenant_a, tenant_b):

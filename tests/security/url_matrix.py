@@ -75,6 +75,7 @@ ROUTES: dict[str, Route] = {
     "language": Route(read=None, write=PUBLIC,
                       data={"language": "cs", "next": "https://evil.example/"}),
     "ingestion:healthz": Route(read=PUBLIC, ok=(200, 503)),
+    "ingestion:history": Route(read=VIEW, export=True),
     # Portfolio and tenant pages.
     "dashboards:portfolio": Route(read=AUTH, export=True),
     "dashboards:tenant": Route(read=VIEW),

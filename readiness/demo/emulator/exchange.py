@@ -80,7 +80,10 @@ def page(state: EmulatorState, request: Request, tenant: DemoTenant, rows: list[
     skip = json.loads(base64.b64decode(token))["Skip"] if token else 0
     context = (f"{request.base_url}/exchange/adminapi/beta/{tenant.tenant_id}/$metadata#"
                "Collection(Exchange.GenericHashTable)")
-    warnings = [TRUNCATED] if state.faults.roll("truncate") else []
+    truncated = (state.faults.roll("truncate")
+                 or state.faults.first("truncate-once", (request.path, request.raw_query,
+                                                         request.body)))
+    warnings = [TRUNCATED] if truncated else []
     body = {"@odata.context": context, "adminapi.warnings@odata.type": "#Collection(String)",
             "@adminapi.warnings": warnings, "value": rows[skip:skip + size]}
     if skip + size < len(rows):

@@ -140,6 +140,8 @@ def _basic_credentials(request: Request, form: dict) -> None:
 def client_credentials(state, request, tenant, ref, form) -> Response:
     if tenant is None:  # /common cannot issue app-only tokens
         return aadsts(90002, ref)
+    if state.faults.first("token-503-once", tenant.tenant_id):
+        return temporarily_unavailable(tenant.tenant_id)
     app = state.apps.get(form.get("client_id", ""))
     if app is None or app.tenant_id not in (None, tenant.tenant_id.lower()):
         return aadsts(700016, form.get("client_id", ""), tenant.tenant_id)
@@ -167,6 +169,15 @@ def client_credentials(state, request, tenant, ref, form) -> Response:
     access = state.sign({k: v for k, v in claims.items() if v is not None})
     return json_response(200, {"token_type": "Bearer", "expires_in": 3599,
                                "ext_expires_in": 3599, "access_token": access})
+
+
+def temporarily_unavailable(directory: str) -> Response:
+    """What the identity platform answers during an incident: 503 + AADSTS90033."""
+    return json_response(503, {
+        "error": "temporarily_unavailable",
+        "error_description": "AADSTS90033: A transient error has occurred. Please try again.",
+        "error_codes": [90033], "trace_id": str(uuid.uuid4()),
+        "correlation_id": str(uuid.uuid4())}, **{"Retry-After": "1"})
 
 
 def client_authenticate(state, request, app: App, form: dict) -> Response | None:

@@ -26,26 +26,49 @@ logger = logging.getLogger(__name__)
 SERVICES = {"graph": graph.handle, "exchange": exchange.handle}
 
 
-def fault_response(state: EmulatorState) -> Response | None:
-    """Throttling and outages for Graph and Exchange requests, as configured."""
-    if state.faults.latency_ms:
-        time.sleep(state.faults.latency_ms / 1000)
-    if state.faults.roll("429"):
-        return json_response(429, {"error": {"code": "TooManyRequests",
-                                              "message": "Too many requests"}},
-                             **{"Retry-After": "1"})
-    if state.faults.roll("429-no-retry-after"):
-        return json_response(429, {"error": {"code": "TooManyRequests",
-                                              "message": "Too many requests"}})
-    if state.faults.roll("503"):
-        return json_response(503, {"error": {"code": "ServiceUnavailable",
-                                              "message": "Service unavailable"}},
-                             **{"Retry-After": "1"})
+TOO_MANY = {"error": {"code": "TooManyRequests", "message": "Too many requests"}}
+UNAVAILABLE = {"error": {"code": "ServiceUnavailable", "message": "Service unavailable"}}
+EXPIRED = {"error": {"code": "InvalidAuthenticationToken",
+                     "message": "Lifetime validation failed, the token is expired."}}
+
+
+def request_key(request: Request) -> tuple:
+    """What makes two requests "the same" for the once-faults: a replay has the same key."""
+    return request.method, request.path, request.raw_query, request.body
+
+
+def fault_response(state: EmulatorState, request: Request, service: str) -> Response | None:
+    """Throttling, outages, cut-off answers, slowness and expiry, as configured."""
+    faults, key = state.faults, request_key(request)
+    if faults.latency_ms:
+        time.sleep(faults.latency_ms / 1000)
+    if faults.roll("429") or faults.first("429-once", key):
+        return json_response(429, TOO_MANY, **{"Retry-After": "1"})
+    if faults.roll("429-no-retry-after") or faults.first("429-no-retry-after-once", key):
+        return json_response(429, TOO_MANY)
+    if faults.roll("503") or faults.first("503-once", key):
+        return json_response(503, UNAVAILABLE, **{"Retry-After": "1"})
+    if faults.first("slow-once", key):
+        time.sleep(faults.slow_seconds)
+        return None  # the client has given up on this one; no other fault is spent on it
+    if faults.first("reset-once", key):
+        return Response(200, b'{"value": [' + b" " * 64, {"Content-Type": "application/json"},
+                        reset=True)
+    claims = state.verify(request.bearer()) or {}
+    if claims and faults.tally("expire-once", (claims.get("tid"), service), at=2):
+        if service == "exchange":
+            return Response(401, b"", {"WWW-Authenticate": 'Bearer error="invalid_token", '
+                                       'error_description="The access token has expired"'})
+        return json_response(401, EXPIRED)
     return None
 
 
 def route(state: EmulatorState, request: Request) -> Response:
     parts = request.path.strip("/").split("/")
+    if parts[0] == "_emulator" and parts[1:] == ["faults"]:
+        return json_response(200, {**state.faults.report(),
+                                   "signins_requests": len(state.report_times),
+                                   "signins_max_per_10s": state.reports_max_per(10.0)})
     if parts[0] == "_emulator":  # the emulator's own control page, not Microsoft's
         return consent.control(state, request, parts[1:])
     if parts[0] == "favicon.ico":  # a browser on the consent page asks; not a tenant
@@ -53,7 +76,8 @@ def route(state: EmulatorState, request: Request) -> Response:
     service = SERVICES.get(parts[0])
     if service is None:
         return login.handle(state, request, parts)
-    return fault_response(state) or service(state, request, parts[1:])
+    return (fault_response(state, request, parts[0])
+            or service(state, request, parts[1:]))
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -78,6 +102,8 @@ class Handler(BaseHTTPRequestHandler):
         )
         with self.state.lock:
             self.state.requests.append((method, url.path))
+            if url.path.endswith("/auditLogs/signIns"):  # the rate-limited identity reports
+                self.state.report_times.append(time.monotonic())
         try:
             response = route(self.state, request)
         except Exception:
@@ -89,6 +115,12 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
+        if response.reset:  # half the body, then the connection drops (a reset mid-page)
+            self.wfile.write(response.body[: len(response.body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.close()
+            return
         self.wfile.write(response.body)
 
     def log_message(self, format: str, *args) -> None:

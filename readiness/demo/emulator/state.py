@@ -88,6 +88,7 @@ class EmulatorState:
         self.lock = threading.Lock()
         self._signins: dict[str, list[DemoSignIn]] = {}
         self.requests: list[tuple[str, str]] = []  # (method, path) log, for tests
+        self.report_times: list[float] = []  # when each sign-in report request arrived
         # directory id -> the tid its app-only tokens carry instead (None: no tid claim)
         self.token_tid: dict[str, str | None] = {}
 
@@ -112,6 +113,17 @@ class EmulatorState:
             grant = self.grant(app, tenant)
             return bool(grant and grant.directory_role)
         return tenant.has_directory_role
+
+    def reports_max_per(self, window: float) -> int:
+        """The most sign-in report requests seen in any `window` seconds (the product
+        must keep Graph's 122 per 10 s per app across tenants)."""
+        with self.lock:
+            times, best, first = sorted(self.report_times), 0, 0
+        for last, when in enumerate(times):
+            while when - times[first] >= window:
+                first += 1
+            best = max(best, last - first + 1)
+        return best
 
     def signins(self, tenant: DemoTenant) -> list[DemoSignIn]:
         """All of the tenant's sign-ins, newest first, computed once."""

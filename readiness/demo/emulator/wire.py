@@ -34,6 +34,7 @@ class Response:
     status: int
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    reset: bool = False  # cut the connection mid-body (faults.py, reset-once)
 
 
 def json_response(status: int, payload, **headers: str) -> Response:

@@ -35,11 +35,16 @@ class Command(BaseCommand):
         except Exception as exc:  # recorded as "errored" on the run, then re-raised to us
             self.stderr.write(f"{prefix}{source}: errored: {exc}")
             return RunStatus.ERRORED
-        counts = ", ".join(f"{k}={v}" for k, v in run.counts.items() if k != "warnings")
+        counts = ", ".join(f"{k}={v}" for k, v in run.counts.items()
+                           if k not in ("warnings", "faults"))
         line = f"{prefix}{source}: {run.status}" + (f" ({counts})" if counts else "")
         if run.error:
             line += f": {run.error}"
         (self.stderr if run.status in FAILED else self.stdout).write(line)
+        faults = run.counts.get("faults") or {}
+        if faults:
+            self.stdout.write("  retried: " + ", ".join(f"{name} ({times})"
+                                                        for name, times in faults.items()))
         for warning in run.counts.get("warnings", []):
             self.stdout.write(f"  warning: {warning}")
         return run.status

@@ -1,0 +1,437 @@
+"""`make chaos`: faults against real processes, each scenario's final database compared
+with a clean reference run (mailboxes, effective states, daily usage, sign-in ids,
+senders). Real: the emulator (HTTPS, its own process), Celery workers, a private
+redis-server on a free port, PostgreSQL (own databases wt_faults_chaos_*). See
+docs/reliability.md.
+
+  .venv/bin/python bench/chaos/run.py [--only NAME ...] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = str(ROOT / ".venv" / "bin" / "python")
+CELERY = str(ROOT / ".venv" / "bin" / "celery")
+STEPS = str(ROOT / "bench" / "chaos" / "steps.py")
+PG = "postgres://postgres@127.0.0.1:5432/"
+TEMPLATE_DB = f"wt_faults_chaos_tpl_{os.getpid()}"  # one per run: two runs never share it
+TRANSIENT = ["token-503-once", "429-once", "429-no-retry-after-once", "503-once",
+             "reset-once", "slow-once=3", "expire-once", "truncate-once"]
+COMPARED = ("mailboxes", "usage", "signins", "senders")
+# Sign-ins and usage are compared from this moment on: every ingest reads the last 30
+# days from its own "now", so the window's oldest edge moves between the reference run
+# and a scenario; 29 days back from the start of `make chaos` is inside every window.
+CUTOFF = (datetime.now(tz=UTC) - timedelta(days=29)).isoformat()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"port {port} never opened")
+
+
+def psql(sql: str) -> None:
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql],
+                   check=True, capture_output=True)
+
+
+class Stack:
+    """One scenario's processes; stops only what it started, by pid."""
+
+    def __init__(self, name: str, *, redis: bool, faults: str = "", root: Path,
+                 extra_env: dict | None = None):
+        self.name, self.procs = name, []
+        self.db = f"wt_faults_chaos_{os.getpid()}_{name.replace('-', '_')}"[:60]
+        self.dir = root / name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        psql(f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)')
+        psql(f'CREATE DATABASE "{self.db}" TEMPLATE "{TEMPLATE_DB}"')
+        self.env = {**os.environ, "DATABASE_URL": PG + self.db, "PYTHONUNBUFFERED": "1",
+                    "READINESS_DATA_DIR": str(self.dir), "M365_READ_TIMEOUT_SECONDS": "2",
+                    "M365_RETRY_BASE_SECONDS": "1", "CHAOS_CUTOFF": CUTOFF}
+        self.env.pop("REDIS_URL", None)
+        self.env.update(extra_env or {})
+        self.redis_port = None
+        if redis:
+            self.redis_port = free_port()
+            self.redis_start()
+            self.env["REDIS_URL"] = f"redis://127.0.0.1:{self.redis_port}/0"
+        self.emulator(faults)
+
+    def spawn(self, args: list[str], log: str) -> subprocess.Popen:
+        out = open(self.dir / f"{log}.log", "a")  # noqa: SIM115 (closed with the process)
+        proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=out, stderr=out)
+        self.procs.append(proc)
+        return proc
+
+    def redis_start(self) -> None:
+        self.redis = self.spawn(["redis-server", "--port", str(self.redis_port), "--save", "",
+                                 "--appendonly", "no", "--bind", "127.0.0.1"], "redis")
+        wait_port(self.redis_port)
+
+    def emulator(self, faults: str) -> None:
+        port = free_port()
+        size = [arg for key, flag in (("CHAOS_TENANTS", "--tenants"),
+                                      ("CHAOS_MAILBOXES", "--mailboxes"),
+                                      ("CHAOS_DAYS", "--days"))
+                for arg in (flag, self.env.get(key, {"CHAOS_TENANTS": "5",
+                                                     "CHAOS_MAILBOXES": "40",
+                                                     "CHAOS_DAYS": "90"}[key]))]
+        self.spawn([PY, "manage.py", "m365_emulator", "--port", str(port), *size,
+                    "--faults", faults, "--fault-seed", "7"], "emulator")
+        wait_port(port)
+        base = f"https://127.0.0.1:{port}"
+        self.base = base
+        self.env.update({"M365_LOGIN_URL": base, "M365_GRAPH_URL": f"{base}/graph",
+                         "M365_EXCHANGE_URL": f"{base}/exchange",
+                         "REQUESTS_CA_BUNDLE": str(self.dir / "emulator" / "ca.pem")})
+
+    def emulator_counts(self) -> dict:
+        context = ssl.create_default_context(cafile=self.env["REQUESTS_CA_BUNDLE"])
+        with urllib.request.urlopen(f"{self.base}/_emulator/faults", context=context) as r:
+            return json.load(r)["counts"]
+
+    def emulator_counts_full(self) -> dict:
+        context = ssl.create_default_context(cafile=self.env["REQUESTS_CA_BUNDLE"])
+        with urllib.request.urlopen(f"{self.base}/_emulator/faults", context=context) as r:
+            return json.load(r)
+
+    def worker(self) -> subprocess.Popen:
+        return self.spawn([CELERY, "-A", "readiness", "worker", "--pool=solo",
+                           "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+                          "worker")
+
+    def step(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        done = subprocess.run([PY, STEPS, *args], cwd=ROOT, env=self.env, text=True,
+                              capture_output=True)
+        if check and done.returncode not in (0, 1):
+            raise RuntimeError(f"step {args} failed: {done.stderr[-2000:]}")
+        return done
+
+    def manage(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=self.env, text=True,
+                              capture_output=True)
+
+    def wait(self, what: str, timeout: float = 240) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.step(what).returncode == 0:
+                return True
+            time.sleep(1)
+        return False
+
+    def snapshot(self) -> dict:
+        return json.loads(self.step("snapshot").stdout)
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def compare(reference: dict, got: dict, good: list[str]) -> list[str]:
+    problems = []
+    for slug in good:
+        for key in COMPARED:
+            if reference[slug][key] != got[slug][key]:
+                problems.append(f"{slug}.{key} differs from the clean run")
+        if got[slug]["_stuck"]:
+            problems.append(f"{slug}: {got[slug]['_stuck']} run(s) still running")
+    return problems
+
+
+# --- scenarios: each returns (problems, note) ------------------------------------------
+
+def cli_ingest(stack: Stack, good: list[str]) -> list[str]:
+    problems = []
+    for slug in good:
+        done = stack.manage("ingest", "--tenant", slug)
+        if done.returncode != 0 or "Traceback" in done.stdout + done.stderr:
+            problems.append(f"ingest --tenant {slug} exited {done.returncode}: "
+                            f"{done.stderr.strip()[-300:]}")
+    return problems
+
+
+def api_cli(faults: str):
+    def scenario(stack: Stack, ref: dict, good: list[str]):
+        stack.step("onboard")
+        problems = cli_ingest(stack, good)
+        got = stack.snapshot()
+        problems += compare(ref, got, good)
+        counts = stack.emulator_counts()
+        wanted = {f.split("=")[0] for f in faults.split(",")}
+        problems += [f"fault {name} never fired" for name in wanted - set(counts)]
+        retries = sum(got[s]["_retries"] for s in good)
+        return problems, f"faults fired {sum(counts.values())}, retries {retries}"
+    return scenario
+
+
+def api_worker(stack: Stack, ref: dict, good: list[str]):
+    stack.step("onboard")
+    stack.worker()
+    stack.step("dispatch")
+    if not stack.wait("settled"):
+        return ["did not settle"], ""
+    got = stack.snapshot()
+    counts = stack.emulator_counts()
+    return compare(ref, got, good), (f"faults fired {sum(counts.values())}, retries "
+                                     f"{sum(got[s]['_retries'] for s in good)}")
+
+
+def permanent(stack: Stack, ref: dict, good: list[str]):
+    stack.step("onboard", "--wrong-secret", good[0])
+    expected = {good[0]: "secret is wrong", "contoso-retail": "P1", "adatum": "role"}
+    problems = []
+    for slug, words in expected.items():
+        done = stack.manage("ingest", "--tenant", slug)
+        if done.returncode != 1 or words not in done.stderr:
+            problems.append(f"{slug}: exit {done.returncode}, wanted a clear '{words}' "
+                            f"message: {done.stderr.strip()[-200:]}")
+    got = stack.snapshot()
+    for slug in expected:
+        if got[slug]["_retries"]:
+            problems.append(f"{slug}: a permanent fault was retried")
+    return problems, "wrong secret, no P1, no role: failed once each, not retried"
+
+
+def sigkill_ingest(stack: Stack, ref: dict, good: list[str]):
+    stack.step("onboard")
+    worker = stack.worker()
+    stack.step("dispatch")
+    if not stack.wait("running", 60):
+        return ["no ingest started"], ""
+    time.sleep(1.0)
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+    stack.step("sweep")  # beat's sweeper, once the heartbeat is older than the bound
+    stack.worker()
+    stack.step("dispatch")  # beat's next tick
+    if not stack.wait("settled"):
+        return ["did not settle"], ""
+    got = stack.snapshot()
+    return compare(ref, got, good), f"swept {sum(got[s]['_swept'] for s in got)}"
+
+
+def redis_restart(stack: Stack, ref: dict, good: list[str]):
+    stack.step("onboard")
+    stack.worker()
+    stack.step("dispatch")
+    stack.wait("running", 60)
+    stack.redis.send_signal(signal.SIGKILL)  # queued messages are gone with it
+    stack.redis.wait()
+    time.sleep(2)
+    stack.redis_start()
+    time.sleep(3)
+    stack.step("sweep")
+    stack.step("dispatch")
+    if not stack.wait("settled"):
+        return ["did not settle"], ""
+    got = stack.snapshot()
+    return compare(ref, got, good), f"swept {sum(got[s]['_swept'] for s in got)}"
+
+
+def pg_drop(stack: Stack, ref: dict, good: list[str]):
+    stack.step("onboard")
+    stack.worker()
+    stack.step("dispatch")
+    stack.wait("running", 60)
+    for _ in range(3):
+        psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+             f"WHERE datname = '{stack.db}' AND pid <> pg_backend_pid()")
+        time.sleep(1.5)
+    if not stack.wait("settled", 120):
+        stack.step("sweep")
+        stack.step("dispatch")
+        if not stack.wait("settled"):
+            return ["did not settle"], ""
+    got = stack.snapshot()
+    return compare(ref, got, good), "3 rounds of pg_terminate_backend on our database"
+
+
+def beat_twice(stack: Stack, ref: dict, good: list[str]):
+    stack.step("onboard")
+    first = subprocess.Popen([PY, STEPS, "dispatch"], cwd=ROOT, env=stack.env)
+    second = subprocess.Popen([PY, STEPS, "dispatch"], cwd=ROOT, env=stack.env)
+    first.wait(), second.wait()
+    stack.worker(), stack.worker()
+    if not stack.wait("settled"):
+        return ["did not settle"], ""
+    time.sleep(5)  # let the duplicates run too
+    got = stack.snapshot()
+    problems = compare(ref, got, good)
+    skipped = sum(got[s]["_skipped"] for s in got)
+    if not skipped:
+        problems.append("the duplicate dispatch was not recorded as skipped")
+    return problems, f"{skipped} duplicate ingests skipped with a reason"
+
+
+def importer_fuzzing(stack: Stack, ref: dict, good: list[str]):
+    done = stack.step("fuzz", str(FUZZ_COUNT), "2026", check=False)
+    try:
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return [f"fuzzing crashed: {done.stderr[-500:]}"], ""
+    return result["problems"], f"{result['count']} files: {dict(result['outcomes'])}"
+
+
+FUZZ_COUNT = 10_000
+SOAK_TENANTS = 500
+SOAK_FAULTS = "429=0.08,429-no-retry-after=0.04,503=0.08"  # 20% of Graph/Exchange requests
+GRAPH_REPORTS_PER_10S = 122
+
+
+def soak(root: Path) -> tuple[list[str], str, float]:
+    """SOAK_TENANTS tenants through the dispatcher, 4 worker processes (as 4 hosts)."""
+    extra = {"CHAOS_TENANTS": str(SOAK_TENANTS), "CHAOS_MAILBOXES": "5", "CHAOS_DAYS": "10"}
+    stack = Stack("soak", redis=True, faults=SOAK_FAULTS, root=root, extra_env=extra)
+    try:
+        stack.step("onboard")
+        for _ in range(4):
+            stack.worker()
+        t0 = time.monotonic()
+        stack.step("dispatch")
+        settled = stack.wait("settled", timeout=3600)
+        elapsed = time.monotonic() - t0
+        check = json.loads(stack.step("soak-check").stdout)
+        emulator = stack.emulator_counts_full()
+    finally:
+        stack.stop()
+        psql(f'DROP DATABASE IF EXISTS "{stack.db}" WITH (FORCE)')
+    problems = [] if settled else ["did not settle within an hour"]
+    problems += [f"{check[key]} {key}" for key in ("leases_held", "running",
+                                                    "overlapping_runs") if check[key]]
+    if emulator["signins_max_per_10s"] > GRAPH_REPORTS_PER_10S:
+        problems.append(f"Graph report rate {emulator['signins_max_per_10s']}/10 s "
+                        f"exceeded {GRAPH_REPORTS_PER_10S}")
+    note = (f"{SOAK_TENANTS} tenants, {check['schedules']} schedules, outcomes "
+            f"{check['outcomes']}, faults fired {sum(emulator['counts'].values())}, "
+            f"peak {emulator['signins_max_per_10s']} report requests/10 s")
+    return problems, note, elapsed
+
+SCENARIOS = {
+    **{f"api-{f.split('=')[0]}": (api_cli(f), False, f) for f in TRANSIENT},
+    "api-all-cli": (api_cli(",".join(TRANSIENT)), False, ",".join(TRANSIENT)),
+    "api-all-worker-redis": (api_worker, True, ",".join(TRANSIENT)),
+    "permanent-faults": (permanent, False, ""),
+    "sigkill-mid-ingest-redis": (sigkill_ingest, True, "latency=150ms"),
+    "sigkill-mid-ingest-fs": (sigkill_ingest, False, "latency=150ms"),
+    "redis-restart": (redis_restart, True, "latency=150ms"),
+    "postgres-drops-connections": (pg_drop, True, "latency=150ms"),
+    "beat-twice": (beat_twice, True, ""),
+    "importer-fuzzing": (importer_fuzzing, False, ""),
+}
+
+
+def prepare_template(root: Path) -> None:
+    psql(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}" WITH (FORCE)')
+    psql(f'CREATE DATABASE "{TEMPLATE_DB}"')
+    env = {**os.environ, "DATABASE_URL": PG + TEMPLATE_DB, "READINESS_DATA_DIR": str(root)}
+    env.pop("REDIS_URL", None)
+    subprocess.run([PY, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--keep", action="store_true", help="keep logs and databases")
+    parser.add_argument("--fuzz-count", type=int, default=FUZZ_COUNT)
+    parser.add_argument("--soak-tenants", type=int, default=SOAK_TENANTS)
+    parser.add_argument("--soak-only", action="store_true", help="only the soak")
+    args = parser.parse_args()
+    globals()["FUZZ_COUNT"] = args.fuzz_count
+    globals()["SOAK_TENANTS"] = args.soak_tenants
+    root = Path(tempfile.mkdtemp(prefix="readiness-chaos-"))
+    started = time.monotonic()
+    prepare_template(root / "template")
+    print(f"template database migrated in {time.monotonic() - started:.0f} s; logs in {root}")
+    if args.soak_only:
+        problems, note, elapsed = soak(root)
+        print(f"{'PASS' if not problems else 'FAIL'}  {'soak':30} {elapsed:6.1f} s  {note}")
+        for problem in problems:
+            print(f"        {problem}")
+        return 1 if problems else 0
+    reference_stack = Stack("reference", redis=False, root=root)
+    try:
+        t0 = time.monotonic()
+        reference_stack.step("onboard")
+        for slug in ("contoso-retail", "adatum"):
+            reference_stack.manage("ingest", "--tenant", slug)  # permanent: fail, recorded
+        ref = reference_stack.snapshot()
+        good = sorted(s for s in ref if not ref[s]["outcomes"] and s not in (
+            "contoso-retail", "adatum"))
+        problems = cli_ingest(reference_stack, good)
+        ref = reference_stack.snapshot()
+        print(f"{'PASS' if not problems else 'FAIL'}  reference (clean run)  "
+              f"{time.monotonic() - t0:6.1f} s  tenants {', '.join(good)}", flush=True)
+    finally:
+        reference_stack.stop()
+        if not args.keep:
+            psql(f'DROP DATABASE IF EXISTS "{reference_stack.db}" WITH (FORCE)')
+    results = []
+    for name, (scenario, redis, faults) in SCENARIOS.items():
+        if args.only and name not in args.only:
+            continue
+        t0 = time.monotonic()
+        stack = Stack(name, redis=redis, faults=faults, root=root)
+        try:
+            problems, note = scenario(stack, ref, good)
+        except Exception as exc:  # a broken scenario is a failure, not a crash of the run
+            problems, note = [f"{type(exc).__name__}: {exc}"], ""
+        finally:
+            stack.stop()
+            if not args.keep:
+                psql(f'DROP DATABASE IF EXISTS "{stack.db}" WITH (FORCE)')
+        elapsed = time.monotonic() - t0
+        results.append((name, not problems, elapsed))
+        print(f"{'PASS' if not problems else 'FAIL'}  {name:30} {elapsed:6.1f} s  {note}",
+              flush=True)
+        for problem in problems[:5]:
+            print(f"        {problem}", flush=True)
+    if not args.only:
+        problems, note, elapsed = soak(root)
+        results.append(("soak", not problems, elapsed))
+        print(f"{'PASS' if not problems else 'FAIL'}  {'soak':30} {elapsed:6.1f} s  {note}")
+        for problem in problems[:5]:
+            print(f"        {problem}", flush=True)
+    failed = [name for name, ok, _ in results if not ok]
+    print(f"{len(results) - len(failed)}/{len(results)} scenarios passed in "
+          f"{time.monotonic() - started:.0f} s")
+    if not args.keep:
+        psql(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}" WITH (FORCE)')
+        shutil.rmtree(root, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
