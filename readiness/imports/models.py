@@ -63,7 +63,7 @@ class ReportImport(TenantOwned):
     # older than READINESS_STALE_AFTER lost its worker (services.stuck_sweep).
     heartbeat_at = models.DateTimeField(default=timezone.now)
     sweeps = models.PositiveSmallIntegerField(
-        default=0, help_text="How often the sweeper found it stuck and re-queued it.")
+        default=0, help_text=_("How often the sweeper found it stuck and re-queued it."))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
