@@ -8,6 +8,7 @@ parsed message. `TransientError` is the opposite: worth retrying later.
 
 from __future__ import annotations
 
+from readiness.ingestion.choices import RunStatus
 from readiness.ingestion.services import PermanentIngestError, TransientIngestError
 
 
@@ -35,8 +36,12 @@ class TokenError(ConnectorError):
 
 
 class NoPremiumLicense(ConnectorError):
+    """No Entra ID P1: a fact about the tenant, recorded as "unlicensed", not "failed"
+    (a nightly `ingest --all` must not fail forever for every small customer)."""
+
     def __init__(self, message: str = "Sign-in logs need Entra ID P1"):
         super().__init__(message, kind=Kind.NO_PREMIUM_LICENSE)
+        self.status = RunStatus.UNLICENSED
 
 
 class MissingPermission(ConnectorError):

@@ -96,6 +96,17 @@ class GraphClient:
         except MissingPermission:
             return None
 
+    def verified_domains(self) -> list[dict] | None:
+        """/v1.0/domains (id = the name, isVerified, isDefault); None without permission.
+
+        The wrong-tenant check of report files compares sender domains with these."""
+        url = f"{self.base}/v1.0/domains"
+        try:
+            return [row for page in self.pages(url, needs="Domain.Read.All")
+                    for row in page if row.get("isVerified")]
+        except MissingPermission:
+            return None
+
     def optional(self, url: str, *, needs: str) -> dict | None:
         try:
             return self.get(url, needs=needs)

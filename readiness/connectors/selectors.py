@@ -40,7 +40,7 @@ def source_status(*, schedule: IngestSchedule | None, connection: TenantConnecti
     last = schedule.last_success_at
     result = {"last_success": last.isoformat() if last else None,
               "message": schedule.last_message}
-    if schedule.last_status in (RunStatus.FAILED, RunStatus.ERRORED):
+    if schedule.last_status in (RunStatus.FAILED, RunStatus.ERRORED, RunStatus.UNLICENSED):
         problem = (connection.source_errors if connection else {}).get(schedule.source, {})
         kind = problem.get("kind", "error")
         result["status"] = kind if kind in SOURCE_STATUSES else "error"

@@ -32,7 +32,13 @@ from readiness.inventory.services import (
 from readiness.senders.identity import sender_mailboxes_link
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
-from readiness.usage.services import signin_events_store, signin_usage_recompute
+from readiness.tenancy.services import tenant_domains_sync
+from readiness.usage.services import (
+    signin_coverage_record,
+    signin_events_reattribute,
+    signin_events_store,
+    signin_usage_recompute,
+)
 
 SIGNIN_RETENTION = timedelta(days=30)
 SIGNIN_OVERLAP = timedelta(hours=2)  # records arrive up to ~2 h late
@@ -244,6 +250,8 @@ def signins_ingest(*, tenant: Tenant, schedule: IngestSchedule,
         raise
     with transaction.atomic():
         rows = signin_usage_recompute(tenant=tenant, days=days)
+        # Every page was read: the window's days are covered, with or without traffic.
+        signin_coverage_record(tenant=tenant, start=start, end=now)
         IngestSchedule.objects.filter(pk=schedule.pk).update(watermark=now)
     TenantConnection.objects.filter(pk=connection.pk).update(has_entra_p1=True)
     return {"signins_read": read, "signins_skipped": skipped,
@@ -325,8 +333,21 @@ def mailbox_records(cas: list[dict], mailboxes: list[dict], users: list[dict],
             object_id=row.get("ExternalDirectoryObjectId") or "",
             recipient_type=mailbox.get("RecipientTypeDetails") or "",
             smtp_auth=switch_of(row.get("SmtpClientAuthenticationDisabled")),
-            authentication_policy=user.get("AuthenticationPolicy") or ""))
+            authentication_policy=user.get("AuthenticationPolicy") or "",
+            proxy_addresses=proxy_addresses(row.get("EmailAddresses")
+                                            or mailbox.get("EmailAddresses"))))
     return records
+
+
+def proxy_addresses(values) -> tuple[str, ...]:
+    """The SMTP addresses of EmailAddresses ("SMTP:" primary, "smtp:" aliases; X500:,
+    SIP: and the like are not mail addresses), normalised; malformed ones are left out."""
+    found = []
+    for value in values if isinstance(values, list) else []:
+        kind, _, address = str(value).partition(":")
+        if kind.casefold() == "smtp" and is_address(address):
+            found.append(address_normalize(address))
+    return tuple(dict.fromkeys(found))
 
 
 def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
@@ -338,9 +359,13 @@ def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
     except Exception as exc:
         inventory_mark_stale(tenant=tenant, warnings=[f"Last read failed: {exc}"])
         raise
+    domains = GraphClient(connection=connection, retry=retry).verified_domains()
     with transaction.atomic():
         counts = inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)
         if snapshot.complete:
             sender_mailboxes_link(tenant=tenant)
+            counts["signins_reattributed"] = signin_events_reattribute(tenant=tenant)
+        if domains is not None:  # no permission: keep what we knew
+            counts["domains"] = tenant_domains_sync(tenant=tenant, domains=domains)
     # Not a warning: warnings mean "possibly incomplete" and would keep the snapshot stale.
     return {**counts, "mailboxes_skipped": len(snapshot.skipped_addresses)}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -87,6 +87,17 @@ def _user_name(user) -> str:
     return full or str(user)
 
 
+def _is_pk(model, value) -> bool:
+    """Audit rows are free-form JSON: only a value that can be this model's key is looked up."""
+    if value in (None, ""):
+        return False
+    try:
+        model._meta.pk.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return True
+
+
 class ChangeFormatter:
     """Format many events' changes with one query per related model."""
 
@@ -102,7 +113,7 @@ class ChangeFormatter:
                 related = self._related_model(model, key)
                 if related is not None:
                     for pk in value if isinstance(value, list) else [value]:
-                        if pk not in (None, ""):
+                        if _is_pk(related, pk):
                             self._wanted[related].add(pk)
         for related, pks in self._wanted.items():
             for obj in related._default_manager.filter(pk__in=list(pks)):
@@ -168,6 +179,8 @@ class ChangeFormatter:
         return None
 
     def _name(self, related, pk, tenant_id: int | None) -> str:
+        if not _is_pk(related, pk):
+            return str(pk)  # an event that recorded a name, not an id (older or other writers)
         obj = self._objects.get((related, str(pk)))
         if obj is None:
             return _("#%(id)s (deleted)") % {"id": pk}

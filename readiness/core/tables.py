@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import django_tables2 as tables
 from django.db.models import F
@@ -75,3 +75,30 @@ class DayColumn(tables.DateColumn):
 
 library.register(DayColumn)
 library.register(WhenColumn)
+
+
+EVIDENCE_DAYS = 30
+CONFLICT_BADGE = '<span class="badge text-bg-warning ms-1" title="{}">conflict: verify</span>'
+
+
+class RowEvidence:
+    """Evidence for the rows being shown (readiness.usage.evidence), read once per page
+    (or once for an export, which renders every row): constant queries, whatever the
+    page size. A table using it defines `evidence_read(records) -> {pk: ...}`."""
+
+    _evidence_cache: dict | None = None
+
+    def evidence_read(self, records) -> dict:
+        raise NotImplementedError
+
+    def evidence_of(self, record):
+        cache = self._evidence_cache
+        if cache is None or record.pk not in cache:
+            page = getattr(self, "page", None)
+            rows = page.object_list if cache is None and page is not None else self.rows
+            cache = self._evidence_cache = self.evidence_read([row.record for row in rows])
+        return cache.get(record.pk)
+
+    def period(self):
+        end = timezone.now().date()
+        return end - timedelta(days=EVIDENCE_DAYS - 1), end

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from readiness.usage.charts import (
     MARGIN,
+    SOURCES,
     date_axis,
     initial_range,
     iso,
@@ -33,9 +34,6 @@ STATE_COLOURS = {"basic_possible": "#d62728", "unknown": "#e0a800", "oauth_only"
 STATUS_COLOURS = {"new": "#d62728", "regressed": "#8b0000", "triaged": "#ff7f0e",
                   "assigned": "#ffbb78", "in_progress": "#bcbd22", "migrated": "#98df8a",
                   "verified": "#2ca02c", "exception": "#9467bd", "wont_fix": "#7f7f7f"}
-SOURCES = (("signins", gettext_lazy("Sign-in logs")),
-           ("detailed_report", gettext_lazy("Detailed report")),
-           ("export", gettext_lazy("Clients export")))
 PROJECTION_WINDOW = 28
 PROJECTION_MIN_POINTS = 14
 PROJECTION_MAX_DAYS = 36_500
@@ -160,18 +158,30 @@ def bar_figure(counts: Sequence[tuple[str, str, int]], *, title: str,
     })
 
 
+COVERAGE_TEXT = {"signins": gettext_lazy("sign-ins counted"),
+                 "detailed_report": gettext_lazy("messages counted"),
+                 "export": gettext_lazy("messages estimated (Export totals spread evenly)")}
+
+
 def coverage_figure(days: Sequence[dict], start: date, end: date) -> dict:
-    """Which days each source covered: a 3-row heatmap; a blank cell is a gap, not zero."""
+    """Which days each source covered: a 3-row heatmap; a blank cell is a gap, not zero.
+
+    Sign-in coverage (the sign-in log was read for the day), report coverage (a report
+    spans the day) and "no traffic" (covered, nothing sent) are different things: this
+    strip shows coverage only; the timeline's zeros are covered days without traffic."""
     covered = {d["day"]: set(filter(None, d["sources"].split(","))) for d in days}
     x = [iso(start + timedelta(days=i)) for i in range((end - start).days + 1)]
-    z = [[1 if key in covered.get(date.fromisoformat(day), ()) else 0 for day in x]
-         for key, _label in SOURCES]
+    z, text = [], []
+    for key, _label in SOURCES:
+        flags = [key in covered.get(date.fromisoformat(day), ()) for day in x]
+        z.append([1 if f else 0 for f in flags])
+        text.append([str(COVERAGE_TEXT[key]) if f else _("no data (not covered)")
+                     for f in flags])
     return localised({
         "data": [{"type": "heatmap", "x": x, "y": [str(label) for _key, label in SOURCES],
-                  "z": z, "zmin": 0, "zmax": 1, "showscale": False, "xgap": 1, "ygap": 2,
-                  "colorscale": [[0, "#f1f3f5"], [1, "#0d6efd"]],
-                  "hovertemplate": _("%{y} on %{x}: %{z}") + "<extra>"
-                  + _("1 = covered") + "</extra>"}],
+                  "z": z, "text": text, "zmin": 0, "zmax": 1, "showscale": False, "xgap": 1,
+                  "ygap": 2, "colorscale": [[0, "#f1f3f5"], [1, "#0d6efd"]],
+                  "hovertemplate": _("%{y} on %{x}: %{text}") + "<extra></extra>"}],
         "layout": {"margin": {**MARGIN, "l": 110}, "height": 180, "xaxis": date_axis()},
     })
 

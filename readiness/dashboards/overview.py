@@ -31,6 +31,7 @@ EXPOSURE_STATES = [EffectiveState.BASIC_POSSIBLE, EffectiveState.UNKNOWN,
 def tenant_overview(*, tenant: Tenant) -> dict:
     start, end = selectors.window(TIMELINE_DAYS)
     days = selectors.tenant_days(tenant=tenant, start=start, end=end)
+    rows = usage_charts.day_rows(days, start, end)  # every day; None where nothing covered it
     milestones = selectors.milestone_rows(tenant=tenant)
     upcoming = selectors.next_milestone(tenant=tenant)
     states = selectors.mailbox_state_counts(tenant=tenant)
@@ -56,9 +57,9 @@ def tenant_overview(*, tenant: Tenant) -> dict:
         "ready_score": READY_SCORE, "at_risk_score": AT_RISK_SCORE,
         "basic_share": _share(rollup), "start": start, "end": end,
         "data_through": _data_through(rollup),
-        "kpi": {f: getattr(rollup, f) if rollup else None for f in (
-            "basic_senders_30d", "basic_signins_30d", "failed_signins_30d")},
-        "timeline": usage_charts.timeline_figure(days, milestones, window),
+        "kpi": _kpi(rollup, rows),
+        "timeline": usage_charts.timeline_figure(rows, milestones, window),
+        "timeline_rows": rows,
         "burndown": charts.burndown_figure(days, dict(SenderStatus.choices), forecast,
                                            milestones, window),
         "exposure": charts.bar_figure(state_rows, title=_("mailboxes"),
@@ -73,12 +74,22 @@ def tenant_overview(*, tenant: Tenant) -> dict:
         "burndown_rows": [(d["day"], [(status_labels.get(k, k), n) for k, n
                                        in d["basic_senders_by_status"].items()]) for d in days],
         "status_labels": dict(SenderStatus.choices),
+        "conflicts": selectors.conflict_rows(tenant=tenant),
     }
 
 
-def _data_through(rollup: TenantRollup | None) -> list[tuple[str, date | str]]:
-    """(source label, newest day) for the "data as of" line; the rollup keeps ISO days,
-    the page formats real dates in the reader's language."""
+def _kpi(rollup: TenantRollup | None, rows: list[dict]) -> dict:
+    """The KPI cards; sign-in figures are "—" when no sign-in log covered the last 30
+    days (a report-only tenant has no sign-in data, not zero sign-ins)."""
+    kpi = {f: getattr(rollup, f) if rollup else None for f in (
+        "basic_senders_30d", "basic_signins_30d", "failed_signins_30d")}
+    if not any(r["basic_signins"] is not None for r in rows[-30:]):
+        kpi["basic_signins_30d"] = kpi["failed_signins_30d"] = None
+    return kpi
+
+
+def _data_through(rollup: TenantRollup | None) -> list[tuple[str, str]]:
+    """(source label, newest day) for the "data as of" line."""
     if rollup is None:
         return []
     labels = dict(UsageSource.choices)

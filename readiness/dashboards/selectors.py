@@ -104,3 +104,25 @@ def usage_rows(*, tenant: Tenant, start: date, end: date) -> QuerySet:
 def window(days: int, end: date | None = None) -> tuple[date, date]:
     end = end or today()
     return end - timedelta(days=days - 1), end
+
+
+def conflict_rows(*, tenant: Tenant, days: int = 30) -> list[dict]:
+    """The tenant's mailboxes in conflict (configuration blocks Basic, Basic succeeded in
+    the last `days` days), with the explanation and the sender to open: constant queries."""
+    from readiness.inventory.choices import BASIC_BLOCKED_STATES
+    from readiness.usage.evidence import conflict_explain, is_conflict, mailbox_evidence
+
+    blocked = list(Mailbox.objects.for_tenant(tenant).filter(
+        effective_state__in=BASIC_BLOCKED_STATES).order_by("address"))
+    if not blocked:
+        return []
+    end = today()
+    evidence = mailbox_evidence(tenant=tenant, start=end - timedelta(days=days - 1), end=end,
+                                mailboxes=blocked)
+    conflicted = [m for m in blocked if is_conflict(m, evidence[m.pk])]
+    from readiness.senders.models import Sender
+
+    senders = dict(Sender.objects.for_tenant(tenant).filter(mailbox__in=conflicted)
+                   .values_list("mailbox_id", "pk"))
+    return [{"address": m.address, "sender_pk": senders.get(m.pk),
+             "summary": conflict_explain(m, evidence[m.pk]).summary} for m in conflicted]

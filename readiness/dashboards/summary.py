@@ -17,6 +17,14 @@ from readiness.inventory.choices import EffectiveState
 from readiness.inventory.models import Mailbox, TenantSettings
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
+from readiness.usage.evidence import (
+    Evidence,
+    block_note,
+    conflict_explain,
+    is_conflict,
+    mailbox_evidence,
+    sender_evidence,
+)
 from readiness.usage.models import DailyUsage, TenantRollup
 from readiness.usage.readiness import PortfolioState, readiness_blockers, tenant_state
 from readiness.usage.selectors import failed_signins_by_day, usage_largest_across_sources
@@ -61,25 +69,49 @@ def _sources(tenant: Tenant, now: datetime) -> dict:
             for source in SOURCES}
 
 
-def _mailboxes(tenant: Tenant) -> tuple[dict, list[dict]]:
-    rows = list(Mailbox.objects.for_tenant(tenant).order_by("address").values(
-        "address", "display_name", "smtp_auth", "effective_state", "effective_reason"))
-    counts = Counter(row["effective_state"] for row in rows)
+def _mailboxes(tenant: Tenant, first: date, last: date) -> tuple[dict, list[dict]]:
+    mailboxes = list(Mailbox.objects.for_tenant(tenant).order_by("address"))
+    evidence = mailbox_evidence(tenant=tenant, start=first, end=last, mailboxes=mailboxes)
+    counts = Counter(m.effective_state for m in mailboxes)
+    rows = [_mailbox_row(m, evidence[m.pk]) for m in mailboxes]
     summary = {"total": len(rows), **{state: counts.get(state, 0)
-                                      for state in EffectiveState.values}}
-    return summary, [{"address": r["address"], "display_name": r["display_name"],
-                      "smtp_auth": r["smtp_auth"], "effective": r["effective_state"],
-                      "reason": r["effective_reason"]} for r in rows]
+                                      for state in EffectiveState.values},
+               "conflict": sum(1 for r in rows if r["conflict"])}
+    return summary, rows
 
 
-def _senders(tenant: Tenant, per_sender: dict[int, Counter]) -> list[dict]:
+def _mailbox_row(mailbox: Mailbox, evidence: Evidence) -> dict:
+    """One mailbox_rows entry: the keys are a stable interface (docs/api.md)."""
+    conflict = is_conflict(mailbox, evidence)
+    return {"address": mailbox.address, "display_name": mailbox.display_name,
+            "smtp_auth": mailbox.smtp_auth, "effective": mailbox.effective_state,
+            "reason": mailbox.effective_reason,
+            "basic_signins": evidence.basic_signins,
+            "failed_basic_signins": evidence.failed_basic_signins,
+            "basic_messages": evidence.basic_messages,
+            "last_basic_success": _iso(evidence.last_basic_success),
+            "last_failure": _iso(evidence.last_failure),
+            "last_failure_error_code": evidence.last_failure_code,
+            "conflict": conflict,
+            "note": (conflict_explain(mailbox, evidence).summary if conflict
+                     else block_note(mailbox, evidence))}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _senders(tenant: Tenant, per_sender: dict[int, Counter], first: date,
+             last: date) -> list[dict]:
     last_basic = _last_basic_days(tenant)
-    senders = Sender.objects.for_tenant(tenant).select_related("owner_user").order_by("address")
+    senders = list(Sender.objects.for_tenant(tenant).select_related("owner_user")
+                   .order_by("address"))
+    evidence = sender_evidence(tenant=tenant, start=first, end=last, senders=senders)
     rows = []
     for sender in senders:
         figures = per_sender.get(sender.pk, Counter())
         day = last_basic.get(sender.pk)
-        rows.append({"address": sender.address,
+        rows.append({"address": sender.address, "conflict": evidence[sender.pk][1],
                      "basic_messages": figures["basic_messages"],
                      "oauth_messages": figures["oauth_messages"],
                      "basic_signins": figures["basic_signins"],
@@ -89,21 +121,28 @@ def _senders(tenant: Tenant, per_sender: dict[int, Counter]) -> list[dict]:
     return rows
 
 
+def default_period(today: date) -> tuple[date, date]:
+    """The last USAGE_WINDOW_DAYS UTC days, today included."""
+    return today - timedelta(days=USAGE_WINDOW_DAYS - 1), today
+
+
 def readiness_summary(*, tenant: Tenant, as_of: datetime | None = None,
-                      window_days: int = USAGE_WINDOW_DAYS) -> dict:
-    """Everything the readiness report shows, as plain JSON-ready data. Usage covers the
-    `window_days` UTC days up to `as_of`."""
+                      start: date | None = None, end: date | None = None) -> dict:
+    """Everything the readiness report shows, as plain JSON-ready data. Usage and the
+    evidence cover the UTC days start..end, both inclusive (default: the last 30 days up
+    to `as_of`). The verdict (state, ready, blockers) is always today's."""
     as_of = as_of or timezone.now()
-    last = as_of.date()
-    first = last - timedelta(days=window_days - 1)
+    default_first, default_last = default_period(as_of.date())
+    last, first = end or default_last, start or default_first
     rows = list(usage_largest_across_sources(tenant=tenant, start=first, end=last))
     per_sender = _per_sender(rows)
     days = sorted({row["day"] for row in rows})
-    mailbox_summary, mailbox_rows = _mailboxes(tenant)
-    sender_rows = _senders(tenant, per_sender)
+    mailbox_summary, mailbox_rows = _mailboxes(tenant, first, last)
+    sender_rows = _senders(tenant, per_sender, first, last)
     totals = sum(per_sender.values(), Counter())
     return {
-        "tenant": tenant.slug, "as_of": as_of.isoformat(), "org": _org(tenant),
+        "tenant": tenant.slug, "as_of": as_of.isoformat(),
+        "period": {"from": first.isoformat(), "to": last.isoformat()}, "org": _org(tenant),
         "sources": _sources(tenant, as_of), "mailboxes": mailbox_summary,
         "usage": {"basic_messages": totals["basic_messages"],
                   "oauth_messages": totals["oauth_messages"],

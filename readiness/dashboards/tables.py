@@ -34,6 +34,8 @@ class PortfolioTable(tables.Table):
                           orderable=False, exclude_from_export=True, default="")
     basic_possible = tables.Column(_("Mailboxes Basic possible"),
                                    accessor="usage_rollup__mailboxes_basic_possible", default="—")
+    conflicts = tables.Column(_("Conflicts (verify)"), accessor="usage_rollup__mailboxes_conflict",
+                              default="—")
     next_milestone = tables.Column(_("Next milestone"), accessor="internal_target_date",
                                    empty_values=())
     data_through = tables.Column(_("Data through"), accessor="usage_rollup__last_day_by_source",
@@ -47,8 +49,8 @@ class PortfolioTable(tables.Table):
         model = Tenant
         fields = ("name",)
         sequence = ("name", "readiness_state", "score", "basic_senders", "basic_7d", "trend",
-                    "basic_possible", "next_milestone", "data_through", "last_ingest_at",
-                    "health", "tags")
+                    "basic_possible", "conflicts", "next_milestone", "data_through",
+                    "last_ingest_at", "health", "tags")
         order_by = ("name",)
 
     def __init__(self, *args, global_milestone=None, **kwargs):

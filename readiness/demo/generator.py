@@ -12,7 +12,7 @@ import hashlib
 import random
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 # Customer profiles the generator cycles through. `progress` is how far the tenant's
@@ -44,6 +44,23 @@ FIRST_NAMES = ["Jana", "Petr", "Eva", "Tomáš", "Lucie", "Martin", "Anna", "Jak
 LAST_NAMES = ["Nováková", "Svoboda", "Dvořák", "Černá", "Procházka", "Smith", "Jones", "Lee"]
 FAILURE_CODES = [(50126, "Error validating credentials due to invalid username or password."),
                  (50053, "Account is locked."), (50034, "The user account does not exist.")]
+BLOCKED_BY_CA = (53003, "Access has been blocked by Conditional Access policies.")
+# Migrated senders switch before this share of the period: their Basic use ends more than
+# 30 days before today, so a mailbox blocked today contradicts no traffic in the window.
+MIGRATE_BEFORE = 0.6
+# Deliberate conflicts (docs/domain.md, "Demo data"): a Basic sender whose mailbox was
+# given a blocking authentication policy while it still sends. Every other mailbox's
+# state agrees with its traffic.
+DELIBERATE_CONFLICT = {
+    "kovar-tisk": "skener2",
+    "northwind": "skener2",
+}
+CONFLICT_STORY = ("deliberate: the 'Block Basic Auth' policy was assigned to this mailbox "
+                  "while its scanner still sends with Basic")
+# A printer that was cut over and keeps trying Basic: the breakage watch's demo.
+DELIBERATE_BREAKAGE = {"fabrikam": "tiskarna2"}
+# Users whose UPN is not their primary address (sign-ins must join on the user id).
+UPN_DIFFERS = {"backup"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,11 @@ class DemoMailbox:
     recipient_type: str  # UserMailbox, SharedMailbox, ...
     smtp_auth_disabled: bool | None  # Get-CASMailbox tri-state: None = inherit
     authentication_policy: str | None  # as Get-User returns it: name, DN or None
+    upn: str = ""  # Get-User UserPrincipalName; empty: the primary address
+
+    @property
+    def user_principal_name(self) -> str:
+        return self.upn or self.address
 
 
 @dataclass(frozen=True)
@@ -75,6 +97,8 @@ class DemoSender:
     messages_per_day: int
     basic_share_start: float
     migrate_on: int | None  # day index at which the sender switches to OAuth, if ever
+    conflict: str = ""  # why this sender's mailbox deliberately contradicts its traffic
+    breaks_on: int | None = None  # day index from which a cut-over device fails Basic
 
 
 @dataclass(frozen=True)
@@ -132,6 +156,14 @@ class DemoTenant:
             self._usage = list(_usage_for(self))
         return self._usage
 
+    @property
+    def deliberate_conflicts(self) -> dict[str, str]:
+        """Sender address -> why its configuration contradicts its traffic."""
+        return {s.address: s.conflict for s in self.senders if s.conflict}
+
+    def mailbox(self, address: str) -> DemoMailbox | None:
+        return next((m for m in self.mailboxes if m.address == address), None)
+
     def signins(self, start: datetime, end: datetime) -> list[DemoSignIn]:
         """Basic SMTP sign-ins in [start, end], newest first, as Graph returns them."""
         events = [e for e in _signins_for(self) if start <= e.created <= end]
@@ -168,7 +200,7 @@ def _tenant(seed: int, index: int, mailbox_count: int, days: int, today: date) -
         org_smtp_auth_disabled=profile["org_smtp_off"],
         security_defaults=profile["sec_defaults"],
         default_policy=policies[0].name if profile["progress"] >= 0.5 else None,
-        policies=policies, conditional_access=_conditional_access(profile),
+        policies=policies, conditional_access=_conditional_access(profile, mailboxes),
         mailboxes=mailboxes, senders=senders,
         start=today - timedelta(days=days - 1), today=today, seed=seed,
     )
@@ -182,16 +214,31 @@ def _policies(domain: str) -> list[DemoPolicy]:
     ]
 
 
-def _conditional_access(profile: dict) -> list[dict]:
-    block = {
-        "id": _guid(profile["slug"], "ca"), "displayName": "Block legacy authentication",
-        "state": "enabledForReportingButNotEnforced",
-        "conditions": {"clientAppTypes": ["exchangeActiveSync", "other"]},
-        "grantControls": {"operator": "OR", "builtInControls": ["block"]},
-    }
-    if profile["progress"] >= 1.0:
-        block["state"] = "enabled"
-    return [block]
+def _conditional_access(profile: dict, mailboxes: list[DemoMailbox]) -> list[dict]:
+    """The tenant-wide legacy block (enforced once the migration is done), plus the
+    policies that look like blocks but do not cover SMTP AUTH for sure (gate 4): one on
+    Exchange ActiveSync only, and one on a single scanner that spares the office's trusted
+    IPs (the classic case: that mailbox is unknown, never "OAuth only")."""
+    def policy(name, state, conditions):
+        return {"id": _guid(profile["slug"], "ca", name), "displayName": name, "state": state,
+                "conditions": {"applications": {"includeApplications": ["All"]},
+                               "users": {"includeUsers": ["All"]}, **conditions},
+                "grantControls": {"operator": "OR", "builtInControls": ["block"]}}
+
+    done = profile["progress"] >= 1.0
+    policies = [
+        policy("Block legacy authentication",
+               "enabled" if done else "enabledForReportingButNotEnforced",
+               {"clientAppTypes": ["exchangeActiveSync", "other"]}),
+        policy("Block ActiveSync basic", "enabled", {"clientAppTypes": ["exchangeActiveSync"]}),
+    ]
+    scanner = next((m for m in mailboxes if m.address.startswith("skener1@")), None)
+    if scanner is not None and not done:
+        policies.append(policy("Block legacy outside the office", "enabled", {
+            "clientAppTypes": ["other"],
+            "users": {"includeUsers": [scanner.object_id]},
+            "locations": {"includeLocations": ["All"], "excludeLocations": ["AllTrusted"]}}))
+    return policies
 
 
 def _senders(rng: random.Random, profile: dict, days: int) -> list[DemoSender]:
@@ -201,8 +248,13 @@ def _senders(rng: random.Random, profile: dict, days: int) -> list[DemoSender]:
         copies = 3 if local in {"skener", "tiskarna"} else 1
         for n in range(1, copies + 1):
             name = f"{local}{n}" if copies > 1 else local
-            migrated = rng.random() < profile["progress"]
-            migrate_on = int(days * rng.uniform(0.1, 0.9)) if migrated else None
+            # Security defaults block Basic for everyone: nobody there can still use it.
+            migrated = rng.random() < profile["progress"] or profile["sec_defaults"]
+            migrate_on = int(days * rng.uniform(0.1, MIGRATE_BEFORE)) if migrated else None
+            conflict = DELIBERATE_CONFLICT.get(profile["slug"]) == name
+            if conflict:
+                migrate_on = None  # it still sends with Basic: that is the conflict
+            breaks = DELIBERATE_BREAKAGE.get(profile["slug"]) == name
             senders.append(DemoSender(
                 address=f"{name}@{profile['domain']}", display_name=label.format(n=n),
                 device_type=dtype, vendor=vendor, model=model,
@@ -210,6 +262,8 @@ def _senders(rng: random.Random, profile: dict, days: int) -> list[DemoSender]:
                 tls_version="TLS1_0" if local in {"erp", "crm"} else "TLS1_2",
                 messages_per_day=max(1, int(volume * rng.uniform(0.6, 1.4))),
                 basic_share_start=share, migrate_on=migrate_on,
+                conflict=CONFLICT_STORY if conflict else "",
+                breaks_on=days - 5 if breaks else None,
             ))
     return senders
 
@@ -218,8 +272,9 @@ def _mailboxes(rng: random.Random, profile: dict, count: int, senders: list[Demo
                policies: list[DemoPolicy]) -> list[DemoMailbox]:
     boxes = []
     for sender in senders:
-        boxes.append(_mailbox(rng, sender.address, sender.display_name, "SharedMailbox",
-                              policies, profile, sender.migrate_on is not None))
+        mailbox = _mailbox(rng, sender.address, sender.display_name, "SharedMailbox",
+                           policies, profile, sender.migrate_on is not None)
+        boxes.append(_coherent(mailbox, sender, policies, profile))
     for i in range(max(0, count - len(senders))):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         address = f"{_ascii(first)}.{_ascii(last)}{i}@{profile['domain']}".lower()
@@ -247,6 +302,21 @@ def _mailbox(rng, address, display_name, rtype, policies, profile, migrated) -> 
     return DemoMailbox(address=address, display_name=display_name,
                        object_id=_guid(profile["slug"], address), recipient_type=rtype,
                        smtp_auth_disabled=switch, authentication_policy=policy)
+
+
+def _coherent(mailbox: DemoMailbox, sender: DemoSender, policies: list[DemoPolicy],
+              profile: dict) -> DemoMailbox:
+    """A sender's mailbox agrees with its traffic: one still on Basic keeps SMTP AUTH on
+    and an allowing policy, unless its conflict is deliberate (then a blocking policy)."""
+    local = sender.address.split("@")[0]
+    upn = f"svc.{local}@{profile['slug']}.onmicrosoft.com" if local in UPN_DIFFERS else ""
+    if sender.conflict:
+        return replace(mailbox, smtp_auth_disabled=False, upn=upn,
+                       authentication_policy=policies[0].name)
+    if sender.migrate_on is None:
+        return replace(mailbox, smtp_auth_disabled=False, upn=upn,
+                       authentication_policy=policies[1].distinguished_name)
+    return replace(mailbox, upn=upn)
 
 
 def _ascii(text: str) -> str:
@@ -279,27 +349,47 @@ def _sender_day(rng: random.Random, sender: DemoSender, index: int, day: date):
 
 
 def _signins_for(tenant: DemoTenant) -> Iterator[DemoSignIn]:
-    """Basic usage becomes sign-ins (one per ~10 messages), plus a password spray."""
-    names = {s.address: s.display_name for s in tenant.senders}
+    """Basic usage becomes sign-ins (one per ~10 messages) of the sender's mailbox user
+    (its UPN and object id), plus a password spray on users' mailboxes and the failed
+    attempts of a device that was cut over."""
+    senders = {s.address: s for s in tenant.senders}
+    boxes = {m.address: m for m in tenant.mailboxes}
     for usage in tenant.usage():
         if usage.auth_method != "basic":
             continue
         for n in range(max(1, usage.messages // 10)):
-            yield _signin(tenant, usage.sender, names[usage.sender], usage.day, n,
-                          usage.client_ip, 0, "Other.")
+            yield _signin(tenant, boxes[usage.sender], senders[usage.sender].display_name,
+                          usage.day, n, usage.client_ip, 0, "Other.")
+    yield from _breakage_signins(tenant, boxes)
     rng = random.Random(f"{tenant.seed}:{tenant.slug}:spray")
+    users = [m for m in tenant.mailboxes if m.address not in senders]
     for day in tenant.days[-14:]:
         for n in range(rng.randint(0, 6)):
             code, reason = rng.choice(FAILURE_CODES)
-            victim = rng.choice(tenant.mailboxes).address
-            yield _signin(tenant, victim, "", day, 1000 + n, f"198.51.100.{rng.randint(1, 250)}",
-                          code, reason)
+            ip = f"198.51.100.{rng.randint(1, 250)}"
+            if code == 50034:  # a guessed name: no such user, no user id
+                yield _signin(tenant, None, "", day, 1000 + n, ip, code, reason,
+                              upn=f"admin{n}@{tenant.domain}")
+            elif users:
+                yield _signin(tenant, rng.choice(users), "", day, 1000 + n, ip, code, reason)
 
 
-def _signin(tenant, upn, display, day, n, ip, code, reason) -> DemoSignIn:
+def _breakage_signins(tenant: DemoTenant, boxes: dict) -> Iterator[DemoSignIn]:
+    for sender in tenant.senders:
+        if sender.breaks_on is None:
+            continue
+        for index in range(sender.breaks_on, len(tenant.days)):
+            for n in range(3):
+                yield _signin(tenant, boxes[sender.address], sender.display_name,
+                              tenant.days[index], 2000 + n, sender.client_ip, *BLOCKED_BY_CA)
+
+
+def _signin(tenant, mailbox, display, day, n, ip, code, reason, upn="") -> DemoSignIn:
+    upn = upn or mailbox.user_principal_name
     created = datetime.combine(day, time(6, 0), tzinfo=UTC) + timedelta(minutes=37 * n % 1380)
     return DemoSignIn(
         id=_guid(tenant.slug, upn, day, n), created=created, user_principal_name=upn,
-        user_display_name=display, user_id=_guid(tenant.slug, "user", upn), ip_address=ip,
-        client_app="Authenticated SMTP", error_code=code, failure_reason=reason,
+        user_display_name=display, user_id=mailbox.object_id if mailbox else "",
+        ip_address=ip, client_app="Authenticated SMTP", error_code=code,
+        failure_reason=reason,
     )

@@ -29,6 +29,9 @@ class ConfirmForm(forms.Form):
 
     period_start = forms.DateField(label=_("Period start"), required=False, widget=DateInput())
     period_end = forms.DateField(label=_("Period end"), required=False, widget=DateInput())
+    allow_foreign = forms.BooleanField(
+        required=False, label=_("Import anyway: I am sure this file is this tenant's"),
+        help_text=_("Recorded in the audit log with the foreign domains."))
 
     def __init__(self, *args, needs_period: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

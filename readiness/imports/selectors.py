@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from readiness.imports.choices import RUNNING_STATUSES, ImportStatus, ReportFormat
 from readiness.imports.models import ReportImport
 from readiness.imports.recompute import days_between
+from readiness.tenancy.domains import DomainCheck, domain_check_message, foreign_owners
 from readiness.tenancy.models import Tenant
 from readiness.usage.choices import UsageSource
 
@@ -31,6 +32,19 @@ def import_status(*, report: ReportImport) -> dict:
         "rows": report.rows,
         "error": report.error,
     }
+
+
+def import_domain_check(*, report: ReportImport, user) -> dict | None:
+    """The preview's wrong-tenant verdict, worded for this user (another customer is
+    named only to someone who may see it)."""
+    check = DomainCheck.from_dict((report.preview or {}).get("domain_check"))
+    if check is None:
+        return None
+    owners = (foreign_owners(tenant=report.tenant, domains=check.foreign, user=user)
+              if check.stops else [])
+    return {"status": check.status, "stops": check.stops, "foreign": check.foreign,
+            "message": domain_check_message(check, owners),
+            "overridden": bool(report.preview.get("domain_override"))}
 
 
 def coverage_days(*, tenant: Tenant, start: date, end: date) -> dict[date, set[str]]:

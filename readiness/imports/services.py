@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from readiness.core.values import EARLIEST_DAY
-from readiness.imports import recompute
+from readiness.imports import recompute, selectors
 from readiness.imports.choices import (
     DELETABLE_STATUSES,
     LIVE_STATUSES,
@@ -43,10 +43,16 @@ from readiness.imports.storage import (
     stored_file,
 )
 from readiness.tenancy.audit import audit_record
+from readiness.tenancy.domains import (
+    DomainCheck,
+    domain_check_message,
+    file_domain_check,
+    foreign_owners,
+)
 from readiness.tenancy.models import Tenant
 from readiness.usage import sql
 from readiness.usage.choices import UsageSource
-from readiness.usage.services import senders_ensure, senders_touch
+from readiness.usage.services import coverage_replace, senders_ensure, senders_touch
 
 MAX_PERIOD_DAYS = 90  # the Exchange admin center reports at most 90 days
 
@@ -63,6 +69,38 @@ class ReportRejected(Exception):
     def from_format_error(cls, exc: ReportFormatError) -> ReportRejected:
         return cls(exc.message, line=exc.line, column=exc.column or "",
                    value=(exc.value or "")[:200])
+
+
+class ForeignFile(ReportRejected):
+    """Most of the file's sender domains are not the tenant's: stopped until overridden."""
+
+    def __init__(self, check: DomainCheck, owners: list[str]) -> None:
+        super().__init__(domain_check_message(check, owners))
+        self.check = check
+
+
+def domain_gate(*, report: ReportImport, check: DomainCheck, override: bool, actor,
+                ip: str = "", source: str = "web", user=None) -> None:
+    """Stop a file that looks like another tenant's, unless explicitly overridden; an
+    override is recorded in the audit log (once per import).
+
+    `user` decides whether another tenant may be named (None = the command line)."""
+    if not check.stops:
+        return
+    if not override:
+        owners = foreign_owners(tenant=report.tenant, domains=check.foreign, user=user)
+        raise ForeignFile(check, owners)
+    if report.preview.get("domain_override"):
+        return
+    report.preview = {**report.preview, "domain_override": True}
+    if report.pk:
+        ReportImport.objects.filter(pk=report.pk).update(preview=report.preview)
+    audit_record(actor=actor, tenant=report.tenant, action="import.foreign_override",
+                 obj=report if report.pk else None, ip=ip, source=source,
+                 after={"file_name": report.file_name, "sha256": report.sha256,
+                        "foreign_domains": dict(list(check.foreign.items())[:100]),
+                        "foreign_domain_count": len(check.foreign),
+                        "domains": check.domains})
 
 
 class AlreadyImported(Exception):
@@ -142,20 +180,29 @@ def report_inspect(*, report: ReportImport) -> ReportImport:
     except ReportFormatError as exc:
         return _reject(report, ReportRejected.from_format_error(exc))
     _fill(report, info, summary)
+    report.preview["domain_check"] = file_domain_check(
+        tenant=report.tenant, addresses=summary.senders).as_dict()
     report.status = ImportStatus.PREVIEW_READY
     report.save()
     return report
 
 
 def report_confirm(*, report: ReportImport, actor, period: Period | None = None,
-                   ip: str = "") -> ReportImport:
-    """The user said "import": claim the preview and queue the apply task."""
+                   ip: str = "", allow_foreign: bool = False) -> ReportImport:
+    """The user said "import": claim the preview and queue the apply task.
+
+    ForeignFile when the preview found the file to be another tenant's and the user
+    did not override (the import stays waiting for confirmation)."""
     from readiness.imports import tasks
 
     if report.format == ReportFormat.EXPORT:
         period = period_validate(start=period and period.start, end=period and period.end)
         report.period_start, report.period_end = period.start, period.end
         report.period_stated = True
+    check = DomainCheck.from_dict(report.preview.get("domain_check"))
+    if check is not None:
+        domain_gate(report=report, check=check, override=allow_foreign, actor=actor, ip=ip,
+                    user=actor)
     try:
         with transaction.atomic():
             claimed = ReportImport.objects.filter(
@@ -182,9 +229,11 @@ def report_apply(*, report: ReportImport) -> ReportImport:
     try:
         info = inspect_report(path)
         _apply(report, path, info, progress=_db_progress(report), actor=report.imported_by,
-               source="task")
+               source="task", allow_foreign=bool(report.preview.get("domain_override")))
     except ReportFormatError as exc:
         return _reject(report, ReportRejected.from_format_error(exc))
+    except ForeignFile as exc:  # the domains changed between the preview and now
+        return _reject(report, exc)
     return report
 
 
@@ -199,8 +248,10 @@ def report_fail(*, report: ReportImport, error: str) -> None:
 
 def report_import(*, tenant: Tenant, path: Path, period: Period | None = None, actor=None,
                   dry_run: bool = False, progress: Progress | None = None,
-                  channel: str = ImportChannel.CLI, file_name: str | None = None) -> ReportImport:
-    """Import one file end to end. Raises ReportRejected (nothing written),
+                  channel: str = ImportChannel.CLI, file_name: str | None = None,
+                  allow_foreign: bool = False) -> ReportImport:
+    """Import one file end to end. Raises ReportRejected (nothing written; ForeignFile
+    when the file looks like another tenant's and `allow_foreign` is not given),
     AlreadyImported (nothing written); returns the ReportImport (unsaved on dry_run)."""
     path = Path(path)
     report = ReportImport(tenant=tenant, file_name=_display_name(file_name or path.name),
@@ -219,10 +270,14 @@ def report_import(*, tenant: Tenant, path: Path, period: Period | None = None, a
         info = inspect_report(path)
         _stated_period(report, info, period)
         if dry_run:
-            _fill(report, info, file_scan(path, info, progress=progress))
+            summary = file_scan(path, info, progress=progress)
+            _fill(report, info, summary)
+            report.preview["domain_check"] = file_domain_check(
+                tenant=tenant, addresses=summary.senders).as_dict()
             return report
         return _apply(report, path, info, progress=progress, actor=actor,
-                      source="cli" if channel == ImportChannel.CLI else "task")
+                      source="cli" if channel == ImportChannel.CLI else "task",
+                      allow_foreign=allow_foreign)
     except ReportFormatError as exc:
         file_discard(report.stored_path)
         raise ReportRejected.from_format_error(exc) from None
@@ -242,12 +297,16 @@ def _stated_period(report: ReportImport, info: FileInfo, period: Period | None) 
 
 
 def _apply(report: ReportImport, path: Path, info: FileInfo, *, progress: Progress | None,
-           actor, source: str) -> ReportImport:
+           actor, source: str, allow_foreign: bool = False) -> ReportImport:
     stage = MessageStage() if info.format == ReportFormat.DETAILED else None
     rows: list[ExportRow] = []
     try:
         summary = file_scan(path, info, progress=progress,
                             sink=stage.write if stage else rows.extend)
+        # Before any write: the one gate every channel (upload, CLI, drop folder) passes.
+        domain_gate(report=report, check=file_domain_check(
+            tenant=report.tenant, addresses=summary.senders), override=allow_foreign,
+            actor=actor, source=source)
         try:
             with transaction.atomic():
                 _merge(report, info, summary, stage, rows, actor=actor, source=source)
@@ -315,6 +374,9 @@ def _facts_recompute(report: ReportImport, *, sender_ids: set[int]) -> None:
         recompute.export_usage_recompute(tenant=tenant, start=start, end=end)
         source = UsageSource.EXPORT
     recompute.observations_rebuild(tenant=tenant, source=source, sender_ids=sender_ids)
+    covered = selectors.coverage_days(tenant=tenant, start=start, end=end)
+    coverage_replace(tenant=tenant, source=source, start=start, end=end,
+                     days=[day for day, sources in covered.items() if source in sources])
     senders_touch(tenant=tenant, sender_ids=sender_ids)
 
 
@@ -452,7 +514,9 @@ def _fill(report: ReportImport, info: FileInfo, summary: Summary) -> None:
     report.messages_unknown = summary.messages["unknown"]
     if info.format == ReportFormat.DETAILED:
         report.period_start, report.period_end = summary.first_day, summary.last_day
-    report.preview = {"rows": summary.preview, "senders": sorted(summary.senders)[:50]}
+    report.preview = {**{k: v for k, v in (report.preview or {}).items()
+                         if k in ("domain_check", "domain_override")},
+                      "rows": summary.preview, "senders": sorted(summary.senders)[:50]}
 
 
 def _figures(report: ReportImport) -> dict:

@@ -68,6 +68,8 @@ class ImportDetailView(ImportObjectMixin, TemplateView):
         context["status"] = selectors.import_status(report=report)
         context["form"] = kwargs.get("form") or ConfirmForm(
             needs_period=report.format == ReportFormat.EXPORT)
+        context["domain_check"] = selectors.import_domain_check(report=report,
+                                                                user=self.request.user)
         return context
 
 
@@ -90,7 +92,8 @@ class ImportConfirmView(ImportObjectMixin, View):
             period = services.Period(data["period_start"], data["period_end"])
         try:
             services.report_confirm(report=report, actor=self.request.user, period=period,
-                                    ip=request_ip(self.request))
+                                    ip=request_ip(self.request),
+                                    allow_foreign=data.get("allow_foreign", False))
         except (services.ReportRejected, services.AlreadyImported) as exc:
             messages.error(self.request, str(exc))
 

@@ -16,3 +16,6 @@ class RunStatus(models.TextChoices):
     # "errored": our code or the transport broke; retried.
     ERRORED = "errored", _("Errored")
     SKIPPED = "skipped", _("Skipped (already running)")
+    # "unlicensed": the tenant's licence does not include this source (sign-in logs
+    # without Entra ID P1). A fact about the tenant, not a failure: `ingest` exits 0.
+    UNLICENSED = "unlicensed", _("Not in the tenant's licence")

@@ -15,3 +15,8 @@ class EffectiveState(models.TextChoices):
     OAUTH_ONLY = "oauth_only", _("OAuth only")
     BASIC_POSSIBLE = "basic_possible", _("Basic possible")
     UNKNOWN = "unknown", _("Unknown")
+
+
+# The states in which the configuration says Basic SMTP AUTH cannot work: Basic traffic
+# from such a mailbox is a conflict (docs/domain.md, "Evidence against configuration").
+BASIC_BLOCKED_STATES = frozenset({EffectiveState.OAUTH_ONLY, EffectiveState.SMTP_AUTH_OFF})

@@ -11,7 +11,12 @@ from readiness.tenancy.models import TenantOwned
 class Mailbox(TenantOwned):
     address = AddressField()
     display_name = models.CharField(max_length=256, blank=True)
+    # Entra object id of the mailbox's user (ExternalDirectoryObjectId): sign-ins join on
+    # it, because the UPN often differs from the primary address.
     object_id = models.CharField(max_length=64, blank=True)
+    # Every other SMTP address (EmailAddresses "smtp:" entries, lower case): report rows
+    # sent from an alias still belong to this mailbox.
+    proxy_addresses = models.JSONField(default=list, blank=True)
     recipient_type = models.CharField(max_length=64, blank=True)
     smtp_auth = models.CharField(
         "SMTP AUTH switch", max_length=10, choices=SmtpAuthSwitch.choices,
@@ -23,6 +28,9 @@ class Mailbox(TenantOwned):
         max_length=20, choices=EffectiveState.choices, default=EffectiveState.UNKNOWN
     )
     effective_reason = models.CharField(max_length=500, blank=True)
+    # When a snapshot first showed Basic blocked after an earlier one showed it possible:
+    # "Basic last succeeded before the block of DATE" (null: never seen to change).
+    blocked_since = models.DateTimeField(null=True, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -4,7 +4,10 @@ A pure function of the four gates (microsoft-365.md §2), evaluated in order:
   1. the SMTP AUTH protocol switch (mailbox tri-state, else the organisation's);
   2. Entra security defaults;
   3. the Exchange authentication policy (the user's own, else the org default);
-  4. enabled Conditional Access policies that block legacy clients.
+  4. enabled Conditional Access policies that block "Other clients" (where SMTP AUTH
+     falls) for Exchange Online; a block narrowed by location, platform, client app,
+     risk, group or role may miss a device, so it makes the mailbox unknown, never
+     oauth_only (reference gate 4, corrected 2026-12-01).
 Gate 1 closed -> smtp_auth_off. Otherwise any of 2-4 blocking -> oauth_only (even when
 gate 1 itself is unknown: Basic cannot work either way). Otherwise an input we could
 not collect makes the answer unknown, never "not blocked". `extra_gates` keeps
@@ -140,20 +143,24 @@ def find_policy(reference: str, policies: Sequence[Policy]) -> Policy | None:
 def _conditional_access_gate(inputs: Inputs):
     if inputs.ca_blocking_policies is None:
         return ("unknown", _("Conditional Access not readable (needs Policy.Read.All)"))
-    outcomes: dict[bool | None, list[str]] = {True: [], False: [], None: []}
+    blocking, uncertain, not_covering = [], [], []
     for block in inputs.ca_blocking_policies:
         name = block if isinstance(block, str) else block["name"]
-        outcomes[ca_block_applies(block, inputs.mailbox_object_id)].append(f"“{name}”")
-    if outcomes[True]:
+        applies = ca_block_applies(block, inputs.mailbox_object_id)
+        if applies is None:
+            uncertain.append(f"'{name}' ({ca_uncertainty(block, inputs.mailbox_object_id)})")
+        else:
+            (blocking if applies else not_covering).append(f"'{name}'")
+    if blocking:
         return ("block", _("Conditional Access %(policies)s blocks legacy clients")
-                % {"policies": ", ".join(outcomes[True])})
-    if outcomes[None]:
-        return ("unknown", _("Conditional Access %(policies)s is scoped by group or role, and "
-                             "whether it covers this user was not read")
-                % {"policies": ", ".join(outcomes[None])})
-    if outcomes[False]:
+                % {"policies": ", ".join(blocking)})
+    if uncertain:
+        return ("unknown", _("Conditional Access %(policies)s may not cover this sender: check "
+                             "the sign-in log for successful Authenticated SMTP sign-ins")
+                % {"policies": ", ".join(uncertain)})
+    if not_covering:
         return ("allow", _("Conditional Access %(policies)s does not cover this user")
-                % {"policies": ", ".join(outcomes[False])})
+                % {"policies": ", ".join(not_covering)})
     return None
 
 
@@ -161,40 +168,100 @@ def ca_block_applies(block: str | dict, object_id: str) -> bool | None:
     """Does an enabled legacy-auth block cover this mailbox's user? None: cannot tell.
 
     Admins commonly exclude the scanner's service account from "Block legacy
-    authentication": ignoring the exclusion would call that very sender safe.
+    authentication": ignoring the exclusion would call that very sender safe. A block
+    narrowed by anything we cannot evaluate per device (a location such as "all except
+    trusted IPs", a platform, a client application, a risk level, a group or a role)
+    may let the scanner behind the trusted IP through: never call that "OAuth only".
     """
     if isinstance(block, str):
         return True
     if object_id and object_id in block.get("exclude_users", ()):
         return False
-    if block.get("group_or_role_scoped") or (block.get("exclude_users") and not object_id):
+    named_only = not block.get("include_all", True) and not block.get("group_or_role_scoped")
+    if named_only and not (object_id and object_id in block.get("include_users", ())):
+        return False  # only named users are included, and this one is not among them
+    if ca_uncertainty(block, object_id):
         return None
-    if block.get("include_all", True):
-        return True
-    return bool(object_id) and object_id in block.get("include_users", ())
+    return True
+
+
+def ca_uncertainty(block: dict | str, object_id: str) -> str:
+    """Why a block may not cover this user's device, in words ("" when it surely does)."""
+    if isinstance(block, str):
+        return ""
+    reasons = list(block.get("narrowed_by") or [])
+    if block.get("group_or_role_scoped"):
+        reasons.append(_("scoped by group or role, and whether it covers this user was not "
+                         "read"))
+    if block.get("exclude_users") and not object_id:
+        reasons.append(_("excludes users, and this mailbox's user id is unknown"))
+    return "; ".join(reasons)
+
+
+# Office 365 Exchange Online's application id, and the groupings that contain it.
+EXCHANGE_ONLINE_APP = "00000002-0000-0ff1-ce00-000000000000"
+EXCHANGE_TARGETS = {"all", "office365", EXCHANGE_ONLINE_APP}
+# Client app types under which SMTP AUTH falls: "Other clients" (or every client type).
+# exchangeActiveSync is a separate type and does not cover SMTP (reference, gate 4).
+SMTP_CLIENT_APP_TYPES = {"other", "all"}
 
 
 def ca_legacy_blocks(policies: Sequence[dict]) -> list[dict]:
-    """Enabled CA policies that block legacy clients, with who they cover; JSON-ready.
-    Report-only policies block nothing."""
+    """Enabled CA policies that block legacy SMTP AUTH for Exchange Online, with who they
+    cover and what narrows them; JSON-ready. Report-only policies block nothing; a block
+    on Exchange ActiveSync only, or on applications other than Exchange Online, does not
+    touch SMTP AUTH and is left out."""
     blocks = []
     for policy in policies:
         conditions = policy.get("conditions") or {}
-        apps = conditions.get("clientAppTypes") or []
+        client_types = {t.casefold() for t in conditions.get("clientAppTypes") or []}
         controls = (policy.get("grantControls") or {}).get("builtInControls") or []
-        # "other" is where SMTP AUTH falls; "all" covers it too.
-        legacy = bool({"exchangeActiveSync", "other", "all"} & set(apps))
-        if policy.get("state") == "enabled" and legacy and "block" in controls:
-            blocks.append(_ca_summary(policy, conditions.get("users")))
+        if (policy.get("state") == "enabled" and "block" in controls
+                and client_types & SMTP_CLIENT_APP_TYPES
+                and _targets_exchange(conditions.get("applications"))):
+            blocks.append(_ca_summary(policy, conditions))
     return blocks
 
 
-def _ca_summary(policy: dict, users: dict | None) -> dict:
-    users = users or {"includeUsers": ["All"]}
+def _targets_exchange(applications: dict | None) -> bool:
+    applications = applications or {}
+    included = {a.casefold() for a in applications.get("includeApplications") or []}
+    excluded = {a.casefold() for a in applications.get("excludeApplications") or []}
+    return bool(included & EXCHANGE_TARGETS) and not (
+        excluded & {"office365", EXCHANGE_ONLINE_APP})
+
+
+def _ca_summary(policy: dict, conditions: dict) -> dict:
+    users = conditions.get("users") or {"includeUsers": ["All"]}
     include = [u for u in users.get("includeUsers") or [] if u != "None"]
     by_group_or_role = any(users.get(key) for key in (
         "includeGroups", "includeRoles", "excludeGroups", "excludeRoles"))
     return {"name": policy.get("displayName") or policy.get("id") or "unnamed policy",
             "include_all": "All" in include, "include_users": [u for u in include if u != "All"],
             "exclude_users": list(users.get("excludeUsers") or []),
-            "group_or_role_scoped": by_group_or_role}
+            "group_or_role_scoped": by_group_or_role,
+            "narrowed_by": _narrowing(conditions)}
+
+
+def _narrowing(conditions: dict) -> list[str]:
+    """The conditions that make a block cover only some sign-ins, in words."""
+    reasons = []
+    locations = conditions.get("locations") or {}
+    included = [x for x in locations.get("includeLocations") or [] if x != "All"]
+    if included or locations.get("excludeLocations"):
+        reasons.append("scoped by location" + (
+            " (all except some locations, e.g. trusted IPs)"
+            if locations.get("excludeLocations") else ""))
+    platforms = conditions.get("platforms") or {}
+    if platforms.get("excludePlatforms") or [
+            p for p in platforms.get("includePlatforms") or [] if p != "all"]:
+        reasons.append("scoped by device platform")
+    if conditions.get("clientApplications") or (conditions.get("applications") or {}).get(
+            "applicationFilter"):
+        reasons.append("scoped by client application")
+    if any(conditions.get(key) for key in ("userRiskLevels", "signInRiskLevels",
+                                           "servicePrincipalRiskLevels")):
+        reasons.append("applies only at some risk levels")
+    if conditions.get("devices"):
+        reasons.append("scoped by device filter")
+    return reasons

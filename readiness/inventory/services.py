@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from readiness.inventory.choices import SmtpAuthSwitch
+from readiness.inventory.choices import BASIC_BLOCKED_STATES, EffectiveState, SmtpAuthSwitch
 from readiness.inventory.models import AuthenticationPolicy, Mailbox, TenantSettings
 from readiness.inventory.resolver import Inputs, Policy, resolve
 from readiness.tenancy.models import Tenant
@@ -33,20 +33,32 @@ def resolver_context(*, tenant: Tenant) -> dict:
     }
 
 
-def mailbox_states_recompute(*, tenant: Tenant) -> int:
+def mailbox_states_recompute(*, tenant: Tenant, now: datetime | None = None) -> int:
     """Apply the resolver to every mailbox of the tenant; returns how many changed."""
     context = resolver_context(tenant=tenant)
+    now = now or timezone.now()
     changed: list[Mailbox] = []
     for mailbox in Mailbox.objects.for_tenant(tenant).iterator(chunk_size=CHUNK):
         verdict = resolve(Inputs(mailbox_switch=mailbox.smtp_auth,
                                  user_policy=mailbox.authentication_policy or None,
                                  mailbox_object_id=mailbox.object_id, **context))
         if (mailbox.effective_state, mailbox.effective_reason) != (verdict.state, verdict.reason):
+            mailbox.blocked_since = _blocked_since(mailbox, verdict.state, now)
             mailbox.effective_state, mailbox.effective_reason = verdict.state, verdict.reason
             changed.append(mailbox)
-    Mailbox.objects.bulk_update(changed, ["effective_state", "effective_reason"],
-                                batch_size=CHUNK)
+    Mailbox.objects.bulk_update(changed, ["effective_state", "effective_reason",
+                                          "blocked_since"], batch_size=CHUNK)
     return len(changed)
+
+
+def _blocked_since(mailbox: Mailbox, new_state: str, now: datetime) -> datetime | None:
+    """The block's date is known only when we saw Basic possible first; a first snapshot
+    that already shows a block says nothing about when it began."""
+    if new_state not in BASIC_BLOCKED_STATES:
+        return None
+    if mailbox.effective_state == EffectiveState.BASIC_POSSIBLE:
+        return now
+    return mailbox.blocked_since
 
 
 # --- Snapshots read from Exchange and Graph ------------------------------------------
@@ -60,6 +72,7 @@ class MailboxRecord:
     recipient_type: str = ""
     smtp_auth: str = SmtpAuthSwitch.INHERIT
     authentication_policy: str = ""
+    proxy_addresses: tuple[str, ...] = ()
 
 
 @dataclass
@@ -96,7 +109,7 @@ def inventory_snapshot_apply(*, tenant: Tenant, snapshot: InventorySnapshot,
         _settings_write(tenant, snapshot, now)
         _policies_write(tenant, snapshot.policies)
         written, deleted = _mailboxes_write(tenant, snapshot.mailboxes, now)
-        changed = mailbox_states_recompute(tenant=tenant)
+        changed = mailbox_states_recompute(tenant=tenant, now=now)
     return {"mailboxes": written, "mailboxes_deleted": deleted, "states_changed": changed,
             "policies": len(snapshot.policies)}
 
@@ -133,12 +146,13 @@ def _mailboxes_write(tenant: Tenant, records: list[MailboxRecord],
     rows = [Mailbox(tenant=tenant, address=address, display_name=r.display_name[:256],
                     object_id=r.object_id, recipient_type=r.recipient_type,
                     smtp_auth=r.smtp_auth, authentication_policy=r.authentication_policy[:512],
+                    proxy_addresses=sorted(set(r.proxy_addresses) - {address}),
                     synced_at=now) for address, r in unique.items()]
     for start in range(0, len(rows), CHUNK):
         Mailbox.objects.bulk_create(
             rows[start:start + CHUNK], update_conflicts=True, unique_fields=["tenant", "address"],
             update_fields=["display_name", "object_id", "recipient_type", "smtp_auth",
-                           "authentication_policy", "synced_at"])
+                           "authentication_policy", "proxy_addresses", "synced_at"])
     # Every row of this read carries synced_at=now; older ones vanished from the tenant.
     vanished = Q(synced_at__lt=now) | Q(synced_at__isnull=True)
     deleted, _ = Mailbox.objects.for_tenant(tenant).filter(vanished).delete()

@@ -1,11 +1,13 @@
 """django-tables2 tables: each declares only its special columns; all are sortable."""
 
+from collections.abc import Callable
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from readiness.core.tables import WhenColumn
+from readiness.core.tables import CONFLICT_BADGE, RowEvidence, WhenColumn
 from readiness.inventory.models import Mailbox
 from readiness.inventory.resolver import Policy, find_policy
 from readiness.inventory.selectors import mailbox_reasons
@@ -26,21 +28,28 @@ def policy_name(reference: str, policies) -> str:
         return first.replace("\0", ",")
     return reference
 
+# The mailbox page shows the Basic evidence beside the state, but the evidence (sign-ins,
+# usage) sits a layer above inventory: readiness.usage registers its reader here when it
+# loads (UsageConfig.ready), as connectors register their ingest sources.
+# reader(tenant, start, end, mailboxes) -> {pk: (text, note, conflict summary or "")}
+EVIDENCE_READERS: list[Callable] = []
 
-class MailboxTable(tables.Table):
+class MailboxTable(RowEvidence, tables.Table):
     address = tables.Column(_("Address"))
     display_name = tables.Column(_("Display name"))
     recipient_type = tables.Column(_("Recipient type"))
     smtp_auth = tables.Column(_("SMTP AUTH switch"))
     effective_state = tables.Column(_("Effective state"))
     effective_reason = tables.Column(_("Why"))
+    evidence = tables.Column(_("Basic SMTP AUTH sign-ins (30 d)"), empty_values=(),
+                             orderable=False)
     authentication_policy = tables.Column(_("Authentication policy"))
     synced_at = WhenColumn(verbose_name=_("Read"))
 
     class Meta:
         model = Mailbox
         fields = ("address", "display_name", "recipient_type", "smtp_auth", "effective_state",
-                  "effective_reason", "authentication_policy", "synced_at")
+                  "effective_reason", "evidence", "authentication_policy", "synced_at")
         order_by = ("address",)
 
     def __init__(self, *args, tenant=None, policies=(), **kwargs):
@@ -72,11 +81,32 @@ class MailboxTable(tables.Table):
     def value_address(self, value):
         return value
 
-    def render_effective_state(self, value, record):
-        return format_html('<span class="state-{}">{}</span>', record.effective_state, value)
+    def evidence_read(self, records):
+        start, end = self.period()
+        if not EVIDENCE_READERS or self.tenant is None:
+            return {}
+        return EVIDENCE_READERS[0](tenant=self.tenant, start=start, end=end, mailboxes=records)
 
-    def value_effective_state(self, value):
-        return value
+    def _conflict(self, record) -> str:
+        return (self.evidence_of(record) or ("", "", ""))[2]
+
+    def render_effective_state(self, value, record):
+        html = format_html('<span class="state-{}">{}</span>', record.effective_state, value)
+        conflict = self._conflict(record)
+        if conflict:
+            html += format_html(CONFLICT_BADGE, conflict)
+        return html
+
+    def value_effective_state(self, value, record):
+        return f"{value} (conflict)" if self._conflict(record) else value
+
+    def render_evidence(self, record):
+        text, note, _conflict = self.evidence_of(record) or ("no sign-in data", "", "")
+        return format_html("{}{}", text, format_html("<br><small>{}</small>", note)
+                           if note else "")
+
+    def value_evidence(self, record):
+        return (self.evidence_of(record) or ("no sign-in data",))[0]
 
     def render_effective_reason(self, value):
         # Long reasons made the page 5,500 px tall for 40 mailboxes: a one-line preview,

@@ -11,6 +11,8 @@ class Event(models.TextChoices):
     SENDER_REGRESSED = "sender.regressed", _("Sender regressed to Basic")
     SENDER_NEW_BASIC = "sender.new_basic", _("New sender using Basic")
     EXCEPTION_EXPIRED = "exception.expired", _("Exception expired")
+    SENDER_CONFLICT = "sender.conflict", _("Sender's configuration contradicts its traffic")
+    SENDER_BROKEN = "sender.broken", _("Blocked sender failing with Basic")
 
 
 class DeliveryStatus(models.TextChoices):

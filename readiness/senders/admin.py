@@ -14,9 +14,10 @@ from readiness.tenancy.admin import HttpsUrlAdmin, TenantScopedAdmin
 class DeviceModelAdmin(HttpsUrlAdmin):
     """The device catalogue is shared by all tenants and edited here."""
 
-    list_display = ("vendor", "model", "device_type", "oauth_support", "evidence_url")
-    list_filter = ("device_type", "oauth_support")
-    search_fields = ("vendor", "model", "notes")
+    list_display = ("vendor", "model", "device_type", "oauth_support", "min_version",
+                    "evidence_url", "reviewed_on", "is_generic")
+    list_filter = ("device_type", "oauth_support", "is_generic")
+    search_fields = ("vendor", "model", "notes", "min_version")
 
 
 @admin.register(Sender)

@@ -20,6 +20,7 @@ class DeviceType(models.TextChoices):
     LOB_APP = "lob_app", _("Line-of-business app")
     SCRIPT = "script", _("Script")
     MONITORING = "monitoring", _("Monitoring")
+    APPLIANCE = "appliance", _("Appliance (NAS, firewall, backup)")
     ERP_CRM = "erp_crm", _("ERP / CRM")
     OTHER = "other", _("Other")
     UNKNOWN = "unknown", _("Unknown")
@@ -41,6 +42,8 @@ class MigrationPath(models.TextChoices):
 class OAuthSupport(models.TextChoices):
     YES = "yes", _("Yes")
     FIRMWARE = "firmware", _("With a firmware update")
+    PARTIAL = "partial", _("Some models or versions only")
+    CHECK = "check", _("Check the vendor's per-model list")
     NO = "no", _("No")
     UNKNOWN = "unknown", _("Unknown")
 

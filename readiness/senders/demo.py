@@ -80,7 +80,15 @@ def _pick_regression(senders: list[Sender]) -> Sender | None:
 
 
 def _ownership(senders: list[Sender], manager) -> None:
-    catalogue = {d.oauth_support: d for d in DeviceModel.objects.filter(vendor="Generic")}
+    # Vendor entries (with evidence) first, matched on the device type; generic ones
+    # only where no vendor entry fits.
+    entries = list(DeviceModel.objects.order_by("is_generic", "vendor", "model"))
+
+    def pick(support: str, device_type: str):
+        return next((d for d in entries if d.oauth_support == support
+                     and d.device_type == device_type), None) or next(
+            (d for d in entries if d.oauth_support == support), None)
+
     for i, sender in enumerate(senders):
         if i % 3 == 0:
             sender.owner_user = manager
@@ -88,7 +96,7 @@ def _ownership(senders: list[Sender], manager) -> None:
             sender.owner_name = f"Contact {i}"
             sender.owner_email = f"contact{i}@owners.example"
         sender.team = TEAMS[i % len(TEAMS)]
-        sender.device_model = catalogue.get(("no", "firmware", "yes")[i % 3])
+        sender.device_model = pick(("no", "firmware", "yes")[i % 3], sender.device_type)
         sender.migration_path = PATHS[i % len(PATHS)] if i % 5 else MigrationPath.UNDECIDED
     Sender.objects.bulk_update(senders, ["owner_user", "owner_name", "owner_email", "team",
                                          "device_model", "migration_path"])

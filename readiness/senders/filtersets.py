@@ -10,11 +10,12 @@ from readiness.inventory.choices import EffectiveState
 from readiness.senders.choices import (
     OPEN_TICKET_STATUSES,
     DeviceType,
+    OAuthSupport,
     SenderStatus,
     TicketPriority,
     TicketStatus,
 )
-from readiness.senders.models import Sender, Ticket
+from readiness.senders.models import DeviceModel, Sender, Ticket
 
 NO_MAILBOX = "none"
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
@@ -92,3 +93,19 @@ class SenderFilterSet(django_filters.FilterSet):
             | Q(owner_user__username__icontains=value)
             | Q(owner_user__first_name__icontains=value)
             | Q(owner_user__last_name__icontains=value))
+
+
+class DeviceModelFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    device_type = django_filters.MultipleChoiceFilter(choices=DeviceType.choices,
+                                                      label=_("Device type"))
+    oauth_support = django_filters.MultipleChoiceFilter(choices=OAuthSupport.choices,
+                                                        label=_("OAuth"))
+
+    class Meta:
+        model = DeviceModel
+        fields = ["q", "device_type", "oauth_support"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(vendor__icontains=value) | Q(model__icontains=value)
+                               | Q(notes__icontains=value) | Q(min_version__icontains=value))

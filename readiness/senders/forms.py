@@ -29,6 +29,14 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
+class DeviceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        support = obj.get_oauth_support_display()
+        if obj.is_generic:
+            return f"Generic (fallback): {obj.model} — OAuth: {support}"
+        return f"{obj.vendor} {obj.model} — OAuth: {support}"
+
+
 class OwnershipForm(forms.ModelForm):
     class Meta:
         model = Sender
@@ -44,7 +52,11 @@ class OwnershipForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner_user"] = UserChoiceField(tenant_members(tenant=tenant), required=False,
                                                     label=_("Owner (user)"))
-        self.fields["device_model"].queryset = DeviceModel.objects.all()
+        # Vendor entries first; the generic ones are a fallback (the model's ordering).
+        self.fields["device_model"] = DeviceChoiceField(
+            DeviceModel.objects.all(), required=False, label=_("Catalogue model"),
+            help_text=_("The vendor's statement on OAuth, with its source and review "
+                        "date."))
         bootstrap_widgets(self)
 
     def changes(self) -> dict:

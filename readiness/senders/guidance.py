@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from readiness.senders.choices import MigrationPath
+from readiness.senders.choices import MigrationPath, OAuthSupport
 
 # PowerShell treats the typographic single quotes as quote characters too.
 _PS_SINGLE_QUOTES = ("'", "\u2018", "\u2019", "\u201a", "\u201b")
@@ -46,6 +46,23 @@ class Guidance:
     smtp_auth_after: str = "off"  # off: SMTP AUTH can be disabled; on: must stay on
     scripts: tuple[Script, ...] = field(default=())
 
+
+# Step 5 of every path: after the cut-over, watch for the devices that were missed.
+AFTER_CUTOVER = _(
+    "After the cut-over, watch for 550 5.7.30 (Basic authentication is not supported for "
+    "Client Submission) on the devices: in the Entra sign-in log each such attempt shows "
+    "as one of the failed Authenticated SMTP sign-ins of the mailbox's user (53003 when "
+    "Conditional Access blocked it). This product reads them: a blocked sender with failed "
+    "Basic attempts is shown as \"failing since DATE\", its owner is told and its ticket "
+    "re-opens.")
+# Gate 4 (reference, corrected 2026-12-01): what makes a Conditional Access block count.
+CONDITIONAL_ACCESS_NOTE = _(
+    "A Conditional Access policy blocks Basic SMTP AUTH only when it is enabled (not "
+    "report-only), blocks \"Other clients\" (an Exchange ActiveSync-only block does not "
+    "cover SMTP), and targets All cloud apps, Office 365 or Office 365 Exchange Online. "
+    "Any narrowing condition (locations such as \"all except trusted IPs\", platforms, "
+    "client applications, risk levels, users scoped by group or role) may let a device "
+    "through: such a mailbox is shown as unknown, never as OAuth only.")
 
 SMTP_AUTH_OFF_WARNING = (
     _("Turning SMTP AUTH off closes the protocol itself: it also breaks senders that use "
@@ -204,3 +221,34 @@ ORG_SMTP_AUTH_OFF = Script(
     _("Run this LAST, after the per-mailbox exceptions: mailboxes set to $false keep "
     "SMTP AUTH, every inheriting mailbox loses it (OAuth SMTP included)."))
 
+
+def device_steps(device) -> list[str]:
+    """What the catalogue's evidence means for a sender linked to `device` (a DeviceModel):
+    the steps follow the vendor's statement, never a guess beyond it."""
+    support = device.oauth_support
+    flow = f" ({device.auth_flow})" if device.auth_flow else ""
+    if support in (OAuthSupport.YES, OAuthSupport.FIRMWARE):
+        steps = []
+        if device.min_version:
+            steps.append(str(_("Update the firmware or software to %(version)s or later.")
+                             % {"version": device.min_version}))
+        steps += [str(_("Register an Entra app for it and configure OAuth SMTP%(flow)s on the "
+                        "device (see the OAuth SMTP guidance).") % {"flow": flow}),
+                  str(_("Keep SMTP AUTH on for its mailbox; watch for failed Basic sign-ins "
+                        "after the switch."))]
+        return steps
+    if support == OAuthSupport.PARTIAL:
+        return [str(_("Only some models or versions support OAuth%(flow)s: check yours "
+                      "against the vendor's statement (source below).") % {"flow": flow}),
+                str(_("If yours is not listed, plan a relay, High Volume Email or a "
+                      "connector."))]
+    if support == OAuthSupport.CHECK:
+        return [str(_("The vendor keeps a per-model list: look your model up at the source "
+                      "below.")),
+                str(_("Link the sender to a more specific entry once you know (or note "
+                      "it)."))]
+    if support == OAuthSupport.NO:
+        return [str(_("This device will not do OAuth: move it to a connector relay, High "
+                      "Volume Email or an on-premises relay, or replace it."))]
+    return [str(_("Nobody has checked this device yet: look up the vendor's "
+                  "documentation."))]

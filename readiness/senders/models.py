@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from readiness.core.addresses import AddressField
 from readiness.senders.choices import (
@@ -19,19 +20,30 @@ from readiness.tenancy.models import TenantOwned
 
 
 class DeviceModel(models.Model):
-    """A catalogue entry shared by all tenants: does this device/app speak OAuth?"""
+    """A catalogue entry shared by all tenants: does this device/app speak OAuth?
+
+    Vendor entries carry their evidence (a public vendor statement and the day it was
+    reviewed); generic entries are the fallback for devices nobody has looked up yet.
+    Initial data: readiness/senders/data/devices.json, frozen in a data migration.
+    """
 
     vendor = models.CharField(max_length=120)
-    model = models.CharField(max_length=160)
+    model = models.CharField(max_length=160, help_text=_("The product or model family."))
     device_type = models.CharField(max_length=20, choices=DeviceType.choices,
                                    default=DeviceType.PRINTER)
     oauth_support = models.CharField(max_length=10, choices=OAuthSupport.choices,
                                      default=OAuthSupport.UNKNOWN)
-    evidence_url = models.URLField(blank=True)
+    min_version = models.CharField("OAuth from version", max_length=120, blank=True)
+    auth_flow = models.CharField("OAuth flow", max_length=120, blank=True)
+    models_covered = models.JSONField("Models named", default=list, blank=True)
+    evidence_url = models.URLField(_("Source"), blank=True)
+    reviewed_on = models.DateField(_("Reviewed"), null=True, blank=True)
+    is_generic = models.BooleanField(
+        default=False, help_text=_("An illustrative fallback without a vendor statement."))
     notes = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["vendor", "model"]
+        ordering = ["is_generic", "vendor", "model"]
         constraints = [
             models.UniqueConstraint(fields=["vendor", "model"], name="devicemodel_unique"),
         ]

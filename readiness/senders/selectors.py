@@ -3,7 +3,7 @@ panels and ticket queues."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
@@ -120,30 +120,51 @@ def _open_tickets() -> QuerySet[Ticket]:
     return Ticket.objects.filter(status__in=OPEN_TICKET_STATUSES)
 
 
-def sender_queryset(*, tenant: Tenant) -> QuerySet[Sender]:
-    """Senders with their 30-day rollup, mailbox, owner, earliest open ticket and an IP.
+def _earliest_first(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return tickets.order_by(F("due_date").asc(nulls_last=True), "pk")
 
-    Observations are prefetched (one query per page) for the IP column.
+
+def sender_queryset(*, tenant: Tenant) -> QuerySet[Sender]:
+    """Senders with their 30-day rollup, mailbox, owner, open tickets and client IPs.
+
+    The open tickets and the observations are prefetched: one query each, for the
+    page's rows only. As annotations (correlated subqueries) PostgreSQL computed them
+    for every row an OFFSET skips too, which made deep pages slow. Sorting on those
+    columns adds them back (`with_earliest_ticket`, `with_first_ip`).
     """
-    ticket = _open_tickets().filter(senders=OuterRef("pk")).order_by(
-        F("due_date").asc(nulls_last=True), "pk")
-    first_ip = (ClientObservation.objects.filter(sender=OuterRef("pk")).exclude(client_ip="")
-                .order_by("client_ip").values("client_ip")[:1])
     return (
         # Only the rollup is joined: sorting 50,000 rows stays narrow. Mailbox and owner
         # are fetched for the page's rows only (two constant queries).
         Sender.objects.for_tenant(tenant)
         .select_related("rollup")
-        .prefetch_related("mailbox", "owner_user", "device_model", Prefetch(
-            "observations", queryset=ClientObservation.objects.only(
-                "sender_id", "client_ip", "tls_version").order_by("client_ip")))
-        .annotate(
-            ticket_due=Subquery(ticket.values("due_date")[:1]),
-            ticket_title=Subquery(ticket.values("title")[:1]),
-            first_ip=Subquery(first_ip),
-        )
+        .prefetch_related(
+            "mailbox", "owner_user", "device_model",
+            Prefetch("observations", queryset=ClientObservation.objects.only(
+                "sender_id", "client_ip", "tls_version").order_by("client_ip")),
+            Prefetch("tickets", queryset=_earliest_first(_open_tickets()).only(
+                "id", "title", "due_date"), to_attr="open_tickets"))
         .order_by("address")
     )
+
+
+def earliest_open_ticket(sender: Sender) -> Ticket | None:
+    """The open ticket due first (undated last), from `sender_queryset`'s prefetch."""
+    return sender.open_tickets[0] if sender.open_tickets else None
+
+
+def with_earliest_ticket(senders: QuerySet[Sender]) -> QuerySet[Sender]:
+    """`ticket_title` and `ticket_due`, to sort on: computed for every sender, so a sort
+    on them stays slower."""
+    ticket = _earliest_first(_open_tickets().filter(senders=OuterRef("pk")))
+    return senders.annotate(ticket_title=Subquery(ticket.values("title")[:1]),
+                            ticket_due=Subquery(ticket.values("due_date")[:1]))
+
+
+def with_first_ip(senders: QuerySet[Sender]) -> QuerySet[Sender]:
+    """`first_ip`, to sort on: computed for every sender, so a sort on it stays slower."""
+    first_ip = (ClientObservation.objects.filter(sender=OuterRef("pk")).exclude(client_ip="")
+                .order_by("client_ip").values("client_ip")[:1])
+    return senders.annotate(first_ip=Subquery(first_ip))
 
 
 def sender_for_tenant_or_404(*, tenant: Tenant, pk: int) -> Sender:
@@ -161,6 +182,26 @@ def sender_daily_rows(*, tenant: Tenant, sender: Sender, start: date, end: date)
 def sender_observations(*, tenant: Tenant, sender: Sender) -> list[ClientObservation]:
     return list(ClientObservation.objects.for_tenant(tenant).filter(sender=sender)
                 .order_by("-last_day", "client_ip"))
+
+
+def sender_evidence_panel(*, tenant: Tenant, sender: Sender, days: int = 30) -> dict:
+    """What the sender page shows beside the mailbox's state: the Basic evidence of the
+    last `days` days, the conflict with its explanations, the breakage, the block note."""
+    from readiness.usage.evidence import (
+        block_note,
+        conflict_explain,
+        failing_label,
+        sender_evidence,
+    )
+
+    end = timezone.now().date()
+    evidence, conflict = sender_evidence(tenant=tenant, start=end - timedelta(days=days - 1),
+                                         end=end, senders=[sender])[sender.pk]
+    mailbox = sender.mailbox
+    return {"evidence": evidence, "days": days,
+            "conflict": conflict_explain(mailbox, evidence) if conflict else None,
+            "failing": "" if conflict else failing_label(evidence),
+            "block_note": block_note(mailbox, evidence) if mailbox else ""}
 
 
 def ticket_history(*, ticket: Ticket) -> list[tuple]:

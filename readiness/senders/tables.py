@@ -6,9 +6,24 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from readiness.core.tables import DayColumn, WhenColumn, due_text, headers, nulls_last
+from readiness.core.tables import (
+    CONFLICT_BADGE,
+    DayColumn,
+    RowEvidence,
+    WhenColumn,
+    due_text,
+    headers,
+    nulls_last,
+)
 from readiness.senders.choices import TicketPriority
-from readiness.senders.models import Sender, Ticket
+from readiness.senders.models import DeviceModel, Sender, Ticket
+from readiness.senders.selectors import (
+    earliest_open_ticket,
+    with_earliest_ticket,
+    with_first_ip,
+)
+from readiness.tenancy.domains import is_foreign_address, tenant_domain_names
+from readiness.usage.evidence import conflict_explain, sender_evidence
 
 PRIORITY_RANK = Case(
     *(When(priority=p, then=Value(rank)) for rank, p in enumerate(
@@ -70,7 +85,7 @@ class TeamTicketTable(TicketTable):
          display_name=_("Display name"),
          status=_("Status"),
          device_type=_("Device type"))
-class SenderTable(tables.Table):
+class SenderTable(RowEvidence, tables.Table):
     select = tables.CheckBoxColumn(accessor="pk", attrs={
         "input": {"form": "bulk-form", "name": "sender_ids"},
         "th__input": {"form": "bulk-form", "aria-label": _("select all")}},
@@ -84,15 +99,18 @@ class SenderTable(tables.Table):
                               default=0)
     signins_30d = tables.Column(_("Basic sign-ins (30 d)"), accessor="rollup__basic_signins_30d",
                                 default=0)
-    client_ips = tables.Column(_("Client IPs"), accessor="first_ip", default="—")
+    # client_ips, ticket and ticket_due read the page's prefetched rows (sender_queryset);
+    # accessor `pk` only keeps django-tables2 from treating a cell as empty before
+    # render_* runs.
+    client_ips = tables.Column(_("Client IPs"), accessor="pk", empty_values=())
     last_basic_day = DayColumn(verbose_name=_("Last Basic day"))
     owner = tables.Column(_("Owner"), accessor="owner_label", order_by=(
         "owner_user__username", "owner_name", "owner_email"), default=_("unowned"))
     migration_path = tables.Column(_("Migration path"))
     # One value per column: the ticket's title and its due day apart (sort and filter
     # them separately in Excel).
-    ticket = tables.Column(_("Ticket"), accessor="ticket_title", empty_values=())
-    ticket_due = DayColumn(verbose_name=_("Ticket due"), accessor="ticket_due")
+    ticket = tables.Column(_("Ticket"), accessor="pk", empty_values=())
+    ticket_due = DayColumn(verbose_name=_("Ticket due"), accessor="pk", empty_values=())
 
     class Meta:
         model = Sender
@@ -104,21 +122,37 @@ class SenderTable(tables.Table):
 
     def __init__(self, *args, tenant=None, **kwargs):
         self.tenant = tenant  # before super(): the default ordering already needs it
+        # One query per page: senders on another tenant's domain are marked foreign.
+        self.own_domains = tenant_domain_names(tenant) if tenant is not None else frozenset()
         super().__init__(*args, **kwargs)
 
     def render_address(self, value, record):
         url = reverse("senders:sender", args=[self.tenant.slug, record.pk])
+        if record.mailbox_id is None and is_foreign_address(value, self.own_domains):
+            return format_html('<a href="{}">{}</a> <span class="badge text-bg-warning" '
+                               'title="not one of this tenant\'s domains">foreign domain'
+                               '</span>', url, value)
         return format_html('<a href="{}">{}</a>', url, value)
 
     def value_address(self, value):
         return value
 
-    def render_mailbox_state(self, value, record):
-        return format_html('<span class="state-{}">{}</span>', value,
-                           record.mailbox.get_effective_state_display())
+    def evidence_read(self, records):
+        start, end = self.period()
+        return sender_evidence(tenant=self.tenant, start=start, end=end, senders=records)
 
-    def value_mailbox_state(self, value):
-        return value
+    def render_mailbox_state(self, value, record):
+        html = format_html('<span class="state-{}">{}</span>', value,
+                           record.mailbox.get_effective_state_display())
+        found = self.evidence_of(record)
+        if found and found[1]:
+            html += format_html(CONFLICT_BADGE, conflict_explain(record.mailbox,
+                                                                  found[0]).summary)
+        return html
+
+    def value_mailbox_state(self, value, record):
+        found = self.evidence_of(record)
+        return f"{value} (conflict)" if found and found[1] else value
 
     def render_client_ips(self, record):
         ips = sorted({o.client_ip for o in record.observations.all() if o.client_ip})
@@ -135,22 +169,29 @@ class SenderTable(tables.Table):
         return self.render_migration_path(record)
 
     def render_ticket(self, record):
-        return record.ticket_title or "—"
+        ticket = earliest_open_ticket(record)
+        return ticket.title if ticket else "—"
 
     def value_ticket(self, record):
-        return record.ticket_title or ""
+        ticket = earliest_open_ticket(record)
+        return ticket.title if ticket else ""
 
     def render_ticket_due(self, record):
-        return due_text(record.ticket_due) if record.ticket_due else "—"
+        ticket = earliest_open_ticket(record)
+        return due_text(ticket.due_date) if ticket and ticket.due_date else "—"
 
     def value_ticket_due(self, record):
-        return record.ticket_due  # the date itself: a real date in XLSX, ISO in CSV
+        # The date itself: a real date in XLSX, ISO in CSV.
+        ticket = earliest_open_ticket(record)
+        return ticket.due_date if ticket else None
 
+    # Sorting on the ticket columns computes them for every sender again (a subquery per
+    # row): such a sort stays slower on deep pages than the default one.
     def order_ticket(self, queryset, is_descending):
-        return nulls_last(queryset, "ticket_title", is_descending)
+        return nulls_last(with_earliest_ticket(queryset), "ticket_title", is_descending)
 
     def order_ticket_due(self, queryset, is_descending):
-        return nulls_last(queryset, "ticket_due", is_descending)
+        return nulls_last(with_earliest_ticket(queryset), "ticket_due", is_descending)
 
     def _by_rollup(self, queryset, field: str, is_descending: bool):
         # Naming the rollup's own tenant and ordering by (figure, sender) in one
@@ -170,9 +211,44 @@ class SenderTable(tables.Table):
         return self._by_rollup(queryset, "basic_signins_30d", is_descending)
 
     def order_client_ips(self, queryset, is_descending):
-        return nulls_last(queryset, "first_ip", is_descending)
+        return nulls_last(with_first_ip(queryset), "first_ip", is_descending)
 
 
 # The columns a user may hide with the column chooser (?columns=...).
 SENDER_OPTIONAL_COLUMNS = [name for name in SenderTable.Meta.fields
                            if name not in ("select", "address")]
+
+
+@headers(vendor=_("Vendor"), model=_("Model"), device_type=_("Device type"),
+         oauth_support=_("OAuth support"), min_version=_("OAuth from version"),
+         auth_flow=_("OAuth flow"), notes=_("Notes"), reviewed_on=_("Reviewed"))
+class DeviceModelTable(tables.Table):
+    """The device catalogue: every entry shows its source and review date."""
+
+    evidence_url = tables.Column(_("Source"), orderable=False)
+    models_covered = tables.Column(_("Models named"), orderable=False)
+
+    class Meta:
+        model = DeviceModel
+        fields = ("vendor", "model", "device_type", "oauth_support", "min_version",
+                  "auth_flow", "models_covered", "notes", "evidence_url", "reviewed_on")
+        order_by = ("vendor",)
+        empty_text = _("No catalogue entry matches.")
+
+    def render_evidence_url(self, value):
+        return format_html('<a href="{}" rel="noopener noreferrer nofollow" target="_blank">'
+                           "vendor statement</a>", value)
+
+    def value_evidence_url(self, value):
+        return value
+
+    def render_models_covered(self, value):
+        return ", ".join(value)
+
+    def value_models_covered(self, value):
+        return ", ".join(value)
+
+    def render_vendor(self, value, record):
+        if record.is_generic:
+            return format_html('{} <span class="badge text-bg-light">fallback</span>', value)
+        return value

@@ -14,6 +14,7 @@ urlpatterns = [
          views.SenderOwnershipView.as_view(), name="ownership"),
     path("tenants/<slug:slug>/senders/<int:pk>/transition/",
          views.SenderTransitionView.as_view(), name="transition"),
+    path("devices/", views.DeviceCatalogueView.as_view(), name="devices"),
     path("tickets/mine/", views.MyTicketListView.as_view(), name="my_tickets"),
     path("tenants/<slug:slug>/tickets/", views.TeamTicketListView.as_view(), name="tickets"),
     path("tenants/<slug:slug>/tickets/<int:pk>/", views.TicketDetailView.as_view(),

@@ -22,11 +22,13 @@ from django_tables2 import SingleTableMixin
 from readiness.core.exports import SafeExportMixin
 from readiness.core.forms import form_errors_add
 from readiness.core.redirects import safe_next
-from readiness.core.text import tls_label
-from readiness.inventory.selectors import mailbox_reasons
 from readiness.senders import selectors, services, whatif
 from readiness.senders.choices import SenderStatus
-from readiness.senders.filtersets import SenderFilterSet, TicketQueueFilterSet
+from readiness.senders.filtersets import (
+    DeviceModelFilterSet,
+    SenderFilterSet,
+    TicketQueueFilterSet,
+)
 from readiness.senders.forms import (
     BulkForm,
     CommentForm,
@@ -35,10 +37,11 @@ from readiness.senders.forms import (
     TrackExceptionsForm,
     TransitionForm,
 )
-from readiness.senders.models import Sender, Ticket
+from readiness.senders.models import DeviceModel, Sender, Ticket
 from readiness.senders.tables import (
     PRIORITY_RANK,
     SENDER_OPTIONAL_COLUMNS,
+    DeviceModelTable,
     SenderTable,
     TeamTicketTable,
     TicketTable,
@@ -48,7 +51,7 @@ from readiness.tenancy.choices import Capability
 from readiness.tenancy.mixins import TenantScopedMixin
 from readiness.usage import charts as usage_charts
 from readiness.usage.charts import TIMELINE_DAYS
-from readiness.usage.choices import AuthMethod
+from readiness.usage.selectors import tenant_day_sources
 
 
 def sender_detail_url(tenant, sender) -> str:
@@ -107,20 +110,17 @@ class SenderDetailView(TenantScopedMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         sender = selectors.sender_for_tenant_or_404(tenant=self.tenant, pk=self.kwargs["pk"])
         end = timezone.now().date()
+        start = end - timedelta(days=TIMELINE_DAYS - 1)
         rows = selectors.sender_daily_rows(tenant=self.tenant, sender=sender,
-                                           start=end - timedelta(days=TIMELINE_DAYS - 1), end=end)
-        methods = dict(AuthMethod.choices)
-        observations = list(selectors.sender_observations(tenant=self.tenant, sender=sender))
-        for observation in observations:
-            observation.tls_label = tls_label(observation.tls_version)
-        reason = (mailbox_reasons(tenant=self.tenant, mailboxes=[sender.mailbox])
-                  .get(sender.mailbox.pk) if sender.mailbox else "")
-        context.update(sender=sender,
-                       usage_rows=[{**r, "auth_method_label": methods.get(r["auth_method"],
-                                                                          r["auth_method"])}
-                                   for r in rows],
-                       usage=usage_charts.sender_usage_figure(rows),
-                       observations=observations, mailbox_reason=reason)
+                                           start=start, end=end)
+        # The tenant's coverage: a day nobody covered is a gap, not a zero, here too.
+        coverage = tenant_day_sources(tenant=self.tenant, start=start, end=end)
+        day_rows = usage_charts.sender_day_rows(rows, coverage, start, end)
+        context.update(sender=sender, usage_rows=day_rows,
+                       usage=usage_charts.sender_usage_figure(day_rows),
+                       observations=selectors.sender_observations(tenant=self.tenant,
+                                                                  sender=sender),
+                       proof=selectors.sender_evidence_panel(tenant=self.tenant, sender=sender))
         return context
 
 
@@ -362,3 +362,17 @@ class WhatIfView(TenantScopedMixin, TemplateView):
         return redirect("senders:what_if", self.tenant.slug)
 
 
+
+
+class DeviceCatalogueView(LoginRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    """The shared device catalogue, read-only for every signed-in user (MSP admins edit
+    it in the admin): which devices do OAuth, per the vendor's own statement."""
+
+    template_name = "senders/devices.html"
+    table_class = DeviceModelTable
+    filterset_class = DeviceModelFilterSet
+    table_pagination = {"per_page": 100}
+    export_name = "device-catalogue"
+
+    def get_queryset(self):
+        return DeviceModel.objects.order_by("is_generic", "vendor", "model")

@@ -206,3 +206,30 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… ({self.name or 'unnamed'})"
+
+
+class TenantDomain(TenantOwned):
+    """A domain the tenant's mail is sent from: read from Graph's verified domains at
+    ingest, or added by hand by a manager for a tenant without a connection.
+
+    Report files are checked against these (readiness/tenancy/domains.py): a file whose
+    senders are mostly on other domains was probably exported from another tenant.
+    """
+
+    SOURCE_GRAPH, SOURCE_MANUAL = "graph", "manual"
+    SOURCES = [(SOURCE_GRAPH, "Microsoft 365 (verified)"), (SOURCE_MANUAL, "Added by hand")]
+
+    name = models.CharField(max_length=253)
+    source = models.CharField(max_length=10, choices=SOURCES, default=SOURCE_MANUAL)
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="tenantdomain_unique_name"),
+        ]
+        indexes = [models.Index(fields=["name"], name="tenantdomain_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from readiness.core.values import BadAddress, address_normalize
 from readiness.tenancy import scoping
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.choices import Role
-from readiness.tenancy.models import Invitation, Membership, Tenant, TenantTag
+from readiness.tenancy.models import Invitation, Membership, Tenant, TenantDomain, TenantTag
 
 
 def _refuse_self_change(*, actor, user) -> None:
@@ -173,3 +174,66 @@ def tenant_tags_replace(*, tenant, tags) -> list[str]:
     names = tags_clean(tags)
     tenant.tags.set([TenantTag.objects.get_or_create(name=n)[0] for n in names])
     return names
+
+
+# --- the tenant's domains (the wrong-tenant check, readiness/tenancy/domains.py) ---------
+
+
+def domain_name_clean(name: str) -> str:
+    """A bare domain name, lower-case, or ValidationError saying what is wrong."""
+    text = (name or "").strip().lower().rstrip(".")
+    if text.startswith("@"):
+        text = text[1:]
+    try:
+        address_normalize(f"postmaster@{text}")
+    except BadAddress as exc:
+        raise ValidationError(_("%(name)s is not a domain name: it %(reason)s.")
+                              % {"name": repr(name), "reason": exc}) from None
+    return text
+
+
+@transaction.atomic
+def tenant_domains_sync(*, tenant: Tenant, domains: list[dict]) -> int:
+    """Replace the Graph-sourced domains with what /v1.0/domains says is verified.
+
+    Domains added by hand stay: a manager may know of a domain Graph does not list."""
+    verified = {}
+    for row in domains:
+        name = row.get("id") or row.get("name") or ""
+        if not name or row.get("isVerified") is False:
+            continue  # an unverified domain is a claim, not a fact
+        try:
+            verified[domain_name_clean(name)] = bool(row.get("isDefault"))
+        except ValidationError:
+            continue  # one odd name must not stop the ingest
+    existing = TenantDomain.objects.for_tenant(tenant)
+    existing.filter(source=TenantDomain.SOURCE_GRAPH).exclude(name__in=verified).delete()
+    for name, default in verified.items():
+        TenantDomain.objects.update_or_create(
+            tenant=tenant, name=name,
+            defaults={"source": TenantDomain.SOURCE_GRAPH, "is_default": default})
+    return len(verified)
+
+
+@transaction.atomic
+def tenant_domain_add(*, tenant: Tenant, name: str, actor, ip: str = "", source: str = "web"):
+    name = domain_name_clean(name)
+    domain, created = TenantDomain.objects.get_or_create(
+        tenant=tenant, name=name, defaults={"source": TenantDomain.SOURCE_MANUAL})
+    if created:
+        audit_record(actor=actor, tenant=tenant, action="domain.added", obj=domain,
+                     after={"name": name}, ip=ip, source=source)
+    return domain
+
+
+@transaction.atomic
+def tenant_domain_remove(*, tenant: Tenant, pk: int, actor, ip: str = "") -> bool:
+    """Only hand-added domains can be removed: Graph's come back on the next ingest."""
+    domain = TenantDomain.objects.for_tenant(tenant).filter(
+        pk=pk, source=TenantDomain.SOURCE_MANUAL).first()
+    if domain is None:
+        return False
+    audit_record(actor=actor, tenant=tenant, action="domain.removed", obj=domain,
+                 before={"name": domain.name}, ip=ip)
+    domain.delete()
+    return True

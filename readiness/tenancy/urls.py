@@ -10,6 +10,7 @@ urlpatterns = [
          name="member-change"),
     path("tenants/<slug:slug>/members/<int:pk>/remove/", views.MemberRemoveView.as_view(),
          name="member-remove"),
+    path("tenants/<slug:slug>/domains/", views.TenantDomainsView.as_view(), name="domains"),
     path("tenants/<slug:slug>/audit/", views.TenantAuditView.as_view(), name="audit"),
     path("audit/", views.GlobalAuditView.as_view(), name="audit-global"),
     path("invitations/<str:token>/", views.InvitationView.as_view(), name="invitation"),

@@ -31,7 +31,7 @@ from readiness.tenancy.forms import (
     MembershipRoleForm,
 )
 from readiness.tenancy.mixins import MSPAdminRequiredMixin, TenantScopedMixin
-from readiness.tenancy.models import AuditEvent, Membership
+from readiness.tenancy.models import AuditEvent, Membership, TenantDomain
 from readiness.tenancy.sessions import sessions_end_all
 from readiness.tenancy.tables import AuditEventTable, MembershipTable
 
@@ -308,3 +308,37 @@ class EntraCallbackView(View):
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
 
 
+
+
+class TenantDomainsView(TenantScopedMixin, TemplateView):
+    """The tenant's domains: Graph's verified ones (read at ingest) and hand-added ones
+    for a tenant without a connection. Report files are checked against these."""
+
+    template_name = "tenancy/domains.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["domains"] = TenantDomain.objects.for_tenant(self.tenant).order_by("name")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            if request.POST.get("remove"):
+                services.tenant_domain_remove(tenant=self.tenant, pk=_int(request.POST["remove"]),
+                                              actor=request.user, ip=request_ip(request))
+            else:
+                domain = services.tenant_domain_add(tenant=self.tenant,
+                                                    name=request.POST.get("name", ""),
+                                                    actor=request.user, ip=request_ip(request))
+                messages.success(request, _("%(domain)s is now one of this tenant's domains.")
+                                 % {"domain": domain.name})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("tenancy:domains", self.tenant.slug)
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -13,7 +13,14 @@ class DailyUsage(TenantOwned):
     an import or re-reading sign-ins only ever touches that source's rows.
     """
 
-    sender = models.ForeignKey("senders.Sender", on_delete=models.CASCADE, related_name="usage")
+    # No single-column indexes on the two foreign keys: the natural key leads with
+    # tenant and the (sender, day) index with sender, so each would be a duplicate that
+    # every import still had to maintain (the largest fact table). Deletes cascading from
+    # a tenant or a sender use those leading columns.
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+",
+                               db_index=False)
+    sender = models.ForeignKey("senders.Sender", on_delete=models.CASCADE, related_name="usage",
+                               db_index=False)
     day = models.DateField()
     auth_method = models.CharField(max_length=10, choices=AuthMethod.choices)
     source = models.CharField(max_length=20, choices=UsageSource.choices)
@@ -58,9 +65,33 @@ class SignInEvent(TenantOwned):
         indexes = [models.Index(fields=["tenant", "created_at"], name="signin_tenant_time_idx")]
 
 
+class CoveredDay(TenantOwned):
+    """A UTC day a source is known to have covered in full, traffic or not.
+
+    Without it a day with no rows is ambiguous: "nobody sent" or "nobody looked". The
+    sign-in ingest records the days its read window spanned; the importer records the
+    periods of the imported reports (recomputed, so deleting an import removes them).
+    The charts draw an uncovered day as a gap and the tables say "no data".
+    """
+
+    source = models.CharField(max_length=20, choices=UsageSource.choices)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "source", "day"],
+                                    name="coveredday_unique"),
+        ]
+        indexes = [models.Index(fields=["tenant", "day"], name="coveredday_tenant_day_idx")]
+
+
 class ClientObservation(TenantOwned):
     """Which client IPs and TLS versions a sender was seen with, and when."""
 
+    # The natural key leads with tenant: a tenant_id index of its own would duplicate it.
+    # The sender_id index stays (the natural key cannot serve a lookup by sender alone).
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+",
+                               db_index=False)
     sender = models.ForeignKey("senders.Sender", on_delete=models.CASCADE,
                                related_name="observations")
     source = models.CharField(max_length=20, choices=UsageSource.choices)
@@ -156,6 +187,9 @@ class TenantRollup(TenantOwned):
     senders_done = models.PositiveIntegerField(default=0)
     mailboxes_total = models.PositiveIntegerField(default=0)
     mailboxes_basic_possible = models.PositiveIntegerField(default=0)
+    # Configuration says Basic cannot work, yet Basic succeeded in the window
+    # (readiness.usage.evidence): counted against readiness.
+    mailboxes_conflict = models.PositiveIntegerField(default=0)
     mailboxes_by_state = models.JSONField(default=dict, blank=True)
     senders_by_tls = models.JSONField(default=dict, blank=True)
     last_day_by_source = models.JSONField(default=dict, blank=True)

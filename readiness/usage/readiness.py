@@ -7,7 +7,10 @@ The portfolio, the tenant overview, the API summary and `readiness_report
 A tenant is READY when it has usage data and:
   - its score is at least READY_SCORE,
   - no Basic SMTP AUTH message or sign-in was seen in the last 30 days (the rollup window),
-  - no mailbox can still use Basic SMTP AUTH.
+  - no mailbox can still use Basic SMTP AUTH;
+  - no mailbox is in conflict: its configuration says Basic cannot work, yet Basic
+    succeeded in the window (readiness.usage.evidence). The configuration is then wrong
+    or incomplete, so it cannot be trusted to be done.
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ def readiness_score(*, smtp_messages: int, basic_messages: int, senders_total: i
     100 x weighted mean of three shares, each in [0, 1]:
       0.5 x SMTP AUTH messages of the last 30 days that were NOT Basic,
       0.3 x senders migrated, verified or accepted as an exception,
-      0.2 x mailboxes where Basic SMTP AUTH is NOT possible (unknown counts as possible).
+      0.2 x mailboxes where Basic SMTP AUTH is NOT possible (unknown, and a conflict
+            between configuration and evidence, count as possible).
     A share whose denominator is zero is unknown (no data is not "no usage"): it is left
     out and the remaining weights are rescaled. All unknown -> None.
     """
@@ -63,7 +67,8 @@ def readiness_score(*, smtp_messages: int, basic_messages: int, senders_total: i
 
 def _ready(prefix: str = "usage_rollup__") -> Q:
     return Q(**{f"{prefix}score__gte": READY_SCORE, f"{prefix}basic_messages_30d": 0,
-                f"{prefix}basic_signins_30d": 0, f"{prefix}mailboxes_basic_possible": 0})
+                f"{prefix}basic_signins_30d": 0, f"{prefix}mailboxes_basic_possible": 0,
+                f"{prefix}mailboxes_conflict": 0})
 
 
 def readiness_state_expression() -> Case:
@@ -105,6 +110,13 @@ def readiness_blockers(rollup) -> list[str]:
         count = rollup.mailboxes_basic_possible
         reasons.append(ngettext("%(count)d mailbox can still use Basic SMTP AUTH",
                                 "%(count)d mailboxes can still use Basic SMTP AUTH", count)
+                       % {"count": count})
+    if rollup.mailboxes_conflict:
+        count = rollup.mailboxes_conflict
+        reasons.append(ngettext("%(count)d mailbox in conflict: configured to block Basic, yet "
+                                "Basic SMTP AUTH succeeded (conflict: verify)",
+                                "%(count)d mailboxes in conflict: configured to block Basic, "
+                                "yet Basic SMTP AUTH succeeded (conflict: verify)", count)
                        % {"count": count})
     if rollup.basic_messages_30d or rollup.basic_signins_30d:
         messages = ngettext("%(count)s message", "%(count)s messages",

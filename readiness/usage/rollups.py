@@ -28,8 +28,10 @@ from readiness.senders.choices import SCORE_DONE_STATUSES
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
 from readiness.usage import sql
+from readiness.usage.evidence import conflicted_mailbox_count
 from readiness.usage.models import (
     ClientObservation,
+    CoveredDay,
     DailyUsage,
     SenderRollup,
     TenantDay,
@@ -104,10 +106,15 @@ def _apply_failed(tenant, start, end, totals) -> None:
 
 
 def _apply_sources(tenant, start, end, totals) -> None:
+    """A day's sources: those that covered it (CoveredDay) and those with a row on it
+    (a row proves the source looked). A covered day without traffic gets a row of
+    zeros: "no traffic" is a fact, unlike a day nobody covered (no row: a gap)."""
     pairs = (DailyUsage.objects.for_tenant(tenant).filter(day__range=(start, end))
              .values_list("day", "source").distinct())
+    covered = (CoveredDay.objects.for_tenant(tenant).filter(day__range=(start, end))
+               .values_list("day", "source"))
     by_day: dict[date, set[str]] = defaultdict(set)
-    for day, source in pairs:
+    for day, source in [*pairs, *covered]:
         by_day[day].add(source)
     for day, sources in by_day.items():
         totals.setdefault(day, TenantDay(tenant=tenant, day=day)).sources = ",".join(
@@ -174,13 +181,17 @@ def tenant_rollup_refresh(*, tenant: Tenant, today: date | None = None) -> Tenan
     today = today or timezone.now().date()
     sender_rollups_ensure(tenant=tenant, today=today)
     values = {**_usage_figures(tenant, today), **_inventory_figures(tenant)}
+    values["mailboxes_conflict"] = conflicted_mailbox_count(
+        tenant=tenant, start=today - timedelta(days=WINDOW_DAYS - 1), end=today)
     values["score"] = readiness_score(
         smtp_messages=values["smtp_messages_30d"], basic_messages=values["basic_messages_30d"],
         senders_total=values["senders_total"], senders_done=values["senders_done"],
         mailboxes_total=values["mailboxes_total"],
-        # A mailbox whose state is unknown is not known to be safe.
+        # A mailbox whose state is unknown is not known to be safe; nor is one whose
+        # configuration says blocked while Basic succeeded (a conflict).
         mailboxes_basic_possible=values["mailboxes_basic_possible"]
-        + values["mailboxes_by_state"].get(EffectiveState.UNKNOWN, 0),
+        + values["mailboxes_by_state"].get(EffectiveState.UNKNOWN, 0)
+        + values["mailboxes_conflict"],
     )
     rollup, _ = TenantRollup.objects.update_or_create(
         tenant=tenant, defaults={**values, "window_end": today, "refreshed_at": timezone.now()})

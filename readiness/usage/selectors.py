@@ -8,7 +8,7 @@ from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import TruncDate
 
 from readiness.tenancy.models import Tenant
-from readiness.usage.models import DailyUsage, SignInEvent
+from readiness.usage.models import DailyUsage, SignInEvent, TenantDay
 
 
 def failed_signins_by_day(*, tenant: Tenant, start: date, end: date) -> dict[date, int]:
@@ -40,3 +40,10 @@ def usage_largest_across_sources(*, tenant: Tenant, start: date, end: date,
             .annotate(messages=Max("messages"), signins=Max("signins"),
                       failed_signins=Max("failed_signins"))
             .order_by("sender_id", "day", "auth_method"))
+
+
+def tenant_day_sources(*, tenant: Tenant, start: date, end: date) -> list[dict]:
+    """(day, sources) of the tenant's covered days: which sources looked at each day.
+    A day missing here was covered by no source (a gap, not a zero)."""
+    return list(TenantDay.objects.for_tenant(tenant).filter(day__range=(start, end))
+                .values("day", "sources").order_by("day"))

@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from readiness.senders.identity import sender_mailboxes_link
+from readiness.senders.identity import mailbox_addresses_by_user, sender_mailboxes_link
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
 from readiness.usage import sql
-from readiness.usage.models import ClientObservation, DailyUsage, SignInEvent
+from readiness.usage.models import ClientObservation, CoveredDay, DailyUsage, SignInEvent
 from readiness.usage.rollups import sender_rollups_ensure
 
 CHUNK = 2000
@@ -117,15 +117,24 @@ def signin_events_store(*, tenant: Tenant, records: list[dict]) -> set[date]:
     joins the senders and skips known record ids: no model object per event.
     """
     unique = {r["record_id"]: r for r in records}
+    # The sign-in's user id is the mailbox's Entra object id: the sender is that mailbox's
+    # primary address, whatever the UPN (often user@x.onmicrosoft.com) says.
+    by_user = mailbox_addresses_by_user(tenant=tenant,
+                                        user_ids={r.get("user_id") for r in unique.values()})
+
+    def address(record: dict) -> str:
+        return by_user.get((record.get("user_id") or "").lower(),
+                           record["user_principal_name"].lower())
+
     # Only a successful sign-in makes an address a sender; failures attach to a sender
     # that exists and otherwise stay attempts (password spraying is not usage).
-    names = {r["user_principal_name"].lower(): r.get("user_display_name", "")
+    names = {address(r): r.get("user_display_name", "")
              for r in unique.values() if r.get("error_code", 0) == 0}
     with transaction.atomic():
         senders_ensure(tenant=tenant, display_names=names, addresses=names.keys())
         sql.execute(_SIGNIN_INSERT[sql.postgres()].format(
             events=SignInEvent._meta.db_table, senders=Sender._meta.db_table),
-            [tenant.pk, _signins_json(unique.values()), tenant.pk])
+            [tenant.pk, _signins_json(unique.values(), address), tenant.pk])
     return {r["created_at"].astimezone(UTC).date() for r in unique.values()}
 
 
@@ -150,9 +159,10 @@ _SIGNIN_INSERT = {
 }
 
 
-def _signins_json(records) -> str:
+def _signins_json(records, address_of) -> str:
     """The events as the JSON array the INSERT reads; timestamps in the form the
-    database stores (SQLite keeps UTC text), text cut to the column widths."""
+    database stores (SQLite keeps UTC text), text cut to the column widths. `address`
+    is the sender each event joins: its mailbox's primary address (by user id)."""
     from django.db import connection
 
     postgres = connection.vendor == "postgresql"
@@ -161,7 +171,7 @@ def _signins_json(records) -> str:
         created = r["created_at"]
         rows.append({
             "record_id": r["record_id"], "user_principal_name": r["user_principal_name"],
-            "address": r["user_principal_name"].lower(),
+            "address": address_of(r),
             "user_display_name": r.get("user_display_name", "")[:256],
             "user_id": r.get("user_id", ""), "ip_address": r.get("ip_address", ""),
             "client_app": r.get("client_app", ""), "error_code": r.get("error_code", 0),
@@ -205,3 +215,80 @@ def signin_usage_recompute(*, tenant: Tenant, days: Iterable[date]) -> int:
             source="signins", day__in=days).values_list("sender_id", flat=True).distinct())
         senders_touch(tenant=tenant, sender_ids=touched)
     return written
+
+
+def signin_events_reattribute(*, tenant: Tenant) -> int:
+    """After a mailbox snapshot: move sign-ins read before their mailbox was known (and so
+    filed under their UPN) to the mailbox's primary-address sender, joined on the user id,
+    and recompute the days they fall on. Returns how many events moved."""
+    from django.db.models.functions import TruncDate
+
+    pairs = set(SignInEvent.objects.for_tenant(tenant).exclude(user_id="")
+                .values_list("user_id", "sender_id").distinct())
+    by_user = mailbox_addresses_by_user(tenant=tenant, user_ids={u for u, _ in pairs})
+    if not by_user:
+        return 0
+    ids = _sender_ids(tenant, set(by_user.values()))
+    # Only the users with an event filed elsewhere: one query per such user, none for
+    # the (usual) rest.
+    misfiled = {u.lower() for u, sender_id in pairs
+                if u.lower() in by_user and sender_id != ids.get(by_user[u.lower()])}
+    moved, days, emptied = 0, set(), set()
+    with transaction.atomic():
+        for user_id, address in ((u, by_user[u]) for u in sorted(misfiled)):
+            events = (SignInEvent.objects.for_tenant(tenant).filter(user_id__iexact=user_id)
+                      .exclude(sender_id=ids.get(address, 0)))
+            if address not in ids:
+                if not events.filter(error_code=0).exists():
+                    continue  # failures alone never make a sender
+                ids.update(senders_ensure(tenant=tenant, addresses=[address]))
+                events = events.exclude(sender_id=ids[address])
+            days |= set(events.annotate(day=TruncDate("created_at", tzinfo=UTC))
+                        .values_list("day", flat=True).distinct())
+            emptied |= set(events.exclude(sender=None).values_list("sender_id", flat=True))
+            moved += events.update(sender_id=ids[address])
+        if moved:
+            signin_usage_recompute(tenant=tenant, days=days)
+            _untouched_senders_delete(tenant, emptied)
+    return moved
+
+
+def _untouched_senders_delete(tenant: Tenant, sender_ids: set[int]) -> None:
+    """A sender named after a UPN whose sign-ins all moved to their mailbox's sender is a
+    mistaken identity: gone, unless someone already worked on it (status, owner, ticket,
+    notes) or other facts still point at it."""
+    from readiness.senders.choices import SenderStatus
+
+    Sender.objects.for_tenant(tenant).filter(
+        pk__in=sender_ids, status=SenderStatus.NEW, owner_user=None, owner_name="",
+        owner_email="", notes="", tickets=None, usage=None, signin_events=None).delete()
+
+
+# --- coverage: which days a source looked at (a gap is not a zero) ----------------------
+
+
+def signin_coverage_record(*, tenant: Tenant, start: datetime, end: datetime) -> int:
+    """The sign-in log was read completely from `start` to `end`: record the UTC days it
+    spanned. A day the window only clipped (the first one, unless it starts at
+    midnight) is left out; today counts, "so far"."""
+    first = start.astimezone(UTC).date()
+    if start.astimezone(UTC).time() != time.min:
+        first += timedelta(days=1)
+    last = end.astimezone(UTC).date()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    CoveredDay.objects.bulk_create(
+        [CoveredDay(tenant=tenant, source="signins", day=day) for day in days],
+        batch_size=CHUNK, ignore_conflicts=True)
+    return len(days)
+
+
+def coverage_replace(*, tenant: Tenant, source: str, start: date, end: date,
+                     days: Iterable[date]) -> None:
+    """Set `source`'s covered days within [start, end] to exactly `days` (the importer
+    recomputes them from the remaining imports, like the usage facts)."""
+    with transaction.atomic():
+        CoveredDay.objects.for_tenant(tenant).filter(source=source,
+                                                     day__range=(start, end)).delete()
+        CoveredDay.objects.bulk_create(
+            [CoveredDay(tenant=tenant, source=source, day=day) for day in sorted(set(days))
+             if start <= day <= end], batch_size=CHUNK, ignore_conflicts=True)

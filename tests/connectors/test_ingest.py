@@ -90,10 +90,10 @@ def test_a_throttled_read_still_completes(demo, m365, fast_retry, limiter):
     assert counts["signins_read"] == len(universe.signins(NOW - timedelta(days=30), NOW))
 
 
-def test_no_p1_fails_the_run_without_retry_and_records_it(demo):
+def test_no_p1_is_recorded_as_unlicensed_without_retry(demo):
     _, tenant = demo("contoso-retail")
     run = ingest_run(tenant=tenant, source="signins", triggered_by="test")
-    assert (run.status, run.error) == (RunStatus.FAILED, "Sign-in logs need Entra ID P1")
+    assert (run.status, run.error) == (RunStatus.UNLICENSED, "Sign-in logs need Entra ID P1")
     tenant.connection.refresh_from_db()
     assert tenant.connection.has_entra_p1 is False
     assert tenant.connection.source_errors["signins"]["kind"] == "no_premium_license"
@@ -110,7 +110,7 @@ def test_a_clean_ingest_makes_the_connection_healthy(demo):
 
 
 def test_no_p1_is_the_permanent_kind_of_error():
-    assert NoPremiumLicense().status == RunStatus.FAILED
+    assert NoPremiumLicense().status == RunStatus.UNLICENSED
 
 
 def _inventory(tenant):

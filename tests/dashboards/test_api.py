@@ -74,5 +74,24 @@ def test_the_summary_answers_with_the_readiness_report_figures(victor, tenant_a,
         assert body[key] == expected[key], key
 
 
+def test_the_summary_and_the_report_take_the_same_period(victor, tenant_a, data_a):
+    period = {"from": "2026-10-01", "to": "2026-10-31"}
+    body = api(victor).get(_url("api-tenant-summary", tenant_a), period).json()
+    report = io.StringIO()
+    call_command("readiness_report", "--tenant", tenant_a.slug, "--format", "json",
+                 "--from", "2026-10-01", "--to", "2026-10-31", stdout=report)
+    expected = json.loads(report.getvalue())
+    assert body["period"] == expected["period"] == period
+    for key in ("usage", "mailbox_rows", "sender_rows"):
+        assert body[key] == expected[key], key
+
+
+@pytest.mark.parametrize("params", [{"from": "2026-13-01"}, {"from": "2026-11-02",
+                                                               "to": "2026-11-01"}])
+def test_a_bad_summary_period_is_a_400_naming_the_parameter(victor, tenant_a, params):
+    response = api(victor).get(_url("api-tenant-summary", tenant_a), params)
+    assert response.status_code == 400 and "from" in response.json()
+
+
 def test_the_schema_is_served(victor):
     assert api(victor).get(reverse("api-schema")).status_code == 200

@@ -245,7 +245,7 @@ def test_czech_charts(client, world):
     html = client.get(reverse("dashboards:tenant", args=[world["tenant"].slug])).content.decode()
     figure = json.loads(re.search(r'<script[^>]*id="timeline-data"[^>]*>(.*?)</script>', html,
                                   re.DOTALL).group(1))
-    assert figure["layout"]["yaxis"]["title"]["text"] == "zpráv za den"
+    assert figure["layout"]["yaxis"]["title"]["text"] == "zpráv za den (sestavy)"
     assert {t["name"] for t in figure["data"]} == {"Zprávy přes Basic", "Zprávy přes OAuth",
                                                    "Přihlášení přes Basic"}
     assert figure["layout"]["xaxis"]["tickformat"] == "%-d. %-m."

@@ -22,7 +22,9 @@ POLICY_CASES = {  # name -> (user policy reference, the tenant's policies)
     "unknown_reference": ("Deleted policy", POLICIES),
     "unreadable": ("Block Basic", None),
 }
-LEGACY_BLOCK = {"displayName": "Block legacy", "conditions": {"clientAppTypes": ["other"]},
+LEGACY_BLOCK = {"displayName": "Block legacy",
+                "conditions": {"clientAppTypes": ["other"],
+                               "applications": {"includeApplications": ["All"]}},
                 "grantControls": {"builtInControls": ["block"]}}
 CA_CASES = {
     "none": [],
@@ -100,7 +102,8 @@ def test_a_fifth_gate_can_be_added():
 
 
 def test_a_block_on_all_client_apps_covers_smtp():
-    policy = {**LEGACY_BLOCK, "state": "enabled", "conditions": {"clientAppTypes": ["all"]}}
+    policy = {**LEGACY_BLOCK, "state": "enabled",
+              "conditions": {**LEGACY_BLOCK["conditions"], "clientAppTypes": ["all"]}}
     assert [b["name"] for b in ca_legacy_blocks([policy])] == ["Block legacy"]
 
 
@@ -188,3 +191,60 @@ def test_report_only_conditional_access_blocks_nothing(case):
     switch, org, secdef, policy, _ = case
     assert resolve(_inputs(switch, org, secdef, policy, "report_only")) == resolve(
         _inputs(switch, org, secdef, policy, "none"))
+
+
+# --- Gate 4 read in full (reference, corrected 2026-12-01) -------------------------------
+# Each case is a block an admin really writes; none of them may yield "OAuth only".
+
+
+def _ca(**conditions) -> dict:
+    return {**LEGACY_BLOCK, "state": "enabled",
+            "conditions": {**LEGACY_BLOCK["conditions"], **conditions}}
+
+
+NOT_OAUTH_ONLY = {
+    # Exchange ActiveSync is its own client type: SMTP AUTH is "Other clients".
+    "eas_only": (_ca(clientAppTypes=["exchangeActiveSync"]), "basic_possible", ""),
+    # A block on SharePoint only does not touch Exchange Online.
+    "app_scoped": (_ca(applications={"includeApplications": [
+        "00000003-0000-0ff1-ce00-000000000000"]}), "basic_possible", ""),
+    "exchange_excluded": (_ca(applications={"includeApplications": ["All"],
+                                            "excludeApplications": ["Office365"]}),
+                          "basic_possible", ""),
+    "location_scoped": (_ca(locations={"includeLocations": ["All"],
+                                       "excludeLocations": ["AllTrusted"]}),
+                        "unknown", "scoped by location"),
+    "group_scoped": (_ca(users={"includeGroups": ["g-staff"]}),
+                     "unknown", "scoped by group or role"),
+    "role_excluded": (_ca(users={"includeUsers": ["All"], "excludeRoles": ["r-1"]}),
+                      "unknown", "scoped by group or role"),
+    "platform_scoped": (_ca(platforms={"includePlatforms": ["android", "iOS"]}),
+                        "unknown", "device platform"),
+    "client_app_scoped": (_ca(clientApplications={"includeServicePrincipals": ["x"]}),
+                          "unknown", "client application"),
+    "risk_scoped": (_ca(signInRiskLevels=["high"]), "unknown", "risk levels"),
+    "no_target_read": (_ca(applications=None), "basic_possible", ""),
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_OAUTH_ONLY))
+def test_conditional_access_is_read_in_full(case):
+    policy, state, words = NOT_OAUTH_ONLY[case]
+    verdict = resolve(_with_ca(ca_legacy_blocks([policy])))
+    assert verdict.state == state, verdict.reason
+    assert verdict.state != "oauth_only"
+    assert words in verdict.reason
+
+
+@pytest.mark.parametrize("target", ["All", "Office365", "00000002-0000-0ff1-ce00-000000000000"])
+def test_a_full_block_on_exchange_is_oauth_only(target):
+    blocks = ca_legacy_blocks([_ca(applications={"includeApplications": [target]},
+                                   clientAppTypes=["exchangeActiveSync", "other"])])
+    assert resolve(_with_ca(blocks)).state == "oauth_only"
+
+
+def test_a_narrowed_block_never_outweighs_a_full_one():
+    blocks = ca_legacy_blocks([_ca(locations={"excludeLocations": ["AllTrusted"]}),
+                               {**_ca(), "displayName": "Block all legacy"}])
+    verdict = resolve(_with_ca(blocks))
+    assert verdict.state == "oauth_only" and "'Block all legacy'" in verdict.reason

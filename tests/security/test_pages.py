@@ -129,9 +129,9 @@ def test_every_tenant_page_shows_each_tab_once_and_one_active(world):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("persona", "labels"), [
-    ("victor", ["Portfolio", "My tickets", "Milestones"]),
-    ("msp_admin", ["Portfolio", "My tickets", "Milestones", "Onboarding", "Audit log",
-                   "Admin"]),
+    ("victor", ["Portfolio", "My tickets", "Milestones", "Devices"]),
+    ("msp_admin", ["Portfolio", "My tickets", "Milestones", "Devices", "Onboarding",
+                   "Audit log", "Admin"]),
 ])
 def test_the_top_navigation(world, client_for, persona, labels):
     body = client_for(world.users[persona]).get("/").content.decode()

@@ -10,10 +10,11 @@ from django.urls import reverse
 
 from readiness.dashboards.tables import PortfolioTable
 from readiness.imports.tables import ReportImportTable
+from readiness.ingestion.tables import IngestRunTable
 from readiness.inventory.tables import MailboxTable
 from readiness.milestones.tables import MilestoneTable
 from readiness.notifications.tables import WebhookDeliveryTable, WebhookTable
-from readiness.senders.tables import SenderTable, TeamTicketTable, TicketTable
+from readiness.senders.tables import DeviceModelTable, SenderTable, TeamTicketTable, TicketTable
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.tables import AuditEventTable, MembershipTable
 
@@ -26,7 +27,9 @@ LIST_PAGES = {
     "inventory:mailboxes": (MailboxTable, True),
     "senders:my_tickets": (TicketTable, False),
     "senders:tickets": (TeamTicketTable, True),
+    "senders:devices": (DeviceModelTable, False),
     "imports:list": (ReportImportTable, True),
+    "ingestion:history": (IngestRunTable, True),
     "notifications:webhooks": (WebhookTable, True),
     "notifications:deliveries": (WebhookDeliveryTable, True),
     "milestones:list": (MilestoneTable, False),

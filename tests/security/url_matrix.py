@@ -90,6 +90,9 @@ ROUTES: dict[str, Route] = {
                                    data={"role": "manager", "user": "@outsider_id"}),
     "tenancy:member-remove": Route(read=MANAGE, write=MANAGE, kwargs={"pk": "membership"}),
     "tenancy:audit": Route(read=MANAGE, export=True),
+    # Hostile: remove another tenant's domain by id; add a domain with markup.
+    "tenancy:domains": Route(read=VIEW, write=MANAGE, data={
+        "name": "<b>x</b>.example"}),
     "tenancy:audit-global": Route(read=MSP, export=True),
     # The e-mailed invitation link: an unknown token is a 404 for everyone.
     "tenancy:invitation": Route(read=PUBLIC, write=PUBLIC, kwargs={"token": "bad_token"},
@@ -120,6 +123,8 @@ ROUTES: dict[str, Route] = {
     "senders:ownership": Route(read=WORK, write=WORK, kwargs={"pk": "sender"}),
     "senders:transition": Route(read=None, write=WORK, kwargs={"pk": "sender"}),
     "senders:my_tickets": Route(read=AUTH, export=True),
+    # The shared device catalogue: read-only for everyone signed in.
+    "senders:devices": Route(read=AUTH, export=True),
     "senders:tickets": Route(read=VIEW, export=True),
     "senders:ticket": Route(read=VIEW, write=WORK, kwargs={"pk": "ticket"}),
     "senders:ticket_comment": Route(read=None, write=WORK, kwargs={"pk": "ticket"}),

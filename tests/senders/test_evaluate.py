@@ -139,4 +139,5 @@ def test_a_second_pass_changes_nothing(tenant_a):
     _cover(tenant_a, TODAY - dt.timedelta(days=14), TODAY - dt.timedelta(days=1))
     workflow_evaluate(tenant=tenant_a, today=TODAY)
     again = workflow_evaluate(tenant=tenant_a, today=TODAY)
-    assert again == {"regressed": 0, "verified": 0, "exceptions_expired": 0, "new_basic": 0}
+    assert again == {"regressed": 0, "verified": 0, "exceptions_expired": 0, "new_basic": 0,
+                     "conflicts": 0, "broken": 0}

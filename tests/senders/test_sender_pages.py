@@ -106,6 +106,61 @@ def test_sorting_by_volume_keeps_every_sender(client_for, alice, tenant_a, data_
         assert "handmade@tenant-a.example" in body and "4 senders match" in body
 
 
+def _order_of(body, addresses):
+    return sorted(addresses, key=lambda a: body.index(f">{a}<"))
+
+
+def test_the_ticket_and_ip_columns_show_the_page_rows_and_sort(client_for, alice, tenant_a,
+                                                             data_a):
+    # The columns are filled after pagination (prefetch), and a sort on them adds the
+    # subquery back: both must agree on "the earliest open ticket".
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import TicketFactory
+
+    s0, s1, s2 = data_a
+    today = timezone.now().date()
+    closed = TicketFactory(tenant=tenant_a, title="Closed early", status="done",
+                           due_date=today + timedelta(days=1))
+    closed.senders.add(s0, s1)
+    soon = TicketFactory(tenant=tenant_a, title="Soon due", due_date=today + timedelta(days=5))
+    soon.senders.add(s1)
+    undated = TicketFactory(tenant=tenant_a, title="Undated one")
+    undated.senders.add(s1)
+    url = _url("senders:senders", tenant_a)
+    client = client_for(alice)
+    names = [s.address for s in data_a]
+
+    body = client.get(url, {"sort": "ticket_due"}).content.decode()
+    assert "Fix tenant-a s" in body and "Soon due" in body
+    assert "Closed early" not in body and "Undated one" not in body
+    assert _order_of(body, names) == [s1.address, s0.address, s2.address]
+    body = client.get(url, {"sort": "-ticket_due"}).content.decode()
+    assert _order_of(body, names) == [s0.address, s1.address, s2.address]  # none stays last
+    body = client.get(url, {"sort": "ticket"}).content.decode()  # "Fix…" < "Soon…"
+    assert _order_of(body, names) == [s0.address, s1.address, s2.address]
+    body = client.get(url, {"sort": "-client_ips"}).content.decode()
+    assert _order_of(body, names) == [s2.address, s1.address, s0.address]
+    assert "203.0.113.2" in body
+
+    csv = client.get(url, {"_export": "csv"}).content.decode()
+    assert "Soon due" in csv and "Closed early" not in csv
+
+
+def test_the_sender_api_names_the_earliest_open_ticket(victor, tenant_a, data_a):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(victor)
+    body = api.get(reverse("api-senders", kwargs={"slug": tenant_a.slug})).json()
+    by_address = {s["address"]: s for s in body["results"]}
+    assert by_address["s0@tenant-a.example"]["ticket_title"] == "Fix tenant-a s"
+    assert by_address["s0@tenant-a.example"]["ticket_due"] is not None
+    assert by_address["s1@tenant-a.example"]["ticket_title"] is None
+
+
 def test_the_sender_export_has_one_value_per_column_and_opens_in_excel(client_for, alice,
                                                                         tenant_a, data_a):
     import csv

@@ -8,9 +8,12 @@ TODAY = date(2026, 11, 29)
 
 
 def _days(values, end=TODAY):
+    """The timeline's input (`charts.day_rows`): every day, covered by both kinds."""
     start = end - timedelta(days=len(values) - 1)
-    return [{"day": start + timedelta(days=i), "basic_messages": v, "oauth_messages": 1,
-             "basic_signins": 2} for i, v in enumerate(values)]
+    return charts.day_rows([{"day": start + timedelta(days=i), "basic_messages": v,
+                             "oauth_messages": 1, "basic_signins": 2,
+                             "sources": "detailed_report,signins"}
+                            for i, v in enumerate(values)], start, end)
 
 
 def _milestone(title="Default off", status="expected", kind="deadline", day=date(2026, 12, 31)):
@@ -46,7 +49,10 @@ def test_the_sender_figure_sums_each_day_across_methods_and_counts_only_basic_si
             {"day": TODAY, "auth_method": "basic", "messages": None, "signins": None},
             {"day": TODAY - timedelta(days=1), "auth_method": "unknown", "messages": 9,
              "signins": 1}]
-    figure = charts.sender_usage_figure(rows)
+    yesterday = TODAY - timedelta(days=1)
+    coverage = [{"day": d, "sources": "detailed_report,signins"} for d in (yesterday, TODAY)]
+    figure = charts.sender_usage_figure(charts.sender_day_rows(rows, coverage, yesterday,
+                                                               TODAY))
     by_name = {trace["name"]: trace for trace in figure["data"]}
     assert by_name["Basic messages"]["x"] == ["2026-11-28", "2026-11-29"]
     assert by_name["Basic messages"]["y"] == [0, 3]

@@ -47,9 +47,14 @@ class TenantListAPI(generics.ListAPIView):
 class TenantSummaryAPI(ReadOnlyTenantAPIMixin, APIView):
     """The same figures as `manage.py readiness_report` for one tenant."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[
+        OpenApiParameter("from", OpenApiTypes.DATE, description="first day (default: 29 days "
+                         "before 'to')"),
+        OpenApiParameter("to", OpenApiTypes.DATE, description="last day (default: today)")],
+        responses={200: OpenApiTypes.OBJECT})
     def get(self, request, slug):
-        return Response(readiness_summary(tenant=self.tenant))
+        start, end = period_parse(request.query_params)
+        return Response(readiness_summary(tenant=self.tenant, start=start, end=end))
 
 
 def parse_day(value: str | None, name: str, default: date) -> date:
@@ -67,6 +72,19 @@ def parse_day(value: str | None, name: str, default: date) -> date:
     return day
 
 
+def period_parse(params) -> tuple[date, date]:
+    """?from=&to= as UTC days, both inclusive; the default is the last 30 days. The same
+    period as `readiness_report --from --to` (docs/api.md)."""
+    end = parse_day(params.get("to"), "to", selectors.today())
+    start = parse_day(params.get("from"), "from", end - timedelta(days=29))
+    if start > end:
+        raise ValidationError({"from": _("'from' must not be after 'to'.")})
+    if (end - start).days >= MAX_USAGE_DAYS:
+        raise ValidationError({"from": _("At most %(days)d days per request.")
+                               % {"days": MAX_USAGE_DAYS}})
+    return start, end
+
+
 class UsageAPI(ReadOnlyTenantAPIMixin, APIView):
     """Daily rows (de-duplicated across sources) for ?from=YYYY-MM-DD&to=YYYY-MM-DD.
 
@@ -79,13 +97,7 @@ class UsageAPI(ReadOnlyTenantAPIMixin, APIView):
         responses={200: UsageResponseSerializer})
     def get(self, request, slug):
         tenant = self.tenant
-        end = parse_day(request.query_params.get("to"), "to", selectors.today())
-        start = parse_day(request.query_params.get("from"), "from", end - timedelta(days=29))
-        if start > end:
-            raise ValidationError({"from": _("'from' must not be after 'to'.")})
-        if (end - start).days >= MAX_USAGE_DAYS:
-            raise ValidationError({"from": _("At most %(days)d days per request.")
-                                   % {"days": MAX_USAGE_DAYS}})
+        start, end = period_parse(request.query_params)
         rows = selectors.usage_rows(tenant=tenant, start=start, end=end)
         return Response({"tenant": tenant.slug, "from": start, "to": end,
                          "days": UsageDaySerializer(rows, many=True).data})

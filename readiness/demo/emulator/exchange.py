@@ -127,7 +127,7 @@ def mailboxes(tenant: DemoTenant, parameters: dict) -> list[dict]:
 
 
 def users(tenant: DemoTenant, parameters: dict) -> list[dict]:
-    return [{"Identity": m.address.split("@")[0], "UserPrincipalName": m.address,
+    return [{"Identity": m.address.split("@")[0], "UserPrincipalName": m.user_principal_name,
              "ExternalDirectoryObjectId": m.object_id, "RecipientType": "UserMailbox",
              "AuthenticationPolicy": m.authentication_policy} for m in tenant.mailboxes]
 

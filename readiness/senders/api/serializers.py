@@ -1,8 +1,11 @@
+from datetime import date
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from readiness.senders.choices import SenderStatus, TicketPriority
 from readiness.senders.models import Sender, Ticket
+from readiness.senders.selectors import earliest_open_ticket
 
 
 class SenderSerializer(serializers.ModelSerializer):
@@ -13,8 +16,8 @@ class SenderSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner_label")
     needs_relay = serializers.BooleanField(read_only=True)
     client_ips = serializers.SerializerMethodField()
-    ticket_title = serializers.CharField(default=None)
-    ticket_due = serializers.DateField(default=None)
+    ticket_title = serializers.SerializerMethodField()
+    ticket_due = serializers.SerializerMethodField()
 
     class Meta:
         model = Sender
@@ -25,6 +28,15 @@ class SenderSerializer(serializers.ModelSerializer):
 
     def get_client_ips(self, sender) -> list[str]:
         return sorted({o.client_ip for o in sender.observations.all() if o.client_ip})
+
+    # The earliest open ticket comes from sender_queryset's prefetch (the page's rows only).
+    def get_ticket_title(self, sender) -> str | None:
+        ticket = earliest_open_ticket(sender)
+        return ticket.title if ticket else None
+
+    def get_ticket_due(self, sender) -> date | None:
+        ticket = earliest_open_ticket(sender)
+        return ticket.due_date if ticket else None
 
 
 class TicketSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from readiness.senders import selectors
 from readiness.senders.choices import WATCHED_STATUSES, ExceptionKind, SenderStatus
 from readiness.senders.models import Sender, SenderException
 from readiness.senders.services import messages
+from readiness.senders.services.watch import senders_watch
 from readiness.senders.services.workflow import TransitionRefused, sender_transition
 from readiness.tenancy.models import Tenant
 from readiness.usage.choices import AuthMethod
@@ -33,6 +34,7 @@ def workflow_evaluate(*, tenant: Tenant, today: date | None = None) -> dict[str,
         "verified": senders_verify(tenant=tenant, today=today),
         "exceptions_expired": exceptions_expire(tenant=tenant, today=today),
         "new_basic": senders_new_basic_notify(tenant=tenant, today=today),
+        **senders_watch(tenant=tenant, today=today),
     }
 
 

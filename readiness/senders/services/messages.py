@@ -136,3 +136,43 @@ def exception_expired(*, exception_id: int) -> None:
     notify.webhooks_emit(tenant=tenant, event=Event.EXCEPTION_EXPIRED,
                   data={"sender": sender.pk, "address": sender.address,
                         "kind": exception.kind})
+
+
+def _owner_and_managers(tenant: Tenant, sender: Sender) -> list[str]:
+    owner = sender.owner_user.email if sender.owner_user else sender.owner_email
+    return [owner, *notify.managers_emails(tenant)]
+
+
+def sender_conflict(*, tenant: Tenant, sender: Sender, summary: str, checks: list[str],
+                    key: str) -> bool:
+    """Once per sender and configuration: its mailbox blocks Basic, yet Basic succeeded."""
+    recipients = _owner_and_managers(tenant, sender)
+    if not notify.notify_once(tenant=tenant, kind="sender.conflict", key=f"{sender.pk}:{key}",
+                              recipients=recipients):
+        return False
+    notify.email_send(
+        f"[{tenant.name}] Conflict: verify {sender.address}",
+        f"{summary}.\nThe configuration says Basic SMTP AUTH cannot work for this mailbox, "
+        "but the evidence says it did. What to check:\n"
+        + "\n".join(f"- {c}" for c in checks), recipients)
+    notify.webhooks_emit(tenant=tenant, event=Event.SENDER_CONFLICT,
+                         data={"sender": sender.pk, "address": sender.address})
+    return True
+
+
+def sender_broken(*, tenant: Tenant, sender: Sender, failing: str, ticket_id: int,
+                  key: str) -> bool:
+    """Once per sender and first failure: a blocked device keeps trying Basic."""
+    recipients = _owner_and_managers(tenant, sender)
+    if not notify.notify_once(tenant=tenant, kind="sender.broken", key=f"{sender.pk}:{key}",
+                              recipients=recipients):
+        return False
+    notify.email_send(
+        f"[{tenant.name}] {sender.address} is failing with Basic authentication",
+        f"{sender.address} is blocked from Basic SMTP AUTH and keeps trying: {failing}. "
+        "The device or application is not sending mail (users see 550 5.7.30 or 535 "
+        f"5.7.139). Ticket #{ticket_id} tracks the fix.", recipients)
+    notify.webhooks_emit(tenant=tenant, event=Event.SENDER_BROKEN,
+                         data={"sender": sender.pk, "address": sender.address,
+                               "failing": failing, "ticket": ticket_id})
+    return True

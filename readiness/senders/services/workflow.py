@@ -172,7 +172,6 @@ def what_if_exceptions_track(*, tenant: Tenant, scenario: str, actor, expires_on
     kind = (ExceptionKind.KEEP_SMTP_AUTH if scenario == whatif.ORG_OFF
             else ExceptionKind.KEEP_BASIC)
     return sender_exceptions_track(
-        tenant=tenant, senders=[impact.sender for impact in plan.breaks], kind=kind,
-        reason=_("What-if planner: %(plan)s — kept working while it migrates")
-        % {"plan": plan.title},
+        tenant=tenant, senders=[impact.sender for impact in plan.exceptions_proposed], kind=kind,
+        reason=f"What-if planner: {plan.title} — kept working while it migrates",
         actor=actor, expires_on=expires_on, source=source, ip=ip)

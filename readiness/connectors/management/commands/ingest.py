@@ -4,12 +4,16 @@ from readiness.ingestion.choices import RunStatus
 from readiness.ingestion.services import ingest_run
 from readiness.tenancy.models import Tenant
 
+# Exit codes (docs/operations.md, "ingest exit codes"): 0 when every run succeeded or its
+# source is unavailable by licence (a fact: no Entra ID P1); 1 when any run failed
+# (credentials, consent, permission or role), errored (outage, our bug) or was skipped.
 FAILED = {RunStatus.FAILED, RunStatus.ERRORED, RunStatus.SKIPPED}
 
 
 class Command(BaseCommand):
     help = ("Ingest one tenant now (synchronously). Exits 1 when a run failed, errored or "
-            "was skipped because another ingest of it was running.")
+            "was skipped because another ingest of it was running; a source the tenant's "
+            "licence lacks (sign-in logs without Entra ID P1) is reported and exits 0.")
 
     def add_arguments(self, parser):
         which = parser.add_mutually_exclusive_group(required=True)
@@ -38,7 +42,9 @@ class Command(BaseCommand):
         counts = ", ".join(f"{k}={v}" for k, v in run.counts.items()
                            if k not in ("warnings", "faults"))
         line = f"{prefix}{source}: {run.status}" + (f" ({counts})" if counts else "")
-        if run.error:
+        if run.status == RunStatus.UNLICENSED:
+            line = f"{prefix}{source}: not in the licence, not a failure: {_sentence(run.error)}"
+        elif run.error:
             line += f": {run.error}"
         (self.stderr if run.status in FAILED else self.stdout).write(line)
         faults = run.counts.get("faults") or {}
@@ -48,3 +54,8 @@ class Command(BaseCommand):
         for warning in run.counts.get("warnings", []):
             self.stdout.write(f"  warning: {warning}")
         return run.status
+
+
+def _sentence(text: str) -> str:
+    """Mid-line: "sign-in logs need Entra ID P1", as the summary says it."""
+    return text[:1].lower() + text[1:]

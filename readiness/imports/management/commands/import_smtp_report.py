@@ -1,6 +1,7 @@
 """python manage.py import_smtp_report PATH --tenant SLUG [--period-start D --period-end D]
-[--dry-run]: exit 0 on success (or when the file was already imported), 2 on bad input
-with the reason and nothing written."""
+[--dry-run] [--allow-foreign-domains]: exit 0 on success (or when the file was already
+imported), 2 on bad input (a file of another tenant's domains included) with the reason
+and nothing written."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from readiness.imports import services
+from readiness.tenancy.domains import DomainCheck, domain_check_message
 from readiness.tenancy.models import Tenant
 
 BAD_INPUT = 2
@@ -33,6 +35,9 @@ class Command(BaseCommand):
         parser.add_argument("--period-end", type=str, help="Export files: last day, YYYY-MM-DD")
         parser.add_argument("--dry-run", action="store_true",
                             help="parse and summarise; write nothing")
+        parser.add_argument("--allow-foreign-domains", action="store_true",
+                            help="import even though most sender domains are not the "
+                                 "tenant's (recorded in the audit log)")
 
     def handle(self, *args, **options):
         tenant = Tenant.objects.filter(slug=options["tenant"]).first()
@@ -44,7 +49,8 @@ class Command(BaseCommand):
         period = self._period(options)
         try:
             report = services.report_import(tenant=tenant, path=path, period=period,
-                                            dry_run=options["dry_run"], progress=self._progress)
+                                            dry_run=options["dry_run"], progress=self._progress,
+                                            allow_foreign=options["allow_foreign_domains"])
         except services.AlreadyImported as exc:
             self.stdout.write(str(exc) + " Nothing to do.")
             return
@@ -85,4 +91,7 @@ class Command(BaseCommand):
             f"  messages: basic {report.messages_basic:,}, oauth {report.messages_oauth:,}, "
             f"unknown {report.messages_unknown:,}",
         ]
+        check = DomainCheck.from_dict(report.preview.get("domain_check"))
+        if check is not None and (message := domain_check_message(check, [])):
+            lines.append(f"  domains:  {message}")
         self.stdout.write("\n".join(lines))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0004_tenant_tags_report_only'),
+        ('tenancy', '0005_tenant_domain'),
     ]
 
     operations = [

@@ -1,0 +1,205 @@
+"""Evidence against configuration, proved on the emulator's tenants (issue 12, "Done when"):
+sign-ins joined to mailboxes on the user id, conflicts flagged exactly, periods honoured."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from readiness.inventory.choices import BASIC_BLOCKED_STATES
+from readiness.inventory.models import Mailbox
+from readiness.usage.evidence import is_conflict, mailbox_evidence
+from readiness.usage.models import TenantRollup
+from readiness.usage.readiness import readiness_blockers
+from tests.factories import DailyUsageFactory, MailboxFactory, SenderFactory
+
+SLUGS = ["kovar-tisk", "northwind", "fabrikam"]  # adatum: no Exchange role, no snapshot
+
+
+def _report(slug: str, start: date, end: date) -> dict:
+    out = io.StringIO()
+    call_command("readiness_report", tenant=slug, format="json", start=start, end=end,
+                 stdout=out)
+    return json.loads(out.getvalue())
+
+
+def _ingest(slug: str) -> None:
+    call_command("ingest", tenant=slug, source="all", stdout=io.StringIO(),
+                 stderr=io.StringIO())
+
+
+def _successes(universe, object_id: str, start: date, end: date) -> int:
+    """What Graph served: the ingest reads up to its own "now", not the rest of today."""
+    since = datetime.combine(start, time.min, tzinfo=UTC)
+    until = min(datetime.combine(end, time.max, tzinfo=UTC), timezone.now())
+    return sum(1 for e in universe.signins(since, until)
+               if e.user_id == object_id and e.error_code == 0)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_mailbox_counts_the_successful_sign_ins_of_its_user(demo, slug):
+    universe, _ = demo(slug)
+    _ingest(slug)
+    end = timezone.now().date()
+    start = end - timedelta(days=20)
+    rows = {r["address"]: r for r in _report(slug, start, end)["mailbox_rows"]}
+    assert len(rows) == len(universe.mailboxes)
+    for mailbox in universe.mailboxes:
+        assert rows[mailbox.address]["basic_signins"] == _successes(
+            universe, mailbox.object_id, start, end), mailbox.address
+
+
+def test_a_user_whose_upn_differs_from_the_address_is_joined_on_the_user_id(demo):
+    universe, _ = demo("kovar-tisk")
+    backup = universe.mailbox("backup@kovartisk.cz")
+    assert backup.user_principal_name != backup.address  # the case under test
+    _ingest("kovar-tisk")
+    end = timezone.now().date()
+    row = next(r for r in _report("kovar-tisk", end - timedelta(days=29), end)["mailbox_rows"]
+               if r["address"] == backup.address)
+    assert row["basic_signins"] == _successes(universe, backup.object_id,
+                                              end - timedelta(days=29), end) > 0
+    # The sign-ins went to the mailbox's sender, not to a sender named after the UPN.
+    senders = {r["address"]: r for r in _report("kovar-tisk", end - timedelta(days=29),
+                                                end)["sender_rows"]}
+    assert backup.user_principal_name not in senders
+    assert senders[backup.address]["basic_signins"] == row["basic_signins"]
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_report_flags_exactly_the_mailboxes_blocked_while_basic_succeeded(demo, slug):
+    universe, _ = demo(slug)
+    _ingest(slug)
+    end = timezone.now().date()
+    start = end - timedelta(days=29)
+    rows = _report(slug, start, end)["mailbox_rows"]
+    flagged = {r["address"] for r in rows if r["conflict"]}
+    expected = {r["address"] for r in rows if r["effective"] in BASIC_BLOCKED_STATES
+                and _successes(universe, universe.mailbox(r["address"]).object_id,
+                               start, end)}
+    assert flagged == expected
+    # ... and the demo's conflicts are exactly the deliberate ones.
+    assert flagged == set(universe.deliberate_conflicts)
+    for row in rows:
+        if row["conflict"]:
+            assert row["note"].startswith("Conflict: OAuth only, yet ")
+
+
+def test_a_period_before_the_traffic_flags_nothing(demo):
+    universe, _ = demo("northwind")
+    _ingest("northwind")
+    old = universe.start - timedelta(days=40)
+    report = _report("northwind", old, old + timedelta(days=5))
+    assert report["period"] == {"from": old.isoformat(),
+                                "to": (old + timedelta(days=5)).isoformat()}
+    assert not any(r["conflict"] or r["basic_signins"] for r in report["mailbox_rows"])
+    assert not any(r["conflict"] for r in report["sender_rows"])
+
+
+def test_conflicts_count_against_readiness(demo):
+    _, tenant = demo("northwind")
+    _ingest("northwind")
+    rollup = TenantRollup.objects.get(tenant=tenant)
+    assert rollup.mailboxes_conflict == 1
+    assert any("in conflict" in reason for reason in readiness_blockers(rollup))
+
+
+def test_the_sender_row_carries_the_conflict(demo):
+    universe, _ = demo("kovar-tisk")
+    _ingest("kovar-tisk")
+    end = timezone.now().date()
+    senders = _report("kovar-tisk", end - timedelta(days=29), end)["sender_rows"]
+    assert {r["address"] for r in senders if r["conflict"]} == set(
+        universe.deliberate_conflicts)
+
+
+# --- Rules on hand-made data ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_report_traffic_on_a_proxy_address_belongs_to_the_mailbox(tenant_a):
+    from readiness.senders.identity import sender_mailboxes_link
+
+    mailbox = MailboxFactory(tenant=tenant_a, address="scan@a.example",
+                             proxy_addresses=["scanner-old@a.example"],
+                             effective_state="smtp_auth_off")
+    sender = SenderFactory(tenant=tenant_a, address="scanner-old@a.example")
+    sender_mailboxes_link(tenant=tenant_a)
+    sender.refresh_from_db()
+    assert sender.mailbox == mailbox
+    today = timezone.now().date()
+    DailyUsageFactory(sender=sender, day=today, messages=7, source="detailed")
+    evidence = mailbox_evidence(tenant=tenant_a, start=today, end=today)[mailbox.pk]
+    assert evidence.basic_messages == 7 and is_conflict(mailbox, evidence)
+
+
+@pytest.mark.django_db
+def test_use_before_a_known_block_is_history_not_a_conflict(tenant_a):
+    from readiness.usage.evidence import block_note
+    from readiness.usage.models import SignInEvent
+
+    now = timezone.now()
+    mailbox = MailboxFactory(tenant=tenant_a, object_id="u-1", effective_state="oauth_only",
+                             blocked_since=now - timedelta(days=3))
+    SignInEvent.objects.create(tenant=tenant_a, record_id="r1", user_id="u-1",
+                               user_principal_name="x@a.example", error_code=0,
+                               created_at=now - timedelta(days=5))
+    today = now.date()
+    evidence = mailbox_evidence(tenant=tenant_a, start=today - timedelta(days=29),
+                                end=today)[mailbox.pk]
+    assert evidence.basic_signins == 1 and not is_conflict(mailbox, evidence)
+    assert block_note(mailbox, evidence) == (
+        f"Basic last succeeded before the block of {mailbox.blocked_since.date()}: "
+        "watch for failures")
+    SignInEvent.objects.create(tenant=tenant_a, record_id="r2", user_id="U-1",
+                               user_principal_name="x@a.example", error_code=0,
+                               created_at=now - timedelta(days=1))
+    evidence = mailbox_evidence(tenant=tenant_a, start=today - timedelta(days=29),
+                                end=today)[mailbox.pk]
+    assert evidence.basic_signins == 2 and is_conflict(mailbox, evidence)
+
+
+@pytest.mark.django_db
+def test_a_snapshot_dates_the_block_only_after_seeing_basic_possible(tenant_a):
+    from readiness.inventory.models import TenantSettings
+    from readiness.inventory.services import mailbox_states_recompute
+
+    TenantSettings.objects.create(tenant=tenant_a, smtp_client_auth_disabled=False,
+                                  security_defaults_enabled=False,
+                                  conditional_access_blocks=[])
+    mailbox = MailboxFactory(tenant=tenant_a, smtp_auth="inherit")
+    mailbox_states_recompute(tenant=tenant_a)
+    mailbox.refresh_from_db()
+    assert (mailbox.effective_state, mailbox.blocked_since) == ("basic_possible", None)
+    TenantSettings.objects.filter(tenant=tenant_a).update(security_defaults_enabled=True)
+    mailbox_states_recompute(tenant=tenant_a)
+    mailbox.refresh_from_db()
+    assert mailbox.effective_state == "oauth_only" and mailbox.blocked_since is not None
+    assert Mailbox.objects.filter(pk=mailbox.pk, blocked_since__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_user_id_decides_and_the_upn_only_stands_in_without_one(tenant_a):
+    from readiness.usage.models import SignInEvent
+
+    now = timezone.now()
+    known = MailboxFactory(tenant=tenant_a, address="scan@a.example", object_id="id-scan")
+    unread = MailboxFactory(tenant=tenant_a, address="erp@a.example", object_id="")
+
+    def signin(record, user_id, upn):
+        SignInEvent.objects.create(tenant=tenant_a, record_id=record, user_id=user_id,
+                                   user_principal_name=upn, error_code=0, created_at=now)
+
+    signin("1", "ID-SCAN", "svc.scan@a.onmicrosoft.com")  # id matches, UPN differs
+    signin("2", "", "scan@a.example")  # no id: the UPN stands in
+    signin("3", "someone-else", "scan@a.example")  # another user borrowing the name
+    signin("4", "id-erp", "erp@a.example")  # the mailbox's id was never read
+    today = now.date()
+    evidence = mailbox_evidence(tenant=tenant_a, start=today, end=today)
+    assert evidence[known.pk].basic_signins == 2
+    assert evidence[unread.pk].basic_signins == 1
