@@ -57,10 +57,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the cookie the switch sets, else Accept-Language (anonymous pages);
+    # UserLanguageMiddleware below then applies a signed-in user's saved choice.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "readiness.tenancy.middleware.SessionEpochMiddleware",
+    "readiness.tenancy.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "readiness.tenancy.middleware.ContentSecurityPolicyMiddleware",
@@ -78,6 +82,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "readiness.tenancy.context_processors.navigation",
@@ -102,7 +107,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
+# English (British date style) and Czech; docs/i18n.md. "en-gb" rather than "en" so an
+# Accept-Language of en-US still lands on English, with day-month-year dates.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("cs", "Čeština")]
+# The catalogue sits beside manage.py in a checkout and under readiness/_site/ in the
+# wheel; the image compiles it (Dockerfile), tests and `make run` compile it with
+# scripts/compile_catalogues.py.
+LOCALE_PATHS = [SITE_DIR / "locale"]
+# Each locale's own date and number formats, with our few overrides (one date style per
+# locale: readiness/formats/).
+FORMAT_MODULE_PATH = ["readiness.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

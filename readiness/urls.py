@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/", tenancy_views.AccountView.as_view(), name="account"),
     path("accounts/sessions/end-all/", tenancy_views.SignOutEverywhereView.as_view(),
          name="sessions-end-all"),
+    path("accounts/language/", tenancy_views.LanguageSwitchView.as_view(), name="language"),
     path("admin/", admin.site.urls),
     path("", include("readiness.ingestion.urls")),
     path("", include("readiness.connectors.urls")),

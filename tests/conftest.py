@@ -36,6 +36,34 @@ settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
 settings.SECURE_HSTS_SECONDS = 0
 
 
+def _compile_catalogues() -> None:
+    """The Czech pages need compiled catalogues; .mo files are build output, not in git
+    (scripts/compile_catalogues.py says why), so the suite compiles stale ones first."""
+    import importlib.util
+
+    script = Path(settings.BASE_DIR) / "scripts" / "compile_catalogues.py"
+    spec = importlib.util.spec_from_file_location("compile_catalogues", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.catalogues_compile(Path(settings.LOCALE_PATHS[0]))
+
+
+_compile_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default language. Django's LocaleMiddleware
+    activates the request's language (the cookie the switch sets) for the thread and
+    never resets it: harmless in a server, where each request activates its own, but in
+    the test process it would leak a Czech request into the next test's code."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def tenant_a(db):
     return TenantFactory(slug="tenant-a", name="Tenant A", primary_domain="a.example")

@@ -1,43 +1,44 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Cloud(models.TextChoices):
-    GLOBAL = "global", "Global (commercial)"
-    USGOV = "usgov", "US Government (GCC High)"
+    GLOBAL = "global", _("Global (commercial)")
+    USGOV = "usgov", _("US Government (GCC High)")
 
 
 class CredentialKind(models.TextChoices):
-    NONE = "none", "Not set"
-    SECRET = "secret", "Client secret"
-    CERTIFICATE = "certificate", "Certificate"
+    NONE = "none", _("Not set")
+    SECRET = "secret", _("Client secret")
+    CERTIFICATE = "certificate", _("Certificate")
 
 
 class Health(models.TextChoices):
-    NEVER = "never", "Not connected"
-    OK = "ok", "Healthy"
-    DEGRADED = "degraded", "Degraded"
-    ERROR = "error", "Failing"
+    NEVER = "never", _("Not connected")
+    OK = "ok", _("Healthy")
+    DEGRADED = "degraded", _("Degraded")
+    ERROR = "error", _("Failing")
 
 
 class AppSource(models.TextChoices):
-    OWN = "own", "The tenant's own app registration"
-    SHARED = "shared", "The MSP's shared multi-tenant app"
+    OWN = "own", _("The tenant's own app registration")
+    SHARED = "shared", _("The MSP's shared multi-tenant app")
 
 
 class Consent(models.TextChoices):
-    NOT_NEEDED = "", "Not asked (own app registration)"
-    WAITING = "waiting", "Waiting for consent"
-    GRANTED = "granted", "Consent granted"
-    DENIED = "denied", "Consent refused"
+    NOT_NEEDED = "", _("Not asked (own app registration)")
+    WAITING = "waiting", _("Waiting for consent")
+    GRANTED = "granted", _("Consent granted")
+    DENIED = "denied", _("Consent refused")
 
 
 class Stage(models.TextChoices):
     """Where a tenant is on the onboarding board (connectors.selectors.stage_of)."""
 
-    WAITING = "waiting", "Waiting for consent"
-    CONSENTED = "consented", "Consented"
-    ROLE_MISSING = "role_missing", "Role missing"
-    FIRST_INGEST = "first_ingest", "First ingest running"
-    READY = "ready", "Ready"
-    REPORT_ONLY = "report_only", "Report-only"
-    NOT_CONNECTED = "not_connected", "Not connected"
+    WAITING = "waiting", _("Waiting for consent")
+    CONSENTED = "consented", _("Consented")
+    ROLE_MISSING = "role_missing", _("Role missing")
+    FIRST_INGEST = "first_ingest", _("First ingest running")
+    READY = "ready", _("Ready")
+    REPORT_ONLY = "report_only", _("Report-only")
+    NOT_CONNECTED = "not_connected", _("Not connected")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from readiness.connectors.choices import AppSource, Cloud, Consent, CredentialKind, Health
 from readiness.core import crypto
@@ -45,7 +46,7 @@ class TenantConnection(models.Model):
     certificate_thumbprint = models.CharField(max_length=64, blank=True)
     health = models.CharField(max_length=10, choices=Health.choices, default=Health.NEVER)
     has_entra_p1 = models.BooleanField(null=True, blank=True,
-                                       help_text="None until a sign-in read tells.")
+                                       help_text=_("None until a sign-in read tells."))
     permissions = models.JSONField(default=dict, blank=True)
     last_token_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
@@ -117,7 +118,7 @@ class MspApp(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "MSP multi-tenant app"
+        verbose_name = _("MSP multi-tenant app")
 
     def __str__(self) -> str:
         return f"MSP app {self.client_id or '(not set)'}"

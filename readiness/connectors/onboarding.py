@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from readiness.connectors.choices import AppSource, Cloud, Consent
 from readiness.connectors.endpoints import endpoints_for
@@ -64,17 +65,17 @@ def msp_app_save(*, client_id: str, client_secret: str = "", certificate_key: st
     app = MspApp.current()
     app.client_id = _guid(client_id, "client_id")
     if client_secret and certificate_key:
-        raise ValidationError("Enter a client secret or a certificate, not both.")
+        raise ValidationError(_("Enter a client secret or a certificate, not both."))
     if client_secret:
         app.set_client_secret(client_secret.strip())
     elif certificate_key:
         if not (certificate or thumbprint):
-            raise ValidationError({"certificate": "A certificate key needs the certificate "
-                                                  "(PEM) or its thumbprint."})
+            raise ValidationError({"certificate": _("A certificate key needs the certificate "
+                                                    "(PEM) or its thumbprint.")})
         app.set_certificate(private_key_pem=certificate_key, certificate_pem=certificate,
                             thumbprint=thumbprint.replace(":", "").strip())
     if not app.is_configured:
-        raise ValidationError("Enter a client secret or a certificate.")
+        raise ValidationError(_("Enter a client secret or a certificate."))
     app.save()
     after = {"client_id": app.client_id, "credential_kind": app.credential_kind}
     if client_secret or certificate_key:
@@ -90,8 +91,8 @@ def msp_app_save(*, client_id: str, client_secret: str = "", certificate_key: st
 def domain_clean(domain: str) -> str:
     value = (domain or "").strip().lower().rstrip(".")
     if not DOMAIN.match(value):
-        raise ValidationError({"domain": f"{domain!r} is not a domain name (for example "
-                                         "contoso.cz)."})
+        raise ValidationError({"domain": _("%(domain)r is not a domain name (for example "
+                                           "contoso.cz).") % {"domain": domain}})
     return value
 
 
@@ -104,8 +105,9 @@ def directory_discover(*, domain: str, cloud: str = Cloud.GLOBAL) -> str:
     try:
         response = session_new().get(url, timeout=15)
     except requests.RequestException as exc:
-        raise ValidationError({"domain": f"The login service at {login} could not be "
-                                         f"reached to look {domain} up: {exc}"}) from exc
+        raise ValidationError({"domain": _("The login service at %(login)s could not be "
+                                           "reached to look %(domain)s up: %(error)s")
+                               % {"login": login, "domain": domain, "error": exc}}) from exc
     found = None
     if response.status_code == 200:
         try:
@@ -114,9 +116,10 @@ def directory_discover(*, domain: str, cloud: str = Cloud.GLOBAL) -> str:
             issuer = ""
         found = GUID.search(issuer.lower())
     if found is None:
-        raise ValidationError({"domain": f"No Microsoft 365 directory answers for {domain}. "
-                                         "Check the spelling, or use a domain the customer "
-                                         "has verified in Microsoft 365."})
+        raise ValidationError({"domain": _("No Microsoft 365 directory answers for %(domain)s. "
+                                           "Check the spelling, or use a domain the customer "
+                                           "has verified in Microsoft 365.")
+                               % {"domain": domain}})
     return found.group(0)
 
 
@@ -205,16 +208,17 @@ def customers_add(*, customers: list[tuple[int, NewCustomer]], actor=None,
         try:
             directory = customer_resolve(customer=customer)
             if directory in seen:
-                raise ValidationError(f"{customer.domain} is the same directory as line "
-                                      f"{seen[directory]}")
+                raise ValidationError(_("%(domain)s is the same directory as line %(line)s")
+                                      % {"domain": customer.domain, "line": seen[directory]})
             seen[directory] = line
             resolved.append((customer, directory))
         except ValidationError as exc:
-            errors.append(f"line {line}: {'; '.join(exc.messages)}")
+            errors.append(_("line %(line)s: %(problems)s")
+                          % {"line": line, "problems": "; ".join(exc.messages)})
     if errors:
         raise ValidationError(errors)
     if not resolved:
-        raise ValidationError("The file names no domain.")
+        raise ValidationError(_("The file names no domain."))
     with transaction.atomic():
         return [customer_create(customer=c, directory_id=d, actor=actor, source=source)
                 for c, d in resolved]
@@ -225,7 +229,8 @@ def customers_parse(*, text: str) -> list[tuple[int, NewCustomer]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     fields = [f.strip().lower() for f in reader.fieldnames or []]
     if "domain" not in fields:
-        raise ValidationError("line 1: the CSV needs a 'domain' column (optional: name, tags).")
+        raise ValidationError(_("line 1: the CSV needs a 'domain' column (optional: name, "
+                                "tags)."))
     reader.fieldnames = fields
     rows = []
     for row in reader:

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from readiness.connectors.choices import Health
 from readiness.connectors.errors import ConnectorError, Kind, TransientError
-from readiness.connectors.exchange import NO_MANAGE_AS_APP, NO_ROLE, ExchangeClient
+from readiness.connectors.exchange import NO_MANAGE_AS_APP, ExchangeClient
 from readiness.connectors.graph import GraphClient
 from readiness.connectors.models import TenantConnection
 from readiness.connectors.tokens import token_acquire
@@ -21,28 +22,44 @@ from readiness.connectors.transport import RetryPolicy
 
 PROBE_RETRY = RetryPolicy(max_attempts=2, max_sleep=5)
 OK, MISSING, UNKNOWN = "ok", "missing", "unknown"
+# Labels and fixes are looked up by key when the page shows them (selectors), so they
+# follow the reader's language even though the probe's result is stored as JSON.
 FIX = {
-    "graph_token": "Check the directory ID, client ID and credential; see the error.",
-    "exchange_token": "Check the credential; see the error.",
-    "AuditLog.Read.All": "Add the Graph application permission AuditLog.Read.All and grant "
-                         "admin consent.",
-    "Directory.Read.All": "Add the Graph application permission Directory.Read.All and grant "
-                          "admin consent.",
-    "Policy.Read.All": "Add the Graph application permission Policy.Read.All and grant admin "
-                       "consent.",
-    "Exchange.ManageAsApp": NO_MANAGE_AS_APP,
-    "exchange_role": NO_ROLE,
-    "entra_p1": "Sign-in logs need Entra ID P1 (or P2). Without it, import the SMTP AUTH "
-                "reports from the Exchange admin center instead.",
+    "graph_token": _("Check the directory ID, client ID and credential; see the error."),
+    "exchange_token": _("Check the credential; see the error."),
+    "AuditLog.Read.All": _("Add the Graph application permission AuditLog.Read.All and grant "
+                           "admin consent."),
+    "Directory.Read.All": _("Add the Graph application permission Directory.Read.All and "
+                            "grant admin consent."),
+    "Policy.Read.All": _("Add the Graph application permission Policy.Read.All and grant "
+                         "admin consent."),
+    "Exchange.ManageAsApp": _("Exchange rejected the token (401): grant the application "
+                              "permission Exchange.ManageAsApp (Office 365 Exchange Online) and "
+                              "admin consent."),
+    "exchange_role": _("The app has no Exchange role in this tenant: assign the Global Reader "
+                       "role to the application in Entra ID (Roles and administrators)."),
+    "entra_p1": _("Sign-in logs need Entra ID P1 (or P2). Without it, import the SMTP AUTH "
+                  "reports from the Exchange admin center instead."),
 }
 LABELS = {
-    "graph_token": "Token for Microsoft Graph", "exchange_token": "Token for Exchange Online",
-    "AuditLog.Read.All": "AuditLog.Read.All (sign-in logs)",
-    "Directory.Read.All": "Directory.Read.All", "Policy.Read.All":
-    "Policy.Read.All (security defaults, Conditional Access)",
-    "Exchange.ManageAsApp": "Exchange.ManageAsApp", "exchange_role":
-    "Entra role on the app (Global Reader)", "entra_p1": "Entra ID P1 licence",
+    "graph_token": _("Token for Microsoft Graph"),
+    "exchange_token": _("Token for Exchange Online"),
+    "AuditLog.Read.All": _("AuditLog.Read.All (sign-in logs)"),
+    "Directory.Read.All": "Directory.Read.All",
+    "Policy.Read.All": _("Policy.Read.All (security defaults, Conditional Access)"),
+    "Exchange.ManageAsApp": "Exchange.ManageAsApp",
+    "exchange_role": _("Entra role on the app (Global Reader)"),
+    "entra_p1": _("Entra ID P1 licence"),
 }
+STATUS_LABELS = {OK: _("ok"), MISSING: _("missing"), UNKNOWN: _("unknown")}
+
+
+def check_for_display(check: dict) -> dict:
+    """A stored check, labelled in the reader's language (unknown keys as stored)."""
+    key, status = check.get("key"), check.get("status")
+    return {**check, "label": LABELS.get(key, check.get("label", key)),
+            "status_label": STATUS_LABELS.get(status, status),
+            "fix": "" if status == OK else FIX.get(key, check.get("fix", ""))}
 
 
 @dataclass
@@ -53,7 +70,8 @@ class Check:
 
     def as_dict(self) -> dict:
         fix = "" if self.status == OK else FIX[self.key]
-        return {**asdict(self), "label": LABELS[self.key], "fix": fix}
+        # Stored as JSON: plain text (the page re-labels it in the reader's language).
+        return {**asdict(self), "label": str(LABELS[self.key]), "fix": str(fix)}
 
 
 def _attempt(call: Callable[[], object]) -> tuple[str, str, ConnectorError | None]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from readiness.connectors.choices import Consent, Stage
 from readiness.connectors.endpoints import admin_consent_url
 from readiness.connectors.models import TenantConnection
+from readiness.connectors.probe import check_for_display
 from readiness.ingestion.choices import RunStatus
 from readiness.ingestion.models import IngestSchedule
 from readiness.inventory.models import TenantSettings
@@ -91,7 +92,8 @@ def connection_overview(*, tenant: Tenant) -> dict:
                                 client_id=connection.client_id) if (
         connection and connection.directory_id and connection.client_id) else ""
     return {"connection": connection, "sources": sources, "consent_url": consent,
-            "checks": (connection.permissions or {}).get("checks", []) if connection else [],
+            "checks": [check_for_display(c) for c in (connection.permissions or {}).get(
+                "checks", [])] if connection else [],
             "checked_at": parse_datetime((connection.permissions or {}).get("checked_at") or "")
             if connection else None}
 

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from readiness.connectors.choices import AppSource, Cloud, Consent, Health
 from readiness.connectors.errors import ConnectorError, Kind, NoPremiumLicense
@@ -50,11 +52,14 @@ def _guid(value: str, label: str) -> str:
     try:
         return str(uuid.UUID(value.strip()))
     except (ValueError, AttributeError):
-        raise ValidationError({label: f"{label} must be a GUID, got {value!r}"}) from None
+        raise ValidationError({label: _("This must be a GUID (like "
+                                         "00000000-0000-0000-0000-000000000000), got %(value)r.")
+                                       % {"value": value}}) from None
 
 
-DIRECTORY_TAKEN = ("This directory (tenant) ID is already connected to another tenant here. "
-                   "A Microsoft 365 directory can be connected to one tenant only.")
+DIRECTORY_TAKEN = gettext_lazy("This directory (tenant) ID is already connected to another "
+                               "tenant here. A Microsoft 365 directory can be connected to one "
+                               "tenant only.")
 
 
 def directory_free(*, tenant: Tenant, directory_id: str) -> str:
@@ -83,12 +88,13 @@ def connection_save(*, tenant: Tenant, directory_id: str, client_id: str,
     credential; a new one replaces it (and forgets cached tokens for the old one).
     Audited as `connection.save`: the fields, and THAT the credential was replaced."""
     if cloud not in Cloud.values:
-        raise ValidationError({"cloud": f"cloud must be one of {', '.join(Cloud.values)}"})
+        raise ValidationError({"cloud": _("Choose one of %(clouds)s.")
+                                         % {"clouds": ", ".join(Cloud.values)}})
     if certificate_key and not (certificate or thumbprint):
-        raise ValidationError({"certificate": "A certificate key needs the certificate "
-                                              "(PEM) or its thumbprint."})
+        raise ValidationError({"certificate": _("A certificate key needs the certificate "
+                                                "(PEM) or its thumbprint.")})
     directory = directory_free(tenant=tenant, directory_id=_guid(directory_id, "directory_id"))
-    connection, _ = TenantConnection.objects.get_or_create(tenant=tenant)
+    connection, _created = TenantConnection.objects.get_or_create(tenant=tenant)
     before = _audited(connection)
     connection.directory_id = directory
     connection.client_id = _guid(client_id, "client_id")
@@ -126,7 +132,7 @@ def tenant_onboard(*, slug: str, name: str, directory_id: str, client_id: str,
                    thumbprint: str = "", actor=None, source: str = "cli") -> Tenant:
     """Create (or update) a tenant with its connection and ingest schedules."""
     if not (client_secret or certificate_key):
-        raise ValidationError("A client secret or a certificate key is required.")
+        raise ValidationError(_("A client secret or a certificate key is required."))
     tenant = Tenant.objects.filter(slug=slug).first() or Tenant(slug=slug)
     tenant.name = name
     directory_free(tenant=tenant, directory_id=_guid(directory_id, "directory_id"))

@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -79,7 +81,7 @@ class ConnectionView(SensitivePostMixin, TenantScopedMixin, TemplateView):
             except ValidationError as exc:
                 form_errors_add(form, exc)
             else:
-                messages.success(request, "Connection saved. Test it to check the permissions.")
+                messages.success(request, _("Connection saved. Test it to check the permissions."))
                 return redirect(request.path)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -92,10 +94,10 @@ class ConnectionView(SensitivePostMixin, TenantScopedMixin, TemplateView):
         result = connection_test(connection=connection)
         missing = [c["label"] for c in result["checks"] if c["status"] != "ok"]
         if missing:
-            messages.warning(self.request, "Connection tested: needs attention: "
-                             + ", ".join(missing))
+            messages.warning(self.request, _("Connection tested: needs attention: %(checks)s")
+                             % {"checks": ", ".join(str(m) for m in missing)})
         else:
-            messages.success(self.request, "Connection tested: everything is in place.")
+            messages.success(self.request, _("Connection tested: everything is in place."))
         return redirect(self.request.path)
 
 
@@ -128,7 +130,7 @@ class MspAppView(SensitivePostMixin, MSPAdminRequiredMixin, TemplateView):
             except ValidationError as exc:
                 form_errors_add(form, exc)
             else:
-                messages.success(request, "The MSP app is stored.")
+                messages.success(request, _("The MSP app is stored."))
                 return redirect(request.path)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -145,7 +147,7 @@ class CustomerAddView(MSPAdminRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         if not MspApp.current().is_configured:
-            messages.error(request, "Store the MSP's app first.")
+            messages.error(request, _("Store the MSP's app first."))
             return redirect("connectors:msp-app")
         if "file" in request.FILES:
             return self._bulk()
@@ -158,11 +160,12 @@ class CustomerAddView(MSPAdminRequiredMixin, TemplateView):
                 form_errors_add(form, exc)
             else:
                 if tenant.report_only:
-                    messages.success(request, f"{tenant.name} added as report-only: import "
-                                              "its SMTP AUTH reports.")
+                    messages.success(request, _("%(tenant)s added as report-only: import its "
+                                                "SMTP AUTH reports.") % {"tenant": tenant.name})
                     return redirect("imports:list", slug=tenant.slug)
-                messages.success(request, f"{tenant.name} added: send the consent link to "
-                                          "the customer's Global Administrator.")
+                messages.success(request, _("%(tenant)s added: send the consent link to the "
+                                            "customer's Global Administrator.")
+                                 % {"tenant": tenant.name})
                 return redirect("connectors:onboarding-tenant", slug=tenant.slug)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -179,8 +182,10 @@ class CustomerAddView(MSPAdminRequiredMixin, TemplateView):
                 for message in exc.messages:
                     upload.add_error("file", message)
             else:
-                messages.success(self.request, f"{len(tenants)} tenant(s) added, waiting "
-                                               "for consent.")
+                messages.success(self.request, ngettext(
+                    "%(count)d tenant added, waiting for consent.",
+                    "%(count)d tenants added, waiting for consent.", len(tenants))
+                    % {"count": len(tenants)})
                 return redirect(reverse("connectors:onboarding") + "?stage=waiting")
         return self.render_to_response(self.get_context_data(upload=upload), status=400)
 
@@ -227,11 +232,11 @@ class TenantOnboardingView(MSPAdminRequiredMixin, TemplateView):
         action = request.POST.get("action")
         if action == "resend":
             consent_link_renew(connection=connection, actor=request.user)
-            messages.success(request, "A new consent link is ready; the previous one no "
-                                      "longer works.")
+            messages.success(request, _("A new consent link is ready; the previous one no "
+                                        "longer works."))
         elif action == "check" and connection.is_configured:
             consent_followup(tenant=self.tenant)
-            messages.info(request, "Checked again.")
+            messages.info(request, _("Checked again."))
         return redirect(request.path)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from readiness.core.values import ADDRESS_MAX, BadAddress, address_normalize
 
@@ -15,7 +16,7 @@ def address_validate(value: str) -> None:
     try:
         address_normalize(value)
     except BadAddress as exc:
-        raise ValidationError("Enter a valid e-mail address: it %(problem)s.", code="invalid",
+        raise ValidationError(_("Enter a valid e-mail address: it %(problem)s."), code="invalid",
                               params={"problem": exc}) from None
 
 

@@ -17,7 +17,7 @@ class SecretField(forms.CharField):
                   else forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
         kwargs.setdefault("required", False)
         kwargs.setdefault("strip", True)
-        kwargs.setdefault("help_text", "Write-only: leave blank to keep the stored value.")
+        kwargs.setdefault("help_text", _("Write-only: leave blank to keep the stored value."))
         super().__init__(widget=widget, **kwargs)
 
     def prepare_value(self, value):

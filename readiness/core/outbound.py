@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -94,23 +95,23 @@ def destination_check(url: str) -> None:
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise ValidationError("Enter a valid URL.") from None
+        raise ValidationError(_("Enter a valid URL.")) from None
     if parts.scheme not in _allowed_schemes():
-        raise ValidationError("Use an https:// URL.")
+        raise ValidationError(_("Use an https:// URL."))
     if not parts.hostname:
-        raise ValidationError("Enter a URL with a host name.")
+        raise ValidationError(_("Enter a URL with a host name."))
     if parts.username or parts.password:
-        raise ValidationError("Do not put credentials in the URL; the payload is signed "
-                              "with the webhook secret instead.")
+        raise ValidationError(_("Do not put credentials in the URL; the payload is signed "
+                                "with the webhook secret instead."))
     try:
         addresses = resolve(parts.hostname, port)
     except (OSError, UnicodeError):
-        raise ValidationError("This host name does not resolve.") from None
+        raise ValidationError(_("This host name does not resolve.")) from None
     try:
         addresses_check(addresses)
     except ValueError:
-        raise ValidationError("This URL points to a private, loopback or otherwise "
-                              "non-public address; webhooks go to public addresses only."
+        raise ValidationError(_("This URL points to a private, loopback or otherwise "
+                                "non-public address; webhooks go to public addresses only.")
                               ) from None
 
 

@@ -22,6 +22,18 @@ def nulls_last(queryset, field: str, is_descending: bool):
     return queryset.order_by(expression, "pk"), True
 
 
+def headers(**labels):
+    """Class decorator: translatable headers for the columns a table takes from
+    Meta.fields. Without it django-tables2 uses the model field's name ("created at"),
+    which is English in every language; this keeps the models (and their migrations)
+    as they are. tests/i18n/test_labels.py fails on any header left untranslatable."""
+    def apply(table_class):
+        for name, label in labels.items():
+            table_class.base_columns[name].verbose_name = label
+        return table_class
+    return apply
+
+
 def due_text(due: date | None) -> str:
     """A due day with its countdown, in the same words as the milestones' day-precision
     countdown: "17 Dec 2026 (16 days left)"."""

@@ -12,20 +12,23 @@ import codecs
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 SNIFF_BYTES = 8192
-EXPORT_AS_CSV = "export it as CSV and upload the CSV file"
 # Magic numbers of formats people upload by mistake (or on purpose).
 FORBIDDEN_MAGIC = {
-    b"PK\x03\x04": f"This looks like an Excel workbook or a ZIP archive; {EXPORT_AS_CSV}.",
-    b"PK\x05\x06": "This is a ZIP archive, not a CSV report.",
-    b"\xd0\xcf\x11\xe0": f"This looks like a legacy Office document; {EXPORT_AS_CSV}.",
-    b"MZ": "This is a Windows executable, not a CSV report.",
-    b"\x7fELF": "This is an executable, not a CSV report.",
-    b"%PDF": "This is a PDF document, not a CSV report.",
-    b"\x1f\x8b": "This is a gzip archive, not a CSV report.",
-    b"\x89PNG": "This is an image, not a CSV report.",
-    b"\xff\xd8\xff": "This is an image, not a CSV report.",
+    b"PK\x03\x04": gettext_lazy("This looks like an Excel workbook or a ZIP archive; export "
+                                 "it as CSV and upload the CSV file."),
+    b"PK\x05\x06": gettext_lazy("This is a ZIP archive, not a CSV report."),
+    b"\xd0\xcf\x11\xe0": gettext_lazy("This looks like a legacy Office document; export it "
+                                       "as CSV and upload the CSV file."),
+    b"MZ": gettext_lazy("This is a Windows executable, not a CSV report."),
+    b"\x7fELF": gettext_lazy("This is an executable, not a CSV report."),
+    b"%PDF": gettext_lazy("This is a PDF document, not a CSV report."),
+    b"\x1f\x8b": gettext_lazy("This is a gzip archive, not a CSV report."),
+    b"\x89PNG": gettext_lazy("This is an image, not a CSV report."),
+    b"\xff\xd8\xff": gettext_lazy("This is an image, not a CSV report."),
 }
 BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -47,19 +50,21 @@ def validate_upload(file, *, max_bytes: int | None = None,
     name = getattr(file, "name", "") or ""
     if extensions and not name.lower().endswith(extensions):
         raise ValidationError(
-            f"{name or 'The file'} is not a {' or '.join(extensions)} file: upload the report "
-            f"as a {extensions[0]} file, as Microsoft 365 delivers it (not a workbook or "
-            "an archive).")
+            _("%(name)s is not a %(extensions)s file: upload the report as a %(extension)s "
+              "file, as Microsoft 365 delivers it (not a workbook or an archive).")
+            % {"name": name or _("The file"), "extensions": _(" or ").join(extensions),
+               "extension": extensions[0]})
     size = getattr(file, "size", None)
     if size is not None and size > limit:
         raise ValidationError(
-            f"The file is {filesizeformat(size)}; the limit is {filesizeformat(limit)}."
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
         )
     file.seek(0)
     head = file.read(SNIFF_BYTES)
     file.seek(0)
     if not head:
-        raise ValidationError("The file is empty.")
+        raise ValidationError(_("The file is empty."))
     return sniff_text_encoding(head)
 
 
@@ -72,8 +77,8 @@ def sniff_text_encoding(head: bytes) -> str:
             _check_text(head, encoding)
             return encoding
     if _looks_like_utf16(head):
-        raise ValidationError("The file looks like UTF-16 text without a byte order mark; "
-                              "save it again as CSV UTF-8 or as Unicode text.")
+        raise ValidationError(_("The file looks like UTF-16 text without a byte order mark; "
+                                "save it again as CSV UTF-8 or as Unicode text."))
     _check_text(head, "utf-8")
     return "utf-8"
 
@@ -97,9 +102,11 @@ def _check_text(head: bytes, encoding: str) -> None:
         line = exc.object[:exc.start].decode(encoding, "replace").count("\n") + 1
         byte = exc.object[exc.start:exc.start + 1].hex()
         raise ValidationError(
-            f"Line {line} is not valid {kind} text (byte 0x{byte}). "
-            'If you saved the file from Excel, choose "CSV UTF-8".') from None
+            _('Line %(line)s is not valid %(kind)s text (byte 0x%(byte)s). '
+              'If you saved the file from Excel, choose "CSV UTF-8".')
+            % {"line": line, "kind": kind, "byte": byte}) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ValidationError(
-            f"Line {line} contains a NUL character: this is not a CSV text file.")
+            _("Line %(line)s contains a NUL character: this is not a CSV text file.")
+            % {"line": line})

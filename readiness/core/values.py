@@ -20,6 +20,8 @@ from __future__ import annotations
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 EARLIEST_DAY = date(2015, 1, 1)
 FUTURE_SLACK = timedelta(days=1)
 # Far above any real sender (Exchange Online caps a mailbox at 10,000 recipients a
@@ -47,19 +49,19 @@ def _word_char(char: str) -> bool:
 def address_normalize(value: str) -> str:
     """The canonical (lower-case) form of a sender address, or BadAddress."""
     if not isinstance(value, str):
-        raise BadAddress("is not text")
+        raise BadAddress(_("is not text"))
     text = value.strip()
     if not text:
-        raise BadAddress("is empty; expected an e-mail address")
+        raise BadAddress(_("is empty; expected an e-mail address"))
     if any(not char.isprintable() or char.isspace() for char in text):
-        raise BadAddress("contains spaces, control or invisible formatting characters")
+        raise BadAddress(_("contains spaces, control or invisible formatting characters"))
     if len(text) > ADDRESS_MAX:
-        raise BadAddress(f"is longer than {ADDRESS_MAX} characters")
+        raise BadAddress(_("is longer than %(max)s characters") % {"max": ADDRESS_MAX})
     local, at, domain = text.rpartition("@")
     if not at or not local:
-        raise BadAddress("is not an e-mail address (expected name@domain)")
+        raise BadAddress(_("is not an e-mail address (expected name@domain)"))
     if "@" in local:
-        raise BadAddress("has more than one @")
+        raise BadAddress(_("has more than one @"))
     _local_check(local)
     _domain_check(domain)
     return text.lower()
@@ -67,25 +69,25 @@ def address_normalize(value: str) -> str:
 
 def _local_check(local: str) -> None:
     if len(local) > LOCAL_MAX:
-        raise BadAddress(f"has a name part longer than {LOCAL_MAX} characters")
+        raise BadAddress(_("has a name part longer than %(max)s characters") % {"max": LOCAL_MAX})
     for atom in local.split("."):
         if not atom:
-            raise BadAddress("has an empty part between dots or at either end of the name")
+            raise BadAddress(_("has an empty part between dots or at either end of the name"))
         if not all(_word_char(c) or c in _ATEXT_ASCII for c in atom):
-            raise BadAddress("has a character an e-mail name may not contain")
+            raise BadAddress(_("has a character an e-mail name may not contain"))
 
 
 def _domain_check(domain: str) -> None:
     labels = domain.split(".")
     if len(labels) < 2:
-        raise BadAddress("has no domain with a dot after the @")
+        raise BadAddress(_("has no domain with a dot after the @"))
     for label in labels:
         if not label or len(label) > LABEL_MAX:
-            raise BadAddress("has an empty or over-long part in its domain")
+            raise BadAddress(_("has an empty or over-long part in its domain"))
         if label[0] == "-" or label[-1] == "-":
-            raise BadAddress("has a domain part that starts or ends with a hyphen")
+            raise BadAddress(_("has a domain part that starts or ends with a hyphen"))
         if not all(_word_char(c) or c in "-_" for c in label):
-            raise BadAddress("has a character a domain may not contain")
+            raise BadAddress(_("has a character a domain may not contain"))
 
 
 def is_address(value: str) -> bool:
@@ -103,9 +105,10 @@ def latest_day(now: datetime | None = None) -> date:
 def day_problem(day: date, *, now: datetime | None = None) -> str:
     """'' when the day is plausible for usage data, else what is wrong with it."""
     if day < EARLIEST_DAY:
-        return f"is before {EARLIEST_DAY.isoformat()}; no SMTP AUTH report goes back that far"
+        return _("is before %(day)s; no SMTP AUTH report goes back that far") % {
+            "day": EARLIEST_DAY.isoformat()}
     if day > latest_day(now):
-        return "is in the future"
+        return _("is in the future")
     return ""
 
 
@@ -116,7 +119,8 @@ def moment_problem(moment: datetime, *, now: datetime | None = None) -> str:
 def count_problem(count: int) -> str:
     """'' when the count is plausible, else what is wrong with it."""
     if count < 0:
-        return "is negative; expected a count of 0 or more"
+        return _("is negative; expected a count of 0 or more")
     if count > MAX_COUNT:
-        return f"is larger than {MAX_COUNT:,}, which no report can contain"
+        return _("is larger than %(max)s, which no report can contain") % {
+            "max": f"{MAX_COUNT:,}"}
     return ""

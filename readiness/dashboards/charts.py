@@ -14,11 +14,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from readiness.usage.charts import (
     MARGIN,
     SOURCES,
+    date_axis,
     initial_range,
     iso,
+    localised,
     milestone_layout,
     safe,
 )
@@ -43,34 +49,39 @@ class Projection:
 
 
 def projection(points: Sequence[tuple[date, int]], *, milestone_date: date | None,
-               milestone_title: str = "the next milestone",
+               milestone_title: str = "",
                milestone_when: str | None = None) -> Projection:
     """Linear fit of "senders still on Basic" over the last 28 days of data.
 
     Too thin (fewer than 14 days with data in the window) or not declining -> no date,
     and the message says why in plain words.
     """
+    milestone_title = milestone_title or _("the next milestone")
     if not points:
-        return Projection(None, None, "No usage data yet: nothing to project.")
-    last = max(day for day, _ in points)
+        return Projection(None, None, _("No usage data yet: nothing to project."))
+    last = max(day for day, _count in points)
     recent = sorted(p for p in points if p[0] > last - timedelta(days=PROJECTION_WINDOW))
     if len(recent) < PROJECTION_MIN_POINTS:
-        return Projection(None, None, f"Too little data to project: {len(recent)} days with "
-                                      f"data in the last {PROJECTION_WINDOW} (need "
-                                      f"{PROJECTION_MIN_POINTS}).")
+        return Projection(None, None, ngettext(
+            "Too little data to project: %(count)d day with data in the last %(window)d "
+            "(need %(need)d).",
+            "Too little data to project: %(count)d days with data in the last %(window)d "
+            "(need %(need)d).", len(recent)) % {"count": len(recent),
+                                                "window": PROJECTION_WINDOW,
+                                                "need": PROJECTION_MIN_POINTS})
     if recent[-1][1] == 0:
-        return Projection(last, None, "No sender used Basic in the latest week.")
-    slope, intercept = _fit([(d - last).days for d, _ in recent], [v for _, v in recent])
+        return Projection(last, None, _("No sender used Basic in the latest week."))
+    slope, intercept = _fit([(d - last).days for d, _v in recent], [v for _d, v in recent])
     if slope >= 0:
-        return Projection(None, None, "Basic use is not declining over the last 28 days: "
-                                      "at the current pace it never ends.")
+        return Projection(None, None, _("Basic use is not declining over the last 28 days: "
+                                        "at the current pace it never ends."))
     days = -intercept / slope
     if days > PROJECTION_MAX_DAYS:
         # A barely falling line ends centuries away (or past the calendar: OverflowError).
-        return Projection(None, None, "Basic use is falling too slowly to project an end: "
-                                      "more than 100 years at the current pace.")
+        return Projection(None, None, _("Basic use is falling too slowly to project an end: "
+                                        "more than 100 years at the current pace."))
     end = last + timedelta(days=math.ceil(days))
-    when = milestone_when or (f"{milestone_date:%-d %b %Y}" if milestone_date else "")
+    when = milestone_when or (date_format(milestone_date) if milestone_date else "")
     return Projection(end, *_versus(end, milestone_date, safe(milestone_title), safe(when)))
 
 
@@ -84,13 +95,21 @@ def _fit(xs: list[int], ys: list[int]) -> tuple[float, float]:
 
 def _versus(end: date, milestone_date: date | None, title: str,
             when: str) -> tuple[int | None, str]:
-    text = f"At the current pace Basic ends on {end:%-d %b %Y}"
+    day = date_format(end)
     if milestone_date is None:
-        return None, text + "."
+        return None, _("At the current pace Basic ends on %(day)s.") % {"day": day}
     delta = (end - milestone_date).days
+    values = {"day": day, "count": abs(delta), "title": title, "when": when}
     if delta > 0:
-        return delta, f"{text}, {delta} days after {title} ({when})."
-    return delta, f"{text}, {-delta} days before {title} ({when})."
+        return delta, ngettext(
+            "At the current pace Basic ends on %(day)s, %(count)d day after %(title)s "
+            "(%(when)s).",
+            "At the current pace Basic ends on %(day)s, %(count)d days after %(title)s "
+            "(%(when)s).", delta) % values
+    return delta, ngettext(
+        "At the current pace Basic ends on %(day)s, %(count)d day before %(title)s (%(when)s).",
+        "At the current pace Basic ends on %(day)s, %(count)d days before %(title)s (%(when)s).",
+        -delta) % values
 
 
 def burndown_figure(days: Sequence[dict], status_labels: dict[str, str],
@@ -109,15 +128,15 @@ def burndown_figure(days: Sequence[dict], status_labels: dict[str, str],
     ]
     if forecast.end and days:
         last = days[-1]
-        data.append({"type": "scatter", "mode": "lines", "name": "projection",
+        data.append({"type": "scatter", "mode": "lines", "name": _("projection"),
                      "x": [x[-1], iso(forecast.end)],
                      "y": [sum(last["basic_senders_by_status"].values()), 0],
                      "line": {"color": "#333", "dash": "dot"}})
     layout = {"margin": MARGIN, "legend": {"orientation": "h", "y": -0.25},
-              "yaxis": {"title": {"text": "senders still on Basic"}, "rangemode": "tozero"},
-              "xaxis": {"type": "date", **initial_range(_widen(window, forecast.end))},
+              "yaxis": {"title": {"text": _("senders still on Basic")}, "rangemode": "tozero"},
+              "xaxis": date_axis(**initial_range(_widen(window, forecast.end))),
               **milestone_layout(milestones)}
-    return {"data": data, "layout": layout}
+    return localised({"data": data, "layout": layout})
 
 
 def _widen(window: tuple[date, date] | None, until: date | None):
@@ -130,17 +149,18 @@ def bar_figure(counts: Sequence[tuple[str, str, int]], *, title: str,
                colours: dict[str, str] | None = None) -> dict:
     """counts: (key, label, value). Used for mailboxes by state and senders by TLS."""
     colours = colours or {}
-    return {
-        "data": [{"type": "bar", "x": [safe(label) for _, label, _ in counts],
-                  "y": [value for _, _, value in counts],
-                  "marker": {"color": [colours.get(key, "#6c757d") for key, _, _ in counts]},
+    return localised({
+        "data": [{"type": "bar", "x": [safe(label) for _key, label, _value in counts],
+                  "y": [value for _key, _label, value in counts],
+                  "marker": {"color": [colours.get(key, "#6c757d") for key, _l, _v in counts]},
                   "hovertemplate": "%{x}: %{y}<extra></extra>"}],
         "layout": {"margin": MARGIN, "yaxis": {"title": {"text": safe(title)}}},
-    }
+    })
 
 
-COVERAGE_TEXT = {"signins": "sign-ins counted", "detailed_report": "messages counted",
-                 "export": "messages estimated (Export totals spread evenly)"}
+COVERAGE_TEXT = {"signins": gettext_lazy("sign-ins counted"),
+                 "detailed_report": gettext_lazy("messages counted"),
+                 "export": gettext_lazy("messages estimated (Export totals spread evenly)")}
 
 
 def coverage_figure(days: Sequence[dict], start: date, end: date) -> dict:
@@ -152,17 +172,18 @@ def coverage_figure(days: Sequence[dict], start: date, end: date) -> dict:
     covered = {d["day"]: set(filter(None, d["sources"].split(","))) for d in days}
     x = [iso(start + timedelta(days=i)) for i in range((end - start).days + 1)]
     z, text = [], []
-    for key, _ in SOURCES:
+    for key, _label in SOURCES:
         flags = [key in covered.get(date.fromisoformat(day), ()) for day in x]
         z.append([1 if f else 0 for f in flags])
-        text.append([COVERAGE_TEXT[key] if f else "no data (not covered)" for f in flags])
-    return {
-        "data": [{"type": "heatmap", "x": x, "y": [label for _, label in SOURCES], "z": z,
-                  "text": text, "zmin": 0, "zmax": 1, "showscale": False, "xgap": 1,
+        text.append([str(COVERAGE_TEXT[key]) if f else _("no data (not covered)")
+                     for f in flags])
+    return localised({
+        "data": [{"type": "heatmap", "x": x, "y": [str(label) for _key, label in SOURCES],
+                  "z": z, "text": text, "zmin": 0, "zmax": 1, "showscale": False, "xgap": 1,
                   "ygap": 2, "colorscale": [[0, "#f1f3f5"], [1, "#0d6efd"]],
-                  "hovertemplate": "%{y} on %{x}: %{text}<extra></extra>"}],
-        "layout": {"margin": {**MARGIN, "l": 110}, "height": 180, "xaxis": {"type": "date"}},
-    }
+                  "hovertemplate": _("%{y} on %{x}: %{text}") + "<extra></extra>"}],
+        "layout": {"margin": {**MARGIN, "l": 110}, "height": 180, "xaxis": date_axis()},
+    })
 
 
 def sparkline_svg(values: Sequence[int | None], *, width: int = 90, height: int = 22) -> str:
@@ -185,5 +206,6 @@ def sparkline_svg(values: Sequence[int | None], *, width: int = 90, height: int 
     segments += [current] if current else []
     lines = "".join(f'<polyline points="{" ".join(s)}" fill="none" stroke="#d62728" '
                     f'stroke-width="1.5"/>' for s in segments)
+    label = safe(_("trend"))
     return (f'<svg class="sparkline" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-label="trend">{lines}</svg>')
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="{label}">{lines}</svg>')

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from readiness.tenancy.models import Tenant
 from readiness.usage.readiness import PortfolioState
 
 
 class TenantFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    state = django_filters.ChoiceFilter(field_name="readiness_state", label="State",
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    state = django_filters.ChoiceFilter(field_name="readiness_state", label=_("State"),
                                         choices=PortfolioState.CHOICES)
-    tag = django_filters.CharFilter(method="filter_tag", label="Tag")
+    tag = django_filters.CharFilter(method="filter_tag", label=_("Tag"))
 
     class Meta:
         model = Tenant

@@ -3,7 +3,9 @@ built by the pure chart builders. Kept out of the view so the view stays a thin 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
 
 from readiness.core.text import tls_label
 from readiness.dashboards import charts, selectors
@@ -39,11 +41,12 @@ def tenant_overview(*, tenant: Tenant) -> dict:
     forecast = charts.projection(
         [(d["day"], sum(d["basic_senders_by_status"].values())) for d in days],
         milestone_date=upcoming.date if upcoming else None,
-        milestone_title=upcoming.title if upcoming else "",
+        milestone_title=upcoming.display_title if upcoming else "",
         milestone_when=upcoming.when_label if upcoming else None)
     state_rows = [(s, EffectiveState(s).label, states.get(s, 0)) for s in EXPOSURE_STATES]
     tls_rows = sorted((rollup.senders_by_tls if rollup else {}).items())
     status_labels = dict(SenderStatus.choices)
+    source_labels = dict(charts.SOURCES)
     return {
         "state": PortfolioState.LABELS[tenant_state(tenant)],
         "blockers": readiness_blockers(rollup),
@@ -59,11 +62,15 @@ def tenant_overview(*, tenant: Tenant) -> dict:
         "timeline_rows": rows,
         "burndown": charts.burndown_figure(days, dict(SenderStatus.choices), forecast,
                                            milestones, window),
-        "exposure": charts.bar_figure(state_rows, title="mailboxes",
+        "exposure": charts.bar_figure(state_rows, title=_("mailboxes"),
                                       colours=charts.STATE_COLOURS),
-        "tls": charts.bar_figure([(v, tls_label(v), n) for v, n in tls_rows], title="senders",
+        "tls": charts.bar_figure([(v, tls_label(v), n) for v, n in tls_rows],
+                                 title=_("senders"),
                                  colours={"TLS1_0": "#d62728", "TLS1_1": "#ff7f0e"}),
         "coverage": charts.coverage_figure(days, start, end),
+        "coverage_rows": [(d["day"], ", ".join(str(source_labels.get(s, s)) for s in
+                                               filter(None, d["sources"].split(","))))
+                          for d in days],
         "burndown_rows": [(d["day"], [(status_labels.get(k, k), n) for k, n
                                        in d["basic_senders_by_status"].items()]) for d in days],
         "status_labels": dict(SenderStatus.choices),
@@ -86,8 +93,15 @@ def _data_through(rollup: TenantRollup | None) -> list[tuple[str, str]]:
     if rollup is None:
         return []
     labels = dict(UsageSource.choices)
-    return [(labels.get(source, source), day)
+    return [(labels.get(source, source), _as_date(day))
             for source, day in sorted(rollup.last_day_by_source.items())]
+
+
+def _as_date(value: str) -> date | str:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
 
 
 def _share(rollup: TenantRollup | None) -> int | None:

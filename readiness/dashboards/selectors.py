@@ -22,6 +22,7 @@ from readiness.ingestion.models import IngestSchedule
 from readiness.inventory.models import Mailbox
 from readiness.milestones.choices import Kind, Status
 from readiness.milestones.models import Milestone
+from readiness.milestones.titles import title_display
 from readiness.tenancy.models import Tenant
 from readiness.usage.models import TenantDay
 from readiness.usage.readiness import PortfolioState, readiness_state_expression
@@ -78,10 +79,11 @@ def tenant_days(*, tenant: Tenant, start: date, end: date) -> list[dict]:
 
 
 def milestone_rows(*, tenant: Tenant | None) -> list[dict]:
-    return list(
-        Milestone.objects.for_tenant(tenant)
-        .values("key", "date", "title", "status", "kind", "precision", "source", "tenant_id")
-    )
+    rows = Milestone.objects.for_tenant(tenant).values(
+        "key", "date", "title", "status", "kind", "precision", "source", "tenant_id")
+    # Microsoft's seeded titles in the reader's language (milestones/titles.py).
+    return [{**row, "title": title_display(row["title"], microsoft=row["tenant_id"] is None)}
+            for row in rows]
 
 
 def next_milestone(*, tenant: Tenant | None, on: date | None = None) -> Milestone | None:

@@ -8,7 +8,7 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from readiness.connectors.choices import Health
 from readiness.connectors.selectors import source_stale_after
@@ -22,26 +22,28 @@ from readiness.usage.readiness import PortfolioState
 
 
 class PortfolioTable(tables.Table):
-    name = tables.LinkColumn("dashboards:tenant", args=[tables.A("slug")])
-    readiness_state = tables.Column("State")
-    score = tables.Column("Score", accessor="usage_rollup__score", default="—")
-    basic_senders = tables.Column("Basic senders (30 d)",
+    name = tables.LinkColumn("dashboards:tenant", args=[tables.A("slug")], verbose_name=_("Tenant"))
+    readiness_state = tables.Column(_("State"))
+    score = tables.Column(_("Score"), accessor="usage_rollup__score", default="—")
+    basic_senders = tables.Column(_("Basic senders (30 d)"),
                                   accessor="usage_rollup__basic_senders_30d", default="—")
-    basic_7d = tables.Column("Basic messages (7 d)", accessor="usage_rollup__basic_messages_7d",
+    basic_7d = tables.Column(_("Basic messages (7 d)"), accessor="usage_rollup__basic_messages_7d",
                              default="—")
-    trend = tables.Column("Basic trend (14 d)", accessor="usage_rollup__basic_messages_14d_trend",
+    trend = tables.Column(_("Basic trend (14 d)"),
+                          accessor="usage_rollup__basic_messages_14d_trend",
                           orderable=False, exclude_from_export=True, default="")
-    basic_possible = tables.Column("Mailboxes Basic possible",
+    basic_possible = tables.Column(_("Mailboxes Basic possible"),
                                    accessor="usage_rollup__mailboxes_basic_possible", default="—")
-    conflicts = tables.Column("Conflicts (verify)", accessor="usage_rollup__mailboxes_conflict",
+    conflicts = tables.Column(_("Conflicts (verify)"), accessor="usage_rollup__mailboxes_conflict",
                               default="—")
-    next_milestone = tables.Column("Next milestone", accessor="internal_target_date",
+    next_milestone = tables.Column(_("Next milestone"), accessor="internal_target_date",
                                    empty_values=())
-    data_through = tables.Column("Data through", accessor="usage_rollup__last_day_by_source",
-                                 orderable=False, default="no data")
-    last_ingest_at = WhenColumn(verbose_name="Last good ingest", default="never")
-    health = tables.Column("Connection", accessor="connection__health", default="Not connected")
-    tags = tables.Column("Tags", accessor="pk", orderable=False, empty_values=())
+    data_through = tables.Column(_("Data through"), accessor="usage_rollup__last_day_by_source",
+                                 orderable=False, default=_("no data"))
+    last_ingest_at = WhenColumn(verbose_name=_("Last good ingest"), default=_("never"))
+    health = tables.Column(_("Connection"), accessor="connection__health",
+                           default=_("Not connected"))
+    tags = tables.Column(_("Tags"), accessor="pk", orderable=False, empty_values=())
 
     class Meta:
         model = Tenant
@@ -79,7 +81,7 @@ class PortfolioTable(tables.Table):
                        record.internal_target_title)]
         if self.global_milestone:
             candidates.append((self.global_milestone.date, self.global_milestone.precision,
-                               self.global_milestone.title))
+                               self.global_milestone.display_title))
         candidates = [c for c in candidates if c[0]]
         return min(candidates) if candidates else (None, None, "")
 

@@ -1,27 +1,28 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportFormat(models.TextChoices):
-    DETAILED = "detailed", "Detailed report (Request report)"
-    EXPORT = "export", "On-screen report Export"
+    DETAILED = "detailed", _("Detailed report (Request report)")
+    EXPORT = "export", _("On-screen report Export")
 
 
 class ImportStatus(models.TextChoices):
-    UPLOADED = "uploaded", "Uploaded"
-    PARSING = "parsing", "Parsing"
-    PREVIEW_READY = "preview_ready", "Preview ready"
-    IMPORTING = "importing", "Importing"
-    IMPORTED = "imported", "Imported"
-    REJECTED = "rejected", "Rejected"  # the file said no: its content is not importable
-    FAILED = "failed", "Failed"  # the code or the database broke; the file may be fine
-    DELETING = "deleting", "Deleting"
-    DELETED = "deleted", "Deleted"
+    UPLOADED = "uploaded", _("Uploaded")
+    PARSING = "parsing", _("Parsing")
+    PREVIEW_READY = "preview_ready", _("Preview ready")
+    IMPORTING = "importing", _("Importing")
+    IMPORTED = "imported", _("Imported")
+    REJECTED = "rejected", _("Rejected")  # the file said no: its content is not importable
+    FAILED = "failed", _("Failed")  # the code or the database broke; the file may be fine
+    DELETING = "deleting", _("Deleting")
+    DELETED = "deleted", _("Deleted")
 
 
 class ImportChannel(models.TextChoices):
-    WEB = "web", "Upload"
-    CLI = "cli", "Command line"
-    INBOX = "inbox", "Drop folder"
+    WEB = "web", _("Upload")
+    CLI = "cli", _("Command line")
+    INBOX = "inbox", _("Drop folder")
 
 
 # Statuses in which a file still occupies its SHA-256 for this tenant.

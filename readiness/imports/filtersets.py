@@ -1,15 +1,16 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from readiness.imports.choices import ImportChannel, ImportStatus, ReportFormat
 from readiness.imports.models import ReportImport
 
 
 class ReportImportFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    status = django_filters.MultipleChoiceFilter(choices=ImportStatus.choices)
-    format = django_filters.ChoiceFilter(choices=ReportFormat.choices)
-    channel = django_filters.ChoiceFilter(choices=ImportChannel.choices)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=ImportStatus.choices)
+    format = django_filters.ChoiceFilter(label=_("Format"), choices=ReportFormat.choices)
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=ImportChannel.choices)
 
     class Meta:
         model = ReportImport

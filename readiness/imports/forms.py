@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from readiness.core.forms import DateInput
 from readiness.core.uploads import validate_upload
@@ -11,9 +12,9 @@ ALLOWED_EXTENSIONS = (".csv", ".txt")
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Report file",
-        help_text="The detailed report (SmtpCSReport_*.csv) or the on-screen report's "
-                  "Export (.csv).")
+        label=_("Report file"),
+        help_text=_("The detailed report (SmtpCSReport_*.csv) or the on-screen report's "
+                    "Export (.csv)."))
 
     def clean_file(self):
         """The one upload gate (readiness/core/uploads.py): name, size, not a binary, text
@@ -26,11 +27,11 @@ class UploadForm(forms.Form):
 class ConfirmForm(forms.Form):
     """Export files carry no dates: the person importing states the period."""
 
-    period_start = forms.DateField(required=False, widget=DateInput())
-    period_end = forms.DateField(required=False, widget=DateInput())
+    period_start = forms.DateField(label=_("Period start"), required=False, widget=DateInput())
+    period_end = forms.DateField(label=_("Period end"), required=False, widget=DateInput())
     allow_foreign = forms.BooleanField(
-        required=False, label="Import anyway: I am sure this file is this tenant's",
-        help_text="Recorded in the audit log with the foreign domains.")
+        required=False, label=_("Import anyway: I am sure this file is this tenant's"),
+        help_text=_("Recorded in the audit log with the foreign domains."))
 
     def __init__(self, *args, needs_period: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,5 +43,5 @@ class ConfirmForm(forms.Form):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and start > end:
-            raise ValidationError("The period starts after it ends.")
+            raise ValidationError(_("The period starts after it ends."))
         return data

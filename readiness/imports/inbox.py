@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from readiness.imports.choices import ImportChannel
 from readiness.imports.services import AlreadyImported, Period, ReportRejected, report_import
@@ -113,8 +114,8 @@ def _period_for(name: str, sidecar: Path) -> Period | None:
     if sidecar.exists():
         found = _PERIOD.search(sidecar.read_text(encoding="utf-8", errors="replace")[:200])
         if not found:
-            raise ReportRejected(f"{sidecar.name} does not hold a period like "
-                                 "'2026-11-01 2026-11-28'.")
+            raise ReportRejected(_("%(file)s does not hold a period like "
+                                   "“2026-11-01 2026-11-28”.") % {"file": sidecar.name})
         return _as_period(found)
     found = _PERIOD.search(name)
     return _as_period(found) if found else None
@@ -124,7 +125,8 @@ def _as_period(found: re.Match) -> Period:
     try:
         return Period(date.fromisoformat(found[1]), date.fromisoformat(found[2]))
     except ValueError:
-        raise ReportRejected(f"'{found[0]}' is not a valid period of two dates.") from None
+        raise ReportRejected(_("“%(text)s” is not a valid period of two dates.")
+                             % {"text": found[0]}) from None
 
 
 def _fail(path: Path, origin: Path, sidecar: Path, reason: str) -> str:

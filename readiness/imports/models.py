@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from readiness.imports.choices import ImportChannel, ImportStatus, ReportFormat
 from readiness.tenancy.models import Tenant, TenantOwned
@@ -22,7 +23,7 @@ class ReportImport(TenantOwned):
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
     file_size = models.BigIntegerField(default=0)
     stored_path = models.CharField(max_length=500, blank=True,
-                                   help_text="Relative to REPORT_UPLOAD_DIR; never served.")
+                                   help_text=_("Relative to REPORT_UPLOAD_DIR; never served."))
     channel = models.CharField(max_length=10, choices=ImportChannel.choices,
                                default=ImportChannel.WEB)
     format = models.CharField(max_length=10, choices=ReportFormat.choices, blank=True)
@@ -36,11 +37,12 @@ class ReportImport(TenantOwned):
     messages_oauth = models.PositiveBigIntegerField(default=0)
     messages_unknown = models.PositiveBigIntegerField(default=0)
     new_messages = models.PositiveIntegerField(
-        default=0, help_text="Detailed report rows whose message ID was not already known.")
+        default=0, help_text=_("Detailed report rows whose message ID was not already known."))
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
     period_stated = models.BooleanField(
-        default=False, help_text="The period was stated by a person (Export files have no dates).")
+        default=False,
+        help_text=_("The period was stated by a person (Export files have no dates)."))
     status = models.CharField(max_length=20, choices=ImportStatus.choices,
                               default=ImportStatus.UPLOADED)
     progress_done = models.BigIntegerField(default=0)
@@ -61,7 +63,7 @@ class ReportImport(TenantOwned):
     # older than READINESS_STALE_AFTER lost its worker (services.stuck_sweep).
     heartbeat_at = models.DateTimeField(default=timezone.now)
     sweeps = models.PositiveSmallIntegerField(
-        default=0, help_text="How often the sweeper found it stuck and re-queued it.")
+        default=0, help_text=_("How often the sweeper found it stuck and re-queued it."))
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -10,6 +10,8 @@ from datetime import date
 from itertools import islice
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from readiness.core.values import MAX_COUNT
 from readiness.imports.models import MESSAGE_ID_MAX
 from readiness.imports.parsing import (
@@ -57,8 +59,9 @@ class Summary:
             # Each row is in range, but the rollups sum them: the file as a whole must be.
             line = batch[-1].line
             raise ReportFormatError(
-                f"Up to line {line}, the message counts add up to more than {MAX_COUNT:,}, "
-                "which no report can contain.", line=line,
+                _("Up to line %(line)s, the message counts add up to more than %(max)s, which "
+                  "no report can contain.") % {"line": line, "max": f"{MAX_COUNT:,}"},
+                line=line,
                 column="message_count" if isinstance(batch[0], DetailedRow) else "Messages sent")
 
     def _add_detailed(self, batch: list[DetailedRow]) -> None:
@@ -83,8 +86,9 @@ def _too_long(row: DetailedRow) -> ReportFormatError:
         if len(value) > limit:
             column = COLUMN_NAMES[attr]
             return ReportFormatError(
-                f'Line {row.line}, column "{column}": the value is longer than {limit} '
-                "characters.", line=row.line, column=column, value=value[:200])
+                _('Line %(line)s, column "%(column)s": the value is longer than %(limit)s '
+                  "characters.") % {"line": row.line, "column": column, "limit": limit},
+                line=row.line, column=column, value=value[:200])
     raise AssertionError("no value was too long")
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from readiness.core.values import EARLIEST_DAY
 from readiness.imports import recompute, selectors
@@ -124,18 +126,18 @@ class Period:
 def period_validate(*, start: date | None, end: date | None) -> Period:
     """The stated period of an Export file, or ReportRejected saying what is wrong."""
     if start is None or end is None:
-        raise ReportRejected("An Export file has no dates: state the period it covers "
-                             "(the date range chosen in the Exchange admin center).")
+        raise ReportRejected(_("An Export file has no dates: state the period it covers "
+                               "(the date range chosen in the Exchange admin center)."))
     if start > end:
-        raise ReportRejected("The period starts after it ends.")
+        raise ReportRejected(_("The period starts after it ends."))
     if end > timezone.now().date():
-        raise ReportRejected("The period ends in the future.")
+        raise ReportRejected(_("The period ends in the future."))
     if start < EARLIEST_DAY:
-        raise ReportRejected(f"The period starts before {EARLIEST_DAY.isoformat()}; no "
-                             "SMTP AUTH report goes back that far.")
+        raise ReportRejected(_("The period starts before %(day)s; no SMTP AUTH report goes "
+                               "back that far.") % {"day": date_format(EARLIEST_DAY)})
     if (end - start).days + 1 > MAX_PERIOD_DAYS:
-        raise ReportRejected(f"The period is longer than {MAX_PERIOD_DAYS} days, "
-                             "the most the Exchange admin center reports.")
+        raise ReportRejected(_("The period is longer than %(days)d days, the most the "
+                               "Exchange admin center reports.") % {"days": MAX_PERIOD_DAYS})
     return Period(start, end)
 
 

@@ -12,12 +12,15 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from readiness.core.tasks import DATABASE_LOST, RetryingTask
 from readiness.imports import inbox, services
 from readiness.imports.choices import ImportStatus
 from readiness.imports.models import ReportImport
 from readiness.imports.storage import orphans_sweep
+from readiness.tenancy.language import user_language
 
 logger = logging.getLogger(__name__)
 
@@ -26,19 +29,35 @@ def _run(task, service, report_id: int) -> str:
     report = ReportImport.objects.filter(pk=report_id).select_related("tenant").first()
     if report is None:
         return "gone"
+    # A rejection is stored as text and read by the person who uploaded the file: write
+    # it in their language (docs/i18n.md).
+    with translation.override(_uploader_language(report)):
+        return _run_service(task, service, report, report_id)
+
+
+def _uploader_language(report: ReportImport) -> str:
+    if report.uploaded_by_id is None:
+        return settings.LANGUAGE_CODE
+    return user_language(report.uploaded_by) or settings.LANGUAGE_CODE
+
+
+def _run_service(task, service, report: ReportImport, report_id: int) -> str:
     try:
         return service(report=report).status
     except DATABASE_LOST:
         if task.request.retries >= task.max_retries:  # autoretry gives up after this one
-            services.report_fail(report=report, error="The database was unavailable.")
+            services.report_fail(report=report, error=gettext_noop(
+                "The database was unavailable."))
         raise  # autoretry_for: retried with Celery's backoff
     except services.AlreadyImported as exc:
         services.report_fail(report=report, error=str(exc))
         return "duplicate"
     except Exception:
         logger.exception("import %s broke", report_id)
-        services.report_fail(report=report, error="The import failed because of an internal "
-                             "error. Nothing was changed; try again or contact support.")
+        # Stored in English; the page translates it ({% translate report.error %}).
+        services.report_fail(report=report, error=gettext_noop(
+            "The import failed because of an internal error. Nothing was changed; try again "
+            "or contact support."))
         raise
 
 

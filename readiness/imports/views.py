@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -77,7 +78,7 @@ class ImportConfirmView(ImportObjectMixin, View):
         report = self.get_object()
         form = ConfirmForm(request.POST, needs_period=report.format == ReportFormat.EXPORT)
         if report.status != ImportStatus.PREVIEW_READY:
-            messages.warning(request, "This import is not waiting for confirmation.")
+            messages.warning(request, _("This import is not waiting for confirmation."))
         elif not form.is_valid():
             for error in form.errors.values():
                 messages.error(request, " ".join(error))
@@ -115,8 +116,8 @@ class ImportDeleteView(ImportObjectMixin, TemplateView):
         report = self.get_object()
         if services.report_delete_request(report=report, actor=request.user,
                                           ip=request_ip(request)):
-            messages.success(request, f"Deleting the import of {report.file_name}: its usage "
-                             "is being removed.")
+            messages.success(request, _("Deleting the import of %(file)s: its usage is being "
+                                         "removed.") % {"file": report.file_name})
         elif report.status != ImportStatus.DELETED:
-            messages.warning(request, "Wait until the import finishes before deleting it.")
+            messages.warning(request, _("Wait until the import finishes before deleting it."))
         return redirect("imports:detail", self.tenant.slug, report.pk)

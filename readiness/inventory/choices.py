@@ -1,19 +1,20 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SmtpAuthSwitch(models.TextChoices):
     """Get-CASMailbox SmtpClientAuthenticationDisabled: true / false / null (inherit)."""
 
-    ENABLED = "enabled", "Enabled (mailbox override)"
-    DISABLED = "disabled", "Disabled (mailbox override)"
-    INHERIT = "inherit", "Inherit organisation setting"
+    ENABLED = "enabled", _("Enabled (mailbox override)")
+    DISABLED = "disabled", _("Disabled (mailbox override)")
+    INHERIT = "inherit", _("Inherit organisation setting")
 
 
 class EffectiveState(models.TextChoices):
-    SMTP_AUTH_OFF = "smtp_auth_off", "SMTP AUTH off"
-    OAUTH_ONLY = "oauth_only", "OAuth only"
-    BASIC_POSSIBLE = "basic_possible", "Basic possible"
-    UNKNOWN = "unknown", "Unknown"
+    SMTP_AUTH_OFF = "smtp_auth_off", _("SMTP AUTH off")
+    OAUTH_ONLY = "oauth_only", _("OAuth only")
+    BASIC_POSSIBLE = "basic_possible", _("Basic possible")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 # The states in which the configuration says Basic SMTP AUTH cannot work: Basic traffic

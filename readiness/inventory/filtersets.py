@@ -10,7 +10,7 @@ from readiness.inventory.models import Mailbox
 
 
 class MailboxFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     effective_state = django_filters.MultipleChoiceFilter(choices=EffectiveState.choices,
                                                           label=_("Effective state"),
                                                           widget=CheckboxDropdown)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from readiness.core.addresses import AddressField
 from readiness.inventory.choices import EffectiveState, SmtpAuthSwitch
@@ -34,7 +35,7 @@ class Mailbox(TenantOwned):
 
     class Meta:
         ordering = ["address"]
-        verbose_name_plural = "mailboxes"
+        verbose_name_plural = _("mailboxes")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "address"], name="mailbox_unique_address"),
         ]
@@ -61,7 +62,7 @@ class TenantSettings(TenantOwned):
     warnings = models.JSONField(default=list, blank=True)
 
     class Meta:
-        verbose_name_plural = "tenant settings"
+        verbose_name_plural = _("tenant settings")
         constraints = [models.UniqueConstraint(fields=["tenant"], name="settings_one_per_tenant")]
 
     def __str__(self) -> str:
@@ -75,7 +76,7 @@ class AuthenticationPolicy(TenantOwned):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "authentication policies"
+        verbose_name_plural = _("authentication policies")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="authpolicy_unique_name"),
         ]

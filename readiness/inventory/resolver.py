@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from readiness.inventory.choices import EffectiveState, SmtpAuthSwitch
 
 UNKNOWN = None  # an input that was not collected
@@ -56,7 +58,8 @@ def resolve(inputs: Inputs) -> Verdict:
     kind_of_protocol, protocol = _protocol_gate(inputs)
     kind = kind_of_protocol
     if kind == "closed":
-        return Verdict(EffectiveState.SMTP_AUTH_OFF, "SMTP AUTH off: " + protocol)
+        return Verdict(EffectiveState.SMTP_AUTH_OFF,
+                       _("SMTP AUTH off: %(why)s") % {"why": protocol})
     blockers: list[str] = []
     unknowns: list[str] = [protocol] if kind == "unknown" else []
     allowances: list[str] = [protocol] if kind == "open" else []
@@ -68,54 +71,64 @@ def resolve(inputs: Inputs) -> Verdict:
         kind, text = outcome
         {"block": blockers, "unknown": unknowns, "allow": allowances}[kind].append(text)
     if blockers and kind_of_protocol == "open":
-        return Verdict(EffectiveState.OAUTH_ONLY, "OAuth only: " + "; ".join(blockers))
+        return Verdict(EffectiveState.OAUTH_ONLY,
+                       _("OAuth only: %(why)s") % {"why": "; ".join(blockers)})
     if blockers:
         # Basic cannot work, but with the protocol switch unread we cannot tell "OAuth
         # only" from "SMTP AUTH off" — and those need different advice.
         return Verdict(EffectiveState.UNKNOWN,
-                       "Unknown: Basic is blocked (" + "; ".join(blockers) + ") but "
-                       + protocol)
+                       _("Unknown: Basic is blocked (%(blockers)s) but %(why)s")
+                       % {"blockers": "; ".join(blockers), "why": protocol})
     if unknowns:
-        return Verdict(EffectiveState.UNKNOWN, "Unknown: " + "; ".join(unknowns))
-    return Verdict(EffectiveState.BASIC_POSSIBLE, "Basic possible: " + "; ".join(allowances))
+        return Verdict(EffectiveState.UNKNOWN, _("Unknown: %(why)s") % {"why": "; ".join(unknowns)})
+    return Verdict(EffectiveState.BASIC_POSSIBLE,
+                   _("Basic possible: %(why)s") % {"why": "; ".join(allowances)})
 
 
 def _protocol_gate(inputs: Inputs) -> tuple[str, str]:
     """Gate 1: ("closed" | "open" | "unknown", why). The mailbox value wins over the org."""
     switch = inputs.mailbox_switch
     if switch == SmtpAuthSwitch.DISABLED:
-        return "closed", "disabled on the mailbox (overrides the organisation)"
+        return "closed", _("disabled on the mailbox (overrides the organisation)")
     if switch == SmtpAuthSwitch.ENABLED:
-        return "open", "mailbox enables SMTP AUTH explicitly (overrides the organisation)"
+        return "open", _("mailbox enables SMTP AUTH explicitly (overrides the organisation)")
     if inputs.org_smtp_disabled is None:
-        return "unknown", ("mailbox inherits the organisation setting, which was not read "
-                           "(Get-TransportConfig)")
+        return "unknown", _("mailbox inherits the organisation setting, which was not read "
+                            "(Get-TransportConfig)")
     if inputs.org_smtp_disabled:
-        return "closed", "mailbox inherits the organisation setting (SMTP AUTH off)"
-    return "open", "mailbox inherits the organisation setting (SMTP AUTH on)"
+        return "closed", _("mailbox inherits the organisation setting (SMTP AUTH off)")
+    return "open", _("mailbox inherits the organisation setting (SMTP AUTH on)")
 
 
 def _security_defaults_gate(inputs: Inputs):
     if inputs.security_defaults is None:
-        return ("unknown", "security defaults not readable (needs Policy.Read.All)")
+        return ("unknown", _("security defaults not readable (needs Policy.Read.All)"))
     if inputs.security_defaults:
-        return ("block", "Entra security defaults block legacy authentication")
+        return ("block", _("Entra security defaults block legacy authentication"))
     return None
 
 
 def _policy_gate(inputs: Inputs):
-    reference, origin = (inputs.user_policy, "user policy") if inputs.user_policy else (
-        inputs.default_policy, "default policy")
+    user = bool(inputs.user_policy)
+    reference = inputs.user_policy if user else inputs.default_policy
     if not reference:
-        return ("allow", "no authentication policy applies")
+        return ("allow", _("no authentication policy applies"))
     if inputs.policies is None:
-        return ("unknown", f"{origin} '{reference}' could not be read")
+        text = (_("user policy “%(name)s” could not be read") if user
+                else _("default policy “%(name)s” could not be read"))
+        return ("unknown", text % {"name": reference})
     policy = find_policy(reference, inputs.policies)
     if policy is None:
-        return ("unknown", f"{origin} '{reference}' not found among the tenant's policies")
+        text = (_("user policy “%(name)s” not found among the tenant's policies") if user
+                else _("default policy “%(name)s” not found among the tenant's policies"))
+        return ("unknown", text % {"name": reference})
     if policy.allow_basic_auth_smtp:
-        return ("allow", f"{origin} '{policy.name}' allows Basic SMTP")
-    return ("block", f"{origin} '{policy.name}' blocks Basic SMTP (AllowBasicAuthSmtp false)")
+        text = (_("user policy “%(name)s” allows Basic SMTP") if user
+                else _("default policy “%(name)s” allows Basic SMTP"))
+        return ("allow", text % {"name": policy.name})
+    text = (_("user policy “%(name)s” blocks Basic SMTP (AllowBasicAuthSmtp false)") if user
+            else _("default policy “%(name)s” blocks Basic SMTP (AllowBasicAuthSmtp false)"))
+    return ("block", text % {"name": policy.name})
 
 
 def find_policy(reference: str, policies: Sequence[Policy]) -> Policy | None:
@@ -129,7 +142,7 @@ def find_policy(reference: str, policies: Sequence[Policy]) -> Policy | None:
 
 def _conditional_access_gate(inputs: Inputs):
     if inputs.ca_blocking_policies is None:
-        return ("unknown", "Conditional Access not readable (needs Policy.Read.All)")
+        return ("unknown", _("Conditional Access not readable (needs Policy.Read.All)"))
     blocking, uncertain, not_covering = [], [], []
     for block in inputs.ca_blocking_policies:
         name = block if isinstance(block, str) else block["name"]
@@ -139,13 +152,15 @@ def _conditional_access_gate(inputs: Inputs):
         else:
             (blocking if applies else not_covering).append(f"'{name}'")
     if blocking:
-        return ("block", f"Conditional Access {', '.join(blocking)} blocks legacy clients")
+        return ("block", _("Conditional Access %(policies)s blocks legacy clients")
+                % {"policies": ", ".join(blocking)})
     if uncertain:
-        return ("unknown", f"Conditional Access {', '.join(uncertain)} may not cover this "
-                "sender: check the sign-in log for successful Authenticated SMTP sign-ins")
+        return ("unknown", _("Conditional Access %(policies)s may not cover this sender: check "
+                             "the sign-in log for successful Authenticated SMTP sign-ins")
+                % {"policies": ", ".join(uncertain)})
     if not_covering:
-        return ("allow", f"Conditional Access {', '.join(not_covering)} does not cover "
-                "this user")
+        return ("allow", _("Conditional Access %(policies)s does not cover this user")
+                % {"policies": ", ".join(not_covering)})
     return None
 
 
@@ -176,9 +191,10 @@ def ca_uncertainty(block: dict | str, object_id: str) -> str:
         return ""
     reasons = list(block.get("narrowed_by") or [])
     if block.get("group_or_role_scoped"):
-        reasons.append("scoped by group or role, and whether it covers this user was not read")
+        reasons.append(_("scoped by group or role, and whether it covers this user was not "
+                         "read"))
     if block.get("exclude_users") and not object_id:
-        reasons.append("excludes users, and this mailbox's user id is unknown")
+        reasons.append(_("excludes users, and this mailbox's user id is unknown"))
     return "; ".join(reasons)
 
 

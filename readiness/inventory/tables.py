@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from readiness.core.tables import CONFLICT_BADGE, RowEvidence, WhenColumn
 from readiness.inventory.models import Mailbox
 from readiness.inventory.resolver import Policy, find_policy
+from readiness.inventory.selectors import mailbox_reasons
 
 REASON_PREVIEW = 60  # characters of "Why" shown before "more"
 
@@ -56,6 +57,18 @@ class MailboxTable(RowEvidence, tables.Table):
         self.tenant = tenant
         self.policies = [Policy(name=p.name, distinguished_name=p.distinguished_name)
                          for p in policies]
+        self._reasons: dict[int, str] | None = None
+
+    def _reason(self, record, stored: str) -> str:
+        """The reason in the reader's language: the stored one was written by a background
+        recompute in the default language, so the rows on show are re-resolved."""
+        if self.tenant is None:
+            return stored
+        if self._reasons is None:
+            rows = self.paginated_rows if hasattr(self, "page") else self.rows
+            self._reasons = mailbox_reasons(tenant=self.tenant,
+                                            mailboxes=[row.record for row in rows])
+        return self._reasons.get(record.pk, stored)
 
     def render_address(self, value, record):
         # The sender page, where the work happens (not a mailto: link).

@@ -4,11 +4,13 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Q
+from django.utils import dateformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from readiness.milestones.choices import Kind, Precision, Status
+from readiness.milestones.titles import title_display
 from readiness.tenancy.models import Tenant
 
 
@@ -16,7 +18,9 @@ def precision_label(day, precision: str) -> str:
     """The date only as precisely as Microsoft gave it: "31 Dec 2026", "end of
     December 2026", "second half of 2027" (the locale's formats)— never an invented day."""
     if precision == Precision.MONTH:
-        return _("end of %(month)s") % {"month": date_format(day, "YEAR_MONTH_FORMAT")}
+        # "E": the month's name as it stands after "end of" (Czech: "konec prosince").
+        return _("end of %(month)s %(year)d") % {"month": dateformat.format(day, "E"),
+                                                 "year": day.year}
     if precision == Precision.HALF_YEAR:
         if day.month <= 6:
             return _("first half of %(year)d") % {"year": day.year}
@@ -101,6 +105,11 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language when it is one of Microsoft's seeded ones."""
+        return title_display(self.title, microsoft=self.tenant_id is None)
 
     @property
     def when_label(self) -> str:

@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 from django_filters.views import FilterView
@@ -54,7 +55,7 @@ class MilestoneEditView(MSPAdminRequiredMixin, FormView):
     def form_valid(self, form):
         services.milestone_save(actor=self.request.user, milestone=form.save(commit=False),
                                 ip=request_ip(self.request))
-        messages.success(self.request, "Milestone saved.")
+        messages.success(self.request, _("Milestone saved."))
         return redirect("milestones:list")
 
 
@@ -62,7 +63,7 @@ class MilestoneRetireView(MSPAdminRequiredMixin, View):
     def post(self, request, pk):
         milestone = get_object_or_404(Milestone, pk=pk, tenant__isnull=True)
         services.milestone_retire(actor=request.user, milestone=milestone, ip=request_ip(request))
-        messages.success(request, f"Marked as cancelled: {milestone.title}")
+        messages.success(request, _("Marked as cancelled: %(title)s") % {"title": milestone.title})
         return redirect("milestones:list")
 
 
@@ -82,7 +83,8 @@ class TenantTargetView(TenantScopedMixin, FormView):
     def form_valid(self, form):
         services.milestone_save(actor=self.request.user, milestone=form.build(tenant=self.tenant),
                                 ip=request_ip(self.request))
-        messages.success(self.request, "Target date added; it now shows on this tenant's charts.")
+        messages.success(self.request,
+                         _("Target date added; it now shows on this tenant's charts."))
         return redirect("milestones:tenant", slug=self.tenant.slug)
 
 
@@ -91,5 +93,5 @@ class TenantTargetRetireView(TenantScopedMixin, View):
         # filter(tenant=...), not for_tenant(): that would include Microsoft's milestones.
         milestone = get_object_or_404(Milestone.objects.filter(tenant=self.tenant), pk=pk)
         services.milestone_retire(actor=request.user, milestone=milestone, ip=request_ip(request))
-        messages.success(request, f"Target cancelled: {milestone.title}")
+        messages.success(request, _("Target cancelled: %(title)s") % {"title": milestone.title})
         return redirect("milestones:tenant", slug=self.tenant.slug)

@@ -1,12 +1,14 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from readiness.notifications.choices import DeliveryStatus
 from readiness.notifications.models import Webhook, WebhookDelivery
 
 
 class WebhookFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    active = django_filters.BooleanFilter(label=_("Active"))
 
     class Meta:
         model = Webhook
@@ -17,8 +19,9 @@ class WebhookFilterSet(django_filters.FilterSet):
 
 
 class WebhookDeliveryFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    status = django_filters.MultipleChoiceFilter(choices=DeliveryStatus.choices)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(label=_("Status"),
+                                                 choices=DeliveryStatus.choices)
 
     class Meta:
         model = WebhookDelivery

@@ -4,6 +4,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from readiness.core import crypto
 from readiness.notifications.choices import DeliveryStatus
@@ -66,7 +67,7 @@ class WebhookDelivery(TenantOwned):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "webhook deliveries"
+        verbose_name_plural = _("webhook deliveries")
         indexes = [models.Index(fields=["tenant", "-created_at"], name="delivery_tenant_time_idx")]
 
     def __str__(self) -> str:

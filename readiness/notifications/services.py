@@ -15,7 +15,7 @@ import time
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from readiness.core import outbound
 from readiness.core.text import reveal_controls
@@ -23,6 +23,7 @@ from readiness.notifications.choices import DeliveryStatus
 from readiness.notifications.models import Notification, Webhook, WebhookDelivery
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.choices import Role
+from readiness.tenancy.language import languages_by_email
 from readiness.tenancy.models import Membership, Tenant
 
 SIGNATURE_HEADER = "X-Readiness-Signature"
@@ -139,6 +140,18 @@ def email_send(subject: str, body: str, recipients: list[str]) -> None:
         # on a page: every e-mail goes out through here, with the controls made visible.
         send_mail(reveal_controls(subject), reveal_controls(body), settings.DEFAULT_FROM_EMAIL,
                   recipients)
+
+
+def email_send_localised(compose, recipients: list[str]) -> None:
+    """One e-mail per recipient language: `compose()` returns (subject, body) and is
+    called with each language active, so gettext inside it speaks the recipient's."""
+    by_language: dict[str, list[str]] = {}
+    for email, language in languages_by_email(recipients).items():
+        by_language.setdefault(language, []).append(email)
+    for language, emails in sorted(by_language.items()):
+        with translation.override(language):
+            subject, body = compose()
+        email_send(str(subject), str(body), emails)
 
 
 def managers_emails(tenant: Tenant) -> list[str]:

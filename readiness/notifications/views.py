@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -42,7 +43,7 @@ class WebhookListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, Filt
             form.add_error(None, exc)
             return self._render(form=form, status=400)
         if data["secret"]:
-            messages.success(request, f"Webhook '{webhook.name}' created.")
+            messages.success(request, _("Webhook “%(name)s” created.") % {"name": webhook.name})
             return redirect("notifications:webhooks", self.tenant.slug)
         # A generated secret is shown in this response only: never in a message cookie,
         # a redirect URL or the audit log.

@@ -1,89 +1,90 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SenderStatus(models.TextChoices):
-    NEW = "new", "New"
-    TRIAGED = "triaged", "Triaged"
-    ASSIGNED = "assigned", "Assigned"
-    IN_PROGRESS = "in_progress", "In progress"
-    MIGRATED = "migrated", "Migrated"
-    VERIFIED = "verified", "Verified"
-    REGRESSED = "regressed", "Regressed"
-    EXCEPTION = "exception", "Exception"
-    WONT_FIX = "wont_fix", "Won't fix"
+    NEW = "new", _("New")
+    TRIAGED = "triaged", _("Triaged")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    MIGRATED = "migrated", _("Migrated")
+    VERIFIED = "verified", _("Verified")
+    REGRESSED = "regressed", _("Regressed")
+    EXCEPTION = "exception", _("Exception")
+    WONT_FIX = "wont_fix", _("Won't fix")
 
 
 class DeviceType(models.TextChoices):
-    PRINTER = "printer", "Printer / MFD"
-    SCANNER = "scanner", "Scanner"
-    LOB_APP = "lob_app", "Line-of-business app"
-    SCRIPT = "script", "Script"
-    MONITORING = "monitoring", "Monitoring"
-    APPLIANCE = "appliance", "Appliance (NAS, firewall, backup)"
-    ERP_CRM = "erp_crm", "ERP / CRM"
-    OTHER = "other", "Other"
-    UNKNOWN = "unknown", "Unknown"
+    PRINTER = "printer", _("Printer / MFD")
+    SCANNER = "scanner", _("Scanner")
+    LOB_APP = "lob_app", _("Line-of-business app")
+    SCRIPT = "script", _("Script")
+    MONITORING = "monitoring", _("Monitoring")
+    APPLIANCE = "appliance", _("Appliance (NAS, firewall, backup)")
+    ERP_CRM = "erp_crm", _("ERP / CRM")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class MigrationPath(models.TextChoices):
-    UNDECIDED = "", "Undecided"
-    OAUTH_SMTP = "oauth_smtp", "OAuth SMTP (XOAUTH2)"
-    GRAPH_SENDMAIL = "graph_sendmail", "Graph sendMail"
-    HVE = "hve", "High Volume Email"
-    ACS_EMAIL = "acs_email", "Azure Communication Services Email"
-    CONNECTOR_RELAY = "connector_relay", "Connector relay (port 25 to the MX)"
-    ONPREM_RELAY = "onprem_relay", "On-premises Exchange relay"
-    THIRD_PARTY_RELAY = "third_party_relay", "Third-party relay"
-    RETIRE = "retire", "Retire the sender"
-    EXCEPTION = "exception", "Accepted exception"
+    UNDECIDED = "", _("Undecided")
+    OAUTH_SMTP = "oauth_smtp", _("OAuth SMTP (XOAUTH2)")
+    GRAPH_SENDMAIL = "graph_sendmail", _("Graph sendMail")
+    HVE = "hve", _("High Volume Email")
+    ACS_EMAIL = "acs_email", _("Azure Communication Services Email")
+    CONNECTOR_RELAY = "connector_relay", _("Connector relay (port 25 to the MX)")
+    ONPREM_RELAY = "onprem_relay", _("On-premises Exchange relay")
+    THIRD_PARTY_RELAY = "third_party_relay", _("Third-party relay")
+    RETIRE = "retire", _("Retire the sender")
+    EXCEPTION = "exception", _("Accepted exception")
 
 
 class OAuthSupport(models.TextChoices):
-    YES = "yes", "Yes"
-    FIRMWARE = "firmware", "With a firmware update"
-    PARTIAL = "partial", "Some models or versions only"
-    CHECK = "check", "Check the vendor's per-model list"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Unknown"
+    YES = "yes", _("Yes")
+    FIRMWARE = "firmware", _("With a firmware update")
+    PARTIAL = "partial", _("Some models or versions only")
+    CHECK = "check", _("Check the vendor's per-model list")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class TicketPriority(models.TextChoices):
-    LOW = "low", "Low"
-    NORMAL = "normal", "Normal"
-    HIGH = "high", "High"
-    URGENT = "urgent", "Urgent"
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
 
 
 class TicketStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    WAITING = "waiting", "Waiting"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class ExceptionKind(models.TextChoices):
     """What an exception keeps alive; every kind carries an approver, a reason and an expiry."""
 
-    STATUS = "status", "Sender accepted as an exception"
-    KEEP_SMTP_AUTH = "keep_smtp_auth", "Mailbox keeps SMTP AUTH on"
-    KEEP_BASIC = "keep_basic", "Mailbox keeps Basic SMTP via an authentication policy"
+    STATUS = "status", _("Sender accepted as an exception")
+    KEEP_SMTP_AUTH = "keep_smtp_auth", _("Mailbox keeps SMTP AUTH on")
+    KEEP_BASIC = "keep_basic", _("Mailbox keeps Basic SMTP via an authentication policy")
 
 
 class TicketEventKind(models.TextChoices):
-    CREATED = "created", "Created"
-    CHANGED = "changed", "Changed"
-    ASSIGNED = "assigned", "Assigned"
-    COMMENTED = "commented", "Commented"
+    CREATED = "created", _("Created")
+    CHANGED = "changed", _("Changed")
+    ASSIGNED = "assigned", _("Assigned")
+    COMMENTED = "commented", _("Commented")
 
 
 class BulkAction(models.TextChoices):
-    SET_OWNER = "set_owner", "Set owner"
-    SET_TEAM = "set_team", "Set team"
-    SET_DEVICE_TYPE = "set_device_type", "Set device type"
-    SET_MIGRATION_PATH = "set_migration_path", "Set migration path"
-    TRANSITION = "transition", "Change status"
-    CREATE_TICKET = "create_ticket", "Create ticket / assign to user"
+    SET_OWNER = "set_owner", _("Set owner")
+    SET_TEAM = "set_team", _("Set team")
+    SET_DEVICE_TYPE = "set_device_type", _("Set device type")
+    SET_MIGRATION_PATH = "set_migration_path", _("Set migration path")
+    TRANSITION = "transition", _("Change status")
+    CREATE_TICKET = "create_ticket", _("Create ticket / assign to user")
 
 
 _S = SenderStatus

@@ -55,7 +55,7 @@ class TicketQueueFilterSet(TicketFilterSet):
 
 
 class SenderFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(choices=SenderStatus.choices, label=_("Status"),
                                                  widget=CheckboxDropdown)
     effective_state = django_filters.ChoiceFilter(
@@ -68,7 +68,7 @@ class SenderFilterSet(django_filters.FilterSet):
     uses_basic = django_filters.ChoiceFilter(method="filter_uses_basic", choices=YES_NO,
                                              label=_("Uses Basic (30 d)"), empty_label=_("Any"),
                                              widget=AnySelect)
-    owner = django_filters.CharFilter(method="filter_owner", label="Owner")
+    owner = django_filters.CharFilter(method="filter_owner", label=_("Owner"))
 
     class Meta:
         model = Sender
@@ -96,10 +96,11 @@ class SenderFilterSet(django_filters.FilterSet):
 
 
 class DeviceModelFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    device_type = django_filters.MultipleChoiceFilter(choices=DeviceType.choices)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    device_type = django_filters.MultipleChoiceFilter(choices=DeviceType.choices,
+                                                      label=_("Device type"))
     oauth_support = django_filters.MultipleChoiceFilter(choices=OAuthSupport.choices,
-                                                        label="OAuth")
+                                                        label=_("OAuth"))
 
     class Meta:
         model = DeviceModel

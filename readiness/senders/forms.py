@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from readiness.core.addresses import AddressFormField
 from readiness.core.forms import DateInput, bootstrap_widgets
@@ -41,15 +42,21 @@ class OwnershipForm(forms.ModelForm):
         model = Sender
         fields = OWNERSHIP_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"owner_user": _("Owner (user)"), "owner_name": _("External owner name"),
+                  "owner_email": _("External owner e-mail"), "team": _("Team"),
+                  "device_type": _("Device type"), "device_model": _("Device model"),
+                  "vendor": _("Vendor"), "model": _("Model"), "notes": _("Notes"),
+                  "migration_path": _("Migration path")}
 
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_user"] = UserChoiceField(tenant_members(tenant=tenant), required=False,
-                                                    label="Owner (user)")
+                                                    label=_("Owner (user)"))
         # Vendor entries first; the generic ones are a fallback (the model's ordering).
         self.fields["device_model"] = DeviceChoiceField(
-            DeviceModel.objects.all(), required=False, label="Catalogue model",
-            help_text="The vendor's statement on OAuth, with its source and review date.")
+            DeviceModel.objects.all(), required=False, label=_("Catalogue model"),
+            help_text=_("The vendor's statement on OAuth, with its source and review "
+                        "date."))
         bootstrap_widgets(self)
 
     def changes(self) -> dict:
@@ -62,11 +69,12 @@ def transition_choices(status: str) -> list[tuple[str, str]]:
 
 
 class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(label="New status")
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    exception_reason = forms.CharField(required=False, label="Exception reason")
+    to_status = forms.ChoiceField(label=_("New status"))
+    comment = forms.CharField(label=_("Comment"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    exception_reason = forms.CharField(required=False, label=_("Exception reason"))
     exception_expires_on = forms.DateField(required=False, widget=DATE,
-                                           label="Exception expires on")
+                                           label=_("Exception expires on"))
 
     def __init__(self, *args, status: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,20 +82,23 @@ class TransitionForm(forms.Form):
 
 
 class BulkForm(forms.Form):
-    action = forms.ChoiceField(choices=BulkAction.choices)
-    owner_user = forms.ModelChoiceField(queryset=None, required=False)
-    owner_name = forms.CharField(required=False, max_length=200)
-    owner_email = AddressFormField(required=False)
-    team = forms.CharField(required=False, max_length=120)
-    device_type = forms.ChoiceField(choices=DeviceType.choices, required=False)
-    migration_path = forms.ChoiceField(choices=MigrationPath.choices, required=False)
+    action = forms.ChoiceField(label=_("Action"), choices=BulkAction.choices)
+    owner_user = forms.ModelChoiceField(label=_("Owner (user)"), queryset=None, required=False)
+    owner_name = forms.CharField(label=_("Owner name"), required=False, max_length=200)
+    owner_email = AddressFormField(label=_("Owner e-mail"), required=False)
+    team = forms.CharField(label=_("Team"), required=False, max_length=120)
+    device_type = forms.ChoiceField(label=_("Device type"), choices=DeviceType.choices,
+                                    required=False)
+    migration_path = forms.ChoiceField(label=_("Migration path"), choices=MigrationPath.choices,
+                                       required=False)
     to_status = forms.ChoiceField(
+        label=_("New status"),
         choices=[(s.value, s.label) for s in SenderStatus if s not in SYSTEM_ONLY_STATUSES],
         required=False)
-    comment = forms.CharField(required=False)
-    assignee = forms.ModelChoiceField(queryset=None, required=False)
-    title = forms.CharField(required=False, max_length=200)
-    due_date = forms.DateField(required=False, widget=DATE)
+    comment = forms.CharField(label=_("Comment"), required=False)
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False)
+    title = forms.CharField(label=_("Ticket title"), required=False, max_length=200)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE)
 
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,7 +108,7 @@ class BulkForm(forms.Form):
 
 class TicketForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    external_url = forms.URLField(label="ITSM ticket URL", required=False, max_length=200,
+    external_url = forms.URLField(label=_("ITSM ticket URL"), required=False, max_length=200,
                                   assume_scheme="https")
 
     class Meta:
@@ -105,13 +116,16 @@ class TicketForm(forms.ModelForm):
         fields = ("title", "assignee", "status", "priority", "due_date", "external_id",
                   "external_url")
         widgets = {"due_date": DATE}
+        labels = {"title": _("Title"), "assignee": _("Assignee"), "status": _("Status"),
+                  "priority": _("Priority"), "due_date": _("Due date"),
+                  "external_id": _("ITSM ticket ID")}
 
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)
         # MSP admins may hold tickets too (the service allows it), so an edit of a
         # ticket assigned to one must not fail with "Select a valid choice".
         self.fields["assignee"] = UserChoiceField(assignable_users(tenant=tenant),
-                                                  required=False)
+                                                  required=False, label=_("Assignee"))
         self.fields["version"].initial = self.instance.version
         bootstrap_widgets(self)
 
@@ -126,12 +140,12 @@ class TicketForm(forms.ModelForm):
 
 class CommentForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
-                           label="Comment")
+                           label=_("Comment"))
 
 
 class TrackExceptionsForm(forms.Form):
-    scenario = forms.ChoiceField(choices=())
-    expires_on = forms.DateField(widget=DATE)
+    scenario = forms.ChoiceField(label=_("Scenario"), choices=())
+    expires_on = forms.DateField(label=_("Expires on"), widget=DATE)
 
     def __init__(self, *args, scenarios: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,5 +154,5 @@ class TrackExceptionsForm(forms.Form):
     def clean_expires_on(self):
         value = self.cleaned_data["expires_on"]
         if value <= timezone.now().date():
-            raise forms.ValidationError("The expiry must be in the future.")
+            raise forms.ValidationError(_("The expiry must be in the future."))
         return value

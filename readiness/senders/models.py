@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from readiness.core.addresses import AddressField
 from readiness.senders.choices import (
@@ -27,7 +28,7 @@ class DeviceModel(models.Model):
     """
 
     vendor = models.CharField(max_length=120)
-    model = models.CharField(max_length=160, help_text="The product or model family.")
+    model = models.CharField(max_length=160, help_text=_("The product or model family."))
     device_type = models.CharField(max_length=20, choices=DeviceType.choices,
                                    default=DeviceType.PRINTER)
     oauth_support = models.CharField(max_length=10, choices=OAuthSupport.choices,
@@ -35,10 +36,10 @@ class DeviceModel(models.Model):
     min_version = models.CharField("OAuth from version", max_length=120, blank=True)
     auth_flow = models.CharField("OAuth flow", max_length=120, blank=True)
     models_covered = models.JSONField("Models named", default=list, blank=True)
-    evidence_url = models.URLField("Source", blank=True)
-    reviewed_on = models.DateField("Reviewed", null=True, blank=True)
+    evidence_url = models.URLField(_("Source"), blank=True)
+    reviewed_on = models.DateField(_("Reviewed"), null=True, blank=True)
     is_generic = models.BooleanField(
-        default=False, help_text="An illustrative fallback without a vendor statement.")
+        default=False, help_text=_("An illustrative fallback without a vendor statement."))
     notes = models.TextField(blank=True)
 
     class Meta:

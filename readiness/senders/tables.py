@@ -12,6 +12,7 @@ from readiness.core.tables import (
     RowEvidence,
     WhenColumn,
     due_text,
+    headers,
     nulls_last,
 )
 from readiness.senders.choices import TicketPriority
@@ -79,32 +80,37 @@ class TeamTicketTable(TicketTable):
         exclude = ("tenant",)
 
 
+@headers(select="",
+         address=_("Address"),
+         display_name=_("Display name"),
+         status=_("Status"),
+         device_type=_("Device type"))
 class SenderTable(RowEvidence, tables.Table):
     select = tables.CheckBoxColumn(accessor="pk", attrs={
         "input": {"form": "bulk-form", "name": "sender_ids"},
-        "th__input": {"form": "bulk-form", "aria-label": "select all"}},
+        "th__input": {"form": "bulk-form", "aria-label": _("select all")}},
         exclude_from_export=True)
     address = tables.Column()
-    mailbox_state = tables.Column("Mailbox state", accessor="mailbox__effective_state",
-                                  default="no mailbox")
-    basic_30d = tables.Column("Basic msgs (30 d)", accessor="rollup__basic_messages_30d",
+    mailbox_state = tables.Column(_("Mailbox state"), accessor="mailbox__effective_state",
+                                  default=_("no mailbox"))
+    basic_30d = tables.Column(_("Basic msgs (30 d)"), accessor="rollup__basic_messages_30d",
                               default=0)
-    oauth_30d = tables.Column("OAuth msgs (30 d)", accessor="rollup__oauth_messages_30d",
+    oauth_30d = tables.Column(_("OAuth msgs (30 d)"), accessor="rollup__oauth_messages_30d",
                               default=0)
-    signins_30d = tables.Column("Basic sign-ins (30 d)", accessor="rollup__basic_signins_30d",
+    signins_30d = tables.Column(_("Basic sign-ins (30 d)"), accessor="rollup__basic_signins_30d",
                                 default=0)
     # client_ips, ticket and ticket_due read the page's prefetched rows (sender_queryset);
     # accessor `pk` only keeps django-tables2 from treating a cell as empty before
     # render_* runs.
-    client_ips = tables.Column("Client IPs", accessor="pk", empty_values=())
+    client_ips = tables.Column(_("Client IPs"), accessor="pk", empty_values=())
     last_basic_day = DayColumn(verbose_name=_("Last Basic day"))
-    owner = tables.Column("Owner", accessor="owner_label", order_by=(
-        "owner_user__username", "owner_name", "owner_email"), default="unowned")
+    owner = tables.Column(_("Owner"), accessor="owner_label", order_by=(
+        "owner_user__username", "owner_name", "owner_email"), default=_("unowned"))
     migration_path = tables.Column(_("Migration path"))
     # One value per column: the ticket's title and its due day apart (sort and filter
     # them separately in Excel).
     ticket = tables.Column(_("Ticket"), accessor="pk", empty_values=())
-    ticket_due = DayColumn(_("Ticket due"), accessor="pk", empty_values=())
+    ticket_due = DayColumn(verbose_name=_("Ticket due"), accessor="pk", empty_values=())
 
     class Meta:
         model = Sender
@@ -213,18 +219,21 @@ SENDER_OPTIONAL_COLUMNS = [name for name in SenderTable.Meta.fields
                            if name not in ("select", "address")]
 
 
+@headers(vendor=_("Vendor"), model=_("Model"), device_type=_("Device type"),
+         oauth_support=_("OAuth support"), min_version=_("OAuth from version"),
+         auth_flow=_("OAuth flow"), notes=_("Notes"), reviewed_on=_("Reviewed"))
 class DeviceModelTable(tables.Table):
     """The device catalogue: every entry shows its source and review date."""
 
-    evidence_url = tables.Column("Source", orderable=False)
-    models_covered = tables.Column("Models named", orderable=False)
+    evidence_url = tables.Column(_("Source"), orderable=False)
+    models_covered = tables.Column(_("Models named"), orderable=False)
 
     class Meta:
         model = DeviceModel
         fields = ("vendor", "model", "device_type", "oauth_support", "min_version",
                   "auth_flow", "models_covered", "notes", "evidence_url", "reviewed_on")
         order_by = ("vendor",)
-        empty_text = "No catalogue entry matches."
+        empty_text = _("No catalogue entry matches.")
 
     def render_evidence_url(self, value):
         return format_html('<a href="{}" rel="noopener noreferrer nofollow" target="_blank">'

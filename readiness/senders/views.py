@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -155,7 +156,8 @@ class SenderOwnershipView(SenderMixin, FormView):
         except ValidationError as exc:
             form_errors_add(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"Ownership of {fresh.address} saved.")
+        messages.success(self.request,
+                         _("Ownership of %(address)s saved.") % {"address": fresh.address})
         return redirect(_safe_next(self.request, sender_detail_url(self.tenant, fresh)))
 
 
@@ -165,12 +167,12 @@ class SenderTransitionView(SenderMixin, View):
         form = TransitionForm(request.POST, status=sender.status)
         back = redirect(_safe_next(request, sender_detail_url(self.tenant, sender)))
         if not form.is_valid():
-            messages.error(request, "Choose an allowed status.")
+            messages.error(request, _("Choose an allowed status."))
             return back
         terms = None
         if form.cleaned_data["to_status"] == SenderStatus.EXCEPTION:
             if Capability.MANAGE not in self.capabilities:
-                raise PermissionDenied("Only a manager can approve an exception.")
+                raise PermissionDenied(_("Only a manager can approve an exception."))
             terms = services.ExceptionTerms(
                 approver=request.user, reason=form.cleaned_data["exception_reason"],
                 expires_on=form.cleaned_data["exception_expires_on"])
@@ -182,7 +184,8 @@ class SenderTransitionView(SenderMixin, View):
         except services.TransitionRefused as exc:
             messages.error(request, exc.reason)
         else:
-            messages.success(request, f"{sender.address} is now {sender.get_status_display()}.")
+            messages.success(request, _("%(address)s is now %(status)s.")
+                             % {"address": sender.address, "status": sender.get_status_display()})
         return back
 
 
@@ -197,8 +200,11 @@ class SenderBulkView(TenantScopedMixin, View):
                                                     args=[self.tenant.slug])))
         form = BulkForm(request.POST, tenant=self.tenant)
         if not form.is_valid():
-            messages.error(request, "Bulk action not applied: " + "; ".join(
-                f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+            problems = "; ".join(
+                f"{form.fields[k].label if k in form.fields else k}: {' '.join(v)}"
+                for k, v in form.errors.items())
+            messages.error(request, _("Bulk action not applied: %(problems)s")
+                           % {"problems": problems})
             return back
         data = {**form.cleaned_data}
         data["title"] = data["title"] or data["comment"]
@@ -208,7 +214,8 @@ class SenderBulkView(TenantScopedMixin, View):
                 sender_ids=request.POST.getlist("sender_ids"), params=data,
                 actor=request.user, ip=request_ip(request))
         except (services.BulkRefused, ValidationError) as exc:
-            messages.error(request, f"Bulk action not applied: {_text(exc)}")
+            messages.error(request, _("Bulk action not applied: %(problems)s")
+                           % {"problems": _text(exc)})
             return back
         if "ticket" in result:
             # Creating a ticket is about the ticket: say which, and open it.
@@ -246,7 +253,8 @@ class TeamTicketListView(TenantScopedMixin, TicketQueueMixin):
         return self.annotate(selectors.ticket_queryset(tenant=self.tenant))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=f"Tickets · {self.tenant.name}", **kwargs)
+        heading = _("Tickets · %(tenant)s") % {"tenant": self.tenant.name}
+        return super().get_context_data(heading=heading, **kwargs)
 
 
 class MyTicketListView(LoginRequiredMixin, TicketQueueMixin):
@@ -259,7 +267,7 @@ class MyTicketListView(LoginRequiredMixin, TicketQueueMixin):
         return self.annotate(selectors.my_ticket_queryset(user=self.request.user))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading="My tickets", **kwargs)
+        return super().get_context_data(heading=_("My tickets"), **kwargs)
 
 
 class TicketDetailView(TenantScopedMixin, TemplateView):
@@ -305,7 +313,7 @@ class TicketDetailView(TenantScopedMixin, TemplateView):
         except ValidationError as exc:
             form_errors_add(form, exc)
             return self.render_to_response(self.get_context_data(ticket=ticket, form=form))
-        messages.success(request, "Ticket saved.")
+        messages.success(request, _("Ticket saved."))
         return redirect(ticket.get_absolute_url())
 
 
@@ -321,9 +329,9 @@ class TicketCommentView(TenantScopedMixin, View):
             services.ticket_comment(tenant=self.tenant, ticket=ticket,
                                     body=form.cleaned_data["body"], actor=request.user,
                                     ip=request_ip(request))
-            messages.success(request, "Comment added.")
+            messages.success(request, _("Comment added."))
         else:
-            messages.error(request, "A comment cannot be empty.")
+            messages.error(request, _("A comment cannot be empty."))
         return redirect(ticket.get_absolute_url())
 
 
@@ -347,8 +355,10 @@ class WhatIfView(TenantScopedMixin, TemplateView):
         tracked = services.what_if_exceptions_track(
             tenant=self.tenant, scenario=form.cleaned_data["scenario"], actor=request.user,
             expires_on=form.cleaned_data["expires_on"], ip=request_ip(request))
-        messages.success(request, f"{len(tracked)} exception(s) tracked until "
-                                  f"{form.cleaned_data['expires_on']}.")
+        messages.success(request, ngettext(
+            "%(count)d exception tracked until %(date)s.",
+            "%(count)d exceptions tracked until %(date)s.", len(tracked))
+            % {"count": len(tracked), "date": date_format(form.cleaned_data["expires_on"])})
         return redirect("senders:what_if", self.tenant.slug)
 
 

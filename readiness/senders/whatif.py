@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from readiness.inventory.choices import EffectiveState, SmtpAuthSwitch
 from readiness.inventory.models import Mailbox
@@ -31,8 +32,8 @@ from readiness.usage.models import SenderRollup
 
 ORG_OFF = "org_smtp_auth_off"
 BASIC_DEFAULT_OFF = "basic_default_off"
-SCENARIOS = {ORG_OFF: "Turn SMTP AUTH off for the whole organisation",
-             BASIC_DEFAULT_OFF: "Basic SMTP off by default (end of December 2026)"}
+SCENARIOS = {ORG_OFF: _("Turn SMTP AUTH off for the whole organisation"),
+             BASIC_DEFAULT_OFF: _("Basic SMTP off by default (end of December 2026)")}
 
 
 def basic_default_off_gate(inputs: Inputs):
@@ -40,8 +41,9 @@ def basic_default_off_gate(inputs: Inputs):
     if inputs.user_policy and inputs.policies is not None:
         policy = find_policy(inputs.user_policy, inputs.policies)
         if policy is not None and policy.allow_basic_auth_smtp:
-            return ("allow", f"user policy '{policy.name}' re-enables Basic SMTP")
-    return ("block", "Basic SMTP off by default (end of December 2026)")
+            return ("allow", str(_("user policy “%(name)s” re-enables Basic SMTP")
+                                 % {"name": policy.name}))
+    return ("block", str(_("Basic SMTP off by default (end of December 2026)")))
 
 
 # The outcomes, in the words every page uses. Nothing here is "safe": a sender that keeps
@@ -171,16 +173,16 @@ def _impact(sender, mailbox, before_state, verdict) -> SenderImpact:
     now, then = _works(before_state, basic, oauth), _works(verdict.state, basic, oauth)
     if sender.in_conflict:
         outcome = CONFLICT
-        why = ("configured to block Basic today, yet Basic succeeded in the last 30 days: "
-               "verify before relying on this plan")
+        why = str(_("configured to block Basic today, yet Basic succeeded in the last 30 "
+                    "days: verify before relying on this plan"))
     elif now is False:
-        outcome, why = ALREADY_BROKEN, "blocked today while it still sends: " + (
+        outcome, why = ALREADY_BROKEN, str(_("blocked today while it still sends: ")) + (
             mailbox.effective_reason if mailbox else verdict.reason)
     elif then is None:
         outcome, why = UNKNOWN, verdict.reason
     elif then:
         outcome = KEEPS_WORKING
-        why = ("OAuth-only usage: " if not basic else "") + verdict.reason
+        why = (str(_("OAuth-only usage: ")) if not basic else "") + verdict.reason
     else:
         outcome, why = BREAKS, verdict.reason
     rollup = sender.figures
@@ -200,9 +202,9 @@ def exception_scripts(plan: Plan) -> list[guidance.Script]:
         scripts = [guidance.keep_smtp_auth_script(a) for a in addresses]
         if scripts:
             scripts = [guidance.Script(
-                "Keep SMTP AUTH on for the mailboxes that still need it",
+                _("Keep SMTP AUTH on for the mailboxes that still need it"),
                 "\n".join(s.code for s in scripts),
-                "OAuth SMTP senders need SMTP AUTH on permanently; the others only "
-                "until they move.")]
+                _("OAuth SMTP senders need SMTP AUTH on permanently; the others only "
+                  "until they move."))]
         return [*scripts, guidance.ORG_SMTP_AUTH_OFF]
     return guidance.keep_basic_scripts(addresses) if addresses else []

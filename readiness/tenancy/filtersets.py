@@ -9,8 +9,8 @@ from readiness.tenancy.models import AuditEvent, Membership
 
 
 class MembershipFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    role = django_filters.ChoiceFilter(choices=Role.choices)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices)
 
     class Meta:
         model = Membership

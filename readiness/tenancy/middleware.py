@@ -53,3 +53,29 @@ class SessionEpochMiddleware:
             if session_epoch(request.session) != current_epoch(user):
                 logout(request)
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's saved language (copied into the session at sign-in), over the
+    cookie and Accept-Language that LocaleMiddleware used. No query: session only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        from readiness.tenancy.language import request_language
+
+        user = getattr(request, "user", None)
+        language = request_language(request) if user is not None and user.is_authenticated \
+            else None
+        if not language:
+            return self.get_response(request)
+        request.LANGUAGE_CODE = language
+        # override, not activate: the thread's language is restored afterwards, so it
+        # never leaks into whatever the thread runs next.
+        with translation.override(language):
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

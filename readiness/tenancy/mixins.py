@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from readiness.tenancy import scoping
 from readiness.tenancy.choices import Capability
@@ -34,7 +35,7 @@ class TenantScopedMixin(LoginRequiredMixin):
         if needed is None:
             return self.http_method_not_allowed(request, *args, **kwargs)
         if needed not in self.capabilities:
-            raise PermissionDenied("Your role does not allow this.")
+            raise PermissionDenied(_("Your role does not allow this."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -61,5 +62,5 @@ class MSPAdminRequiredMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not scoping.is_msp_admin(request.user):
-            raise PermissionDenied("Only MSP administrators may open this page.")
+            raise PermissionDenied(_("Only MSP administrators may open this page."))
         return super().dispatch(request, *args, **kwargs)

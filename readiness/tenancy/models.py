@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from readiness.tenancy.choices import AuditSource, Role
 
@@ -32,10 +33,10 @@ class Tenant(models.Model):
     # The directory (tenant) ID lives on the connection only (one place, unique).
     primary_domain = models.CharField(max_length=253, blank=True)
     verify_after_days = models.PositiveSmallIntegerField(
-        default=14, help_text="Days without Basic usage before a migrated sender is verified."
+        default=14, help_text=_("Days without Basic usage before a migrated sender is verified.")
     )
     due_buffer_days = models.PositiveSmallIntegerField(
-        default=14, help_text="Tickets are due this many days before the next milestone."
+        default=14, help_text=_("Tickets are due this many days before the next milestone.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     tags = models.ManyToManyField(TenantTag, blank=True, related_name="tenants")
@@ -176,8 +177,10 @@ class UserSecurity(models.Model):
     session_epoch = models.PositiveIntegerField(default=0)
     entra_link_by_email = models.BooleanField(
         default=False,
-        help_text="Allow the first Microsoft sign-in to link to this user by e-mail address.",
+        help_text=_("Allow the first Microsoft sign-in to link to this user by e-mail address."),
     )
+    # The UI language this user chose ("" = follow the browser); see tenancy/language.py.
+    language = models.CharField(max_length=10, blank=True, default="")
 
     def __str__(self) -> str:
         return f"Security settings of {self.user}"
@@ -192,8 +195,8 @@ class ApiToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
-    prefix = models.CharField(max_length=12, help_text="The token's first characters, so a "
-                              "person can tell tokens apart; not enough to use it.")
+    prefix = models.CharField(max_length=12, help_text=_("The token's first characters, so a "
+                                "person can tell tokens apart; not enough to use it."))
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from readiness.core.values import BadAddress, address_normalize
 from readiness.tenancy import scoping
@@ -26,7 +28,7 @@ def _refuse_self_change(*, actor, user) -> None:
     # A manager editing their own role could lock the tenant out of management;
     # MSP admins (and the CLI, actor=None) may.
     if actor is not None and actor.pk == user.pk and not scoping.is_msp_admin(actor):
-        raise ValidationError("You cannot change your own membership; ask another manager.")
+        raise ValidationError(_("You cannot change your own membership; ask another manager."))
 
 
 @transaction.atomic
@@ -34,7 +36,8 @@ def membership_grant(*, tenant: Tenant, user, role: str, actor, source: str = "w
                      ip: str = "") -> Membership:
     """Give `user` `role` in `tenant`, creating or changing the membership."""
     if role not in Role.values:
-        raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
+        raise ValidationError(_("Unknown role %(role)r; choose one of %(roles)s.")
+                              % {"role": role, "roles": ", ".join(Role.values)})
     _refuse_self_change(actor=actor, user=user)
     membership = Membership.objects.select_for_update().filter(tenant=tenant, user=user).first()
     before = {"role": membership.role} if membership else {}
@@ -97,7 +100,8 @@ def invitation_send(*, tenant: Tenant, email: str, role: str, actor, accept_url,
     pending one for the same address (the old link stops working).
     """
     if role not in Role.values:
-        raise ValidationError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
+        raise ValidationError(_("Unknown role %(role)r; choose one of %(roles)s.")
+                              % {"role": role, "roles": ", ".join(Role.values)})
     email = email.strip().lower()
     Invitation.objects.for_tenant(tenant).filter(email=email, accepted_at=None).delete()
     token = secrets.token_urlsafe(32)
@@ -109,12 +113,18 @@ def invitation_send(*, tenant: Tenant, email: str, role: str, actor, accept_url,
                  after={"email": email, "role": role}, ip=ip, source=source)
     link = accept_url(token)
     name = " ".join(tenant.name.split())  # no line breaks in a mail header
-    transaction.on_commit(lambda: send_mail(
-        f"You are invited to {name} on SMTP AUTH Readiness",
-        f"You have been invited to {name} as {Role(role).label}.\n\n"
-        f"Open this link within {INVITATION_DAYS} days to sign in or create an account "
-        f"and accept:\n{link}\n\nIf you did not expect this, ignore this message.",
-        settings.DEFAULT_FROM_EMAIL, [email]))
+    # The invitee has no language of their own yet: the inviting manager's (the request's).
+    subject = _("You are invited to %(tenant)s on SMTP AUTH Readiness") % {"tenant": name}
+    body = ngettext(
+        "You have been invited to %(tenant)s as %(role)s.\n\nOpen this link within %(days)d "
+        "day to sign in or create an account and accept:\n%(link)s\n\nIf you did not "
+        "expect this, ignore this message.",
+        "You have been invited to %(tenant)s as %(role)s.\n\nOpen this link within %(days)d "
+        "days to sign in or create an account and accept:\n%(link)s\n\nIf you did not "
+        "expect this, ignore this message.", INVITATION_DAYS,
+    ) % {"tenant": name, "role": Role(role).label, "days": INVITATION_DAYS, "link": link}
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL,
+                                            [email]))
     return invitation
 
 
@@ -131,7 +141,7 @@ def invitation_accept(*, invitation: Invitation, user, ip: str = "") -> Membersh
     member who already has more)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
-        raise ValidationError("This invitation was already used.")
+        raise ValidationError(_("This invitation was already used."))
     current = scoping.role_of(user, invitation.tenant)
     order = list(Role.values)
     role = invitation.role
@@ -153,8 +163,8 @@ def tags_clean(tags) -> list[str]:
     names = sorted({str(t).strip() for t in tags if str(t).strip()})
     bad = [n for n in names if not TAG.match(n)]
     if bad:
-        raise ValidationError({"tags": f"Not a valid tag: {bad[0]!r} (1-40 letters, digits, "
-                                       "spaces or . : / + -)."})
+        raise ValidationError({"tags": _("Not a valid tag: %(tag)r (1-40 letters, digits, "
+                                         "spaces or . : / + -).") % {"tag": bad[0]}})
     return names
 
 
@@ -177,7 +187,8 @@ def domain_name_clean(name: str) -> str:
     try:
         address_normalize(f"postmaster@{text}")
     except BadAddress as exc:
-        raise ValidationError(f"{name!r} is not a domain name: it {exc}.") from None
+        raise ValidationError(_("%(name)s is not a domain name: it %(reason)s.")
+                              % {"name": repr(name), "reason": exc}) from None
     return text
 
 

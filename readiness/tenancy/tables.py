@@ -5,14 +5,16 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from readiness.core.changes import ChangeFormatter, model_for
-from readiness.core.tables import WhenColumn
+from readiness.core.tables import WhenColumn, headers
 from readiness.tenancy.audit import action_label
 from readiness.tenancy.models import AuditEvent, Membership
 
 
+@headers(role=_("Role"),
+         created_at=_("Member since"))
 class MembershipTable(tables.Table):
-    username = tables.Column("User", accessor="user__username")
-    email = tables.Column("E-mail", accessor="user__email")
+    username = tables.Column(verbose_name=_("User"), accessor="user__username")
+    email = tables.Column(verbose_name=_("E-mail"), accessor="user__email")
     actions = tables.TemplateColumn(
         template_name="tenancy/_membership_actions.html", orderable=False, exclude_from_export=True,
         verbose_name="",

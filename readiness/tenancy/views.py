@@ -20,7 +20,7 @@ from django_tables2 import SingleTableMixin
 
 from readiness.core.exports import SafeExportMixin
 from readiness.core.redirects import safe_next
-from readiness.tenancy import entra, scoping, selectors, services
+from readiness.tenancy import entra, language, scoping, selectors, services
 from readiness.tenancy.audit import request_ip
 from readiness.tenancy.choices import Capability
 from readiness.tenancy.filtersets import AuditEventFilterSet, MembershipFilterSet
@@ -191,7 +191,8 @@ class InvitationView(View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(settings.LOGIN_REDIRECT_URL)
-        messages.success(request, f"You joined {self.invitation.tenant.name}.")
+        messages.success(request,
+                         _("You joined %(tenant)s.") % {"tenant": self.invitation.tenant.name})
         return redirect(settings.LOGIN_REDIRECT_URL)
 
     def render(self, form, status=200):
@@ -244,6 +245,30 @@ class SignOutEverywhereView(LoginRequiredMixin, View):
         logout(request)
         messages.info(request, _("You have been signed out on every device."))
         return redirect("login")
+
+
+class LanguageSwitchView(View):
+    """POST only: the navbar's and the account page's language switch. Remembered on
+    the user (every device, every later sign-in), in the session and in the cookie
+    (the sign-in page before anyone is known)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        back = safe_next(request, request.POST.get("next", ""), fallback="/")
+        chosen = language.supported(request.POST.get("language", ""))
+        if chosen is None:
+            messages.error(request, _("That language is not available."))
+            return redirect(back)
+        if request.user.is_authenticated:
+            language.user_language_set(user=request.user, language=chosen)
+            request.session[language.SESSION_KEY] = chosen
+        response = redirect(back)
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen,
+                            max_age=settings.LANGUAGE_COOKIE_AGE,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                            secure=settings.SESSION_COOKIE_SECURE, httponly=True)
+        return response
 
 
 class SignInView(auth_views.LoginView):
@@ -305,7 +330,8 @@ class TenantDomainsView(TenantScopedMixin, TemplateView):
                 domain = services.tenant_domain_add(tenant=self.tenant,
                                                     name=request.POST.get("name", ""),
                                                     actor=request.user, ip=request_ip(request))
-                messages.success(request, f"{domain.name} is now one of this tenant's domains.")
+                messages.success(request, _("%(domain)s is now one of this tenant's domains.")
+                                 % {"domain": domain.name})
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("tenancy:domains", self.tenant.slug)

@@ -12,14 +12,22 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from html import escape
 
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
 # How many days of history the usage timelines show (tenant overview, sender page).
 TIMELINE_DAYS = 90
 
 COLOURS = {"basic": "#d62728", "oauth": "#2ca02c", "unknown": "#7f7f7f", "signins": "#1f77b4",
            "failed": "#ff7f0e"}
 MARGIN = {"t": 30, "r": 50, "b": 40, "l": 55}
-SOURCES = (("signins", "Sign-in logs"), ("detailed_report", "Detailed report"),
-           ("export", "Clients export"))
+# Plotly draws its own date ticks with English month names; Czech gets numeric dates
+# and Czech separators instead (decimal comma, a space for thousands).
+LOCALE_AXES = {"cs": {"tickformat": "%-d. %-m.", "hoverformat": "%-d. %-m. %Y"}}
+LOCALE_SEPARATORS = {"cs": ", "}
+SOURCES = (("signins", gettext_lazy("Sign-in logs")),
+           ("detailed_report", gettext_lazy("Detailed report")),
+           ("export", gettext_lazy("Clients export")))
 
 
 def safe(text: object) -> str:
@@ -35,13 +43,27 @@ def milestone_layout(milestones: Sequence[dict]) -> dict:
             "annotations": [milestone_annotation(m) for m in milestones]}
 
 
+def date_axis(**extra) -> dict:
+    """A date x-axis in the active language's style."""
+    return {"type": "date", **LOCALE_AXES.get(get_language() or "", {}), **extra}
+
+
+def localised(figure: dict) -> dict:
+    """The figure with the active language's number separators."""
+    separators = LOCALE_SEPARATORS.get(get_language() or "")
+    if separators:
+        figure["layout"]["separators"] = separators
+    return figure
+
+
 def initial_range(window: tuple[date, date] | None) -> dict:
     # Milestones reach back to 2019: open on the data's window; "all" shows them all.
     return {"range": [iso(window[0]), iso(window[1])]} if window else {}
 
 
 REPORT_SOURCES = frozenset({"detailed_report", "export"})
-ESTIMATED_NOTE = "estimated: an Export's totals spread evenly over its period"
+ESTIMATED_NOTE = gettext_lazy("estimated: an Export's totals spread evenly over its "
+                              "period")
 LABEL_MAX = 32  # a vertical milestone label longer than this runs out of the plot
 
 
@@ -61,7 +83,7 @@ def day_rows(days: Sequence[dict], start: date, end: date) -> list[dict]:
         reports, signins = bool(sources & REPORT_SOURCES), "signins" in sources
         rows.append({
             "day": day, "sources": sorted(sources),
-            "source_labels": [label for key, label in SOURCES if key in sources],
+            "source_labels": [str(label) for key, label in SOURCES if key in sources],
             "basic_messages": row.get("basic_messages", 0) if reports else None,
             "oauth_messages": row.get("oauth_messages", 0) if reports else None,
             "estimated": reports and "detailed_report" not in sources,
@@ -80,14 +102,14 @@ def _only(rows: Sequence[dict], key: str, estimated: bool) -> list:
 def _message_bars(rows: Sequence[dict], x: list[str]) -> list[dict]:
     bars = []
     for estimated in (False, True):
-        for key, name, colour in (("basic_messages", "Basic messages", COLOURS["basic"]),
-                                  ("oauth_messages", "OAuth messages", COLOURS["oauth"])):
+        for key, name, colour in (("basic_messages", _("Basic messages"), COLOURS["basic"]),
+                                  ("oauth_messages", _("OAuth messages"), COLOURS["oauth"])):
             if estimated and not any(r["estimated"] for r in rows):
                 continue
             marker = {"color": colour}
-            note = "measured (report)"
+            note = _("measured (report)")
             if estimated:
-                name, note = f"{name} (estimated)", ESTIMATED_NOTE
+                name, note = _("%(name)s (estimated)") % {"name": name}, str(ESTIMATED_NOTE)
                 marker = {"color": colour, "opacity": 0.45,
                           "pattern": {"shape": "/", "fgcolor": "#ffffff", "solidity": 0.3}}
             bars.append({"type": "bar", "name": name, "x": x, "y": _only(rows, key, estimated),
@@ -121,25 +143,26 @@ def timeline_figure(rows: Sequence[dict], milestones: Sequence[dict],
     signins = [r["basic_signins"] for r in rows]
     data = [
         *_message_bars(rows, x),
-        {"type": "scatter", "mode": "lines+markers", "name": "Basic sign-ins", "x": x,
+        {"type": "scatter", "mode": "lines+markers", "name": _("Basic sign-ins"), "x": x,
          "yaxis": "y2", "y": signins, "connectgaps": False, "marker": {"size": 3},
          "line": {"color": COLOURS["signins"]},
-         "hovertemplate": "%{x}: %{y:,d} Basic sign-ins<extra>sign-in log</extra>"},
+         "hovertemplate": "%{x}: %{y:,d} " + _("Basic sign-ins") + "<extra>"
+                          + _("sign-in log") + "</extra>"},
     ]
     layout = {
         "barmode": "stack", "margin": MARGIN, "legend": {"orientation": "h", "y": -0.25},
-        "yaxis": {"title": {"text": "messages per day (reports)"}, "rangemode": "tozero",
+        "yaxis": {"title": {"text": _("messages per day (reports)")}, "rangemode": "tozero",
                   "tickformat": ",d"},
-        "yaxis2": {**integer_axis(signins, "sign-ins per day (sign-in log)"),
+        "yaxis2": {**integer_axis(signins, _("sign-ins per day (sign-in log)")),
                    "overlaying": "y", "side": "right", "showgrid": False},
-        "xaxis": {"type": "date", **initial_range(window), "rangeselector": {"buttons": [
-            {"count": 7, "label": "7 d", "step": "day", "stepmode": "backward"},
-            {"count": 30, "label": "30 d", "step": "day", "stepmode": "backward"},
-            {"count": 90, "label": "90 d", "step": "day", "stepmode": "backward"},
-            {"step": "all", "label": "all"}]}},
+        "xaxis": {**date_axis(), **initial_range(window), "rangeselector": {"buttons": [
+            {"count": 7, "label": _("7 d"), "step": "day", "stepmode": "backward"},
+            {"count": 30, "label": _("30 d"), "step": "day", "stepmode": "backward"},
+            {"count": 90, "label": _("90 d"), "step": "day", "stepmode": "backward"},
+            {"step": "all", "label": _("all")}]}},
         **milestone_layout(milestones),
     }
-    return {"data": data, "layout": layout}
+    return localised({"data": data, "layout": layout})
 
 
 def milestone_shape(milestone: dict) -> dict:
@@ -156,9 +179,9 @@ def milestone_shape(milestone: dict) -> dict:
 def milestone_annotation(milestone: dict) -> dict:
     title = safe(milestone["title"])
     if milestone["status"] == "superseded":
-        title = f"cancelled: {title}"
+        title = _("cancelled: %(title)s") % {"title": title}
     elif milestone.get("kind") == "internal":
-        title = f"our target: {title}"
+        title = _("our target: %(title)s") % {"title": title}
     # Vertical text longer than the plot is tall gets cut: shorten it (on a character
     # boundary of the unescaped title, so no entity is split) and keep the whole title
     # in the hover text.
@@ -173,9 +196,9 @@ def milestone_annotation(milestone: dict) -> dict:
 def milestone_label_short(milestone: dict) -> str:
     title = str(milestone["title"])
     if milestone["status"] == "superseded":
-        title = f"cancelled: {title}"
+        title = _("cancelled: %(title)s") % {"title": title}
     elif milestone.get("kind") == "internal":
-        title = f"our target: {title}"
+        title = _("our target: %(title)s") % {"title": title}
     if len(title) > LABEL_MAX:
         title = title[:LABEL_MAX - 1].rstrip() + "…"
     return safe(title)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Count, Max, Q
+from django.utils.translation import gettext as _
 
 from readiness.inventory.choices import BASIC_BLOCKED_STATES
 from readiness.inventory.models import Mailbox
@@ -302,14 +303,16 @@ def _own_evidence(tenant, start, end, sender_ids) -> dict[int, Evidence]:
 
 def evidence_text(evidence: Evidence | None) -> str:
     if evidence is None:
-        return "no sign-in data"
-    parts = [f"{evidence.basic_signins} Basic success(es)",
-             f"{evidence.failed_basic_signins} failed"]
+        return str(_("no sign-in data"))
+    parts = [str(_("%(count)d Basic success(es)") % {"count": evidence.basic_signins}),
+             str(_("%(count)d failed") % {"count": evidence.failed_basic_signins})]
     if evidence.last_basic_success:
-        parts.append(f"last success {evidence.last_basic_success:%Y-%m-%d}")
+        parts.append(str(_("last success %(day)s")
+                         % {"day": f"{evidence.last_basic_success:%Y-%m-%d}"}))
     if evidence.last_failure:
-        parts.append(f"last failure {evidence.last_failure:%Y-%m-%d} "
-                     f"(error {evidence.last_failure_code})")
+        parts.append(str(_("last failure %(day)s (error %(code)s)")
+                         % {"day": f"{evidence.last_failure:%Y-%m-%d}",
+                            "code": evidence.last_failure_code}))
     return ", ".join(parts)
 
 

@@ -16,6 +16,9 @@ A tenant is READY when it has usage data and:
 from __future__ import annotations
 
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 READY_SCORE = 90
 AT_RISK_SCORE = 50
@@ -29,8 +32,9 @@ class PortfolioState:
     NO_DATA = "no_data"
     NOT_CONNECTED = "not_connected"
     CHOICES = [
-        (READY, "Ready"), (IN_PROGRESS, "In progress"), (AT_RISK, "At risk"),
-        (NO_DATA, "Connected, no data yet"), (NOT_CONNECTED, "Not yet connected"),
+        (READY, gettext_lazy("Ready")), (IN_PROGRESS, gettext_lazy("In progress")),
+        (AT_RISK, gettext_lazy("At risk")), (NO_DATA, gettext_lazy("Connected, no data yet")),
+        (NOT_CONNECTED, gettext_lazy("Not yet connected")),
     ]
     LABELS = dict(CHOICES)
 
@@ -100,19 +104,31 @@ def with_states(tenants: QuerySet) -> QuerySet:
 def readiness_blockers(rollup) -> list[str]:
     """Why a tenant is not ready, in words (empty exactly when its state is READY)."""
     if rollup is None or not rollup.data_days:
-        return ["no usage data yet"]
+        return [_("no usage data yet")]
     reasons = []
     if rollup.mailboxes_basic_possible:
-        reasons.append(f"{rollup.mailboxes_basic_possible} mailbox(es) can still use Basic "
-                       "SMTP AUTH")
+        count = rollup.mailboxes_basic_possible
+        reasons.append(ngettext("%(count)d mailbox can still use Basic SMTP AUTH",
+                                "%(count)d mailboxes can still use Basic SMTP AUTH", count)
+                       % {"count": count})
     if rollup.mailboxes_conflict:
-        reasons.append(f"{rollup.mailboxes_conflict} mailbox(es) in conflict: configured to "
-                       "block Basic, yet Basic SMTP AUTH succeeded (conflict: verify)")
+        count = rollup.mailboxes_conflict
+        reasons.append(ngettext("%(count)d mailbox in conflict: configured to block Basic, yet "
+                                "Basic SMTP AUTH succeeded (conflict: verify)",
+                                "%(count)d mailboxes in conflict: configured to block Basic, "
+                                "yet Basic SMTP AUTH succeeded (conflict: verify)", count)
+                       % {"count": count})
     if rollup.basic_messages_30d or rollup.basic_signins_30d:
-        reasons.append(f"Basic SMTP AUTH was used in the last 30 days "
-                       f"({rollup.basic_messages_30d} messages, {rollup.basic_signins_30d} "
-                       "sign-ins)")
+        messages = ngettext("%(count)s message", "%(count)s messages",
+                            rollup.basic_messages_30d) % {
+            "count": number_format(rollup.basic_messages_30d, force_grouping=True)}
+        signins = ngettext("%(count)s sign-in", "%(count)s sign-ins",
+                           rollup.basic_signins_30d) % {
+            "count": number_format(rollup.basic_signins_30d, force_grouping=True)}
+        reasons.append(_("Basic SMTP AUTH was used in the last 30 days (%(messages)s, "
+                         "%(signins)s)") % {"messages": messages, "signins": signins})
     if rollup.score is None or rollup.score < READY_SCORE:
-        score = "unknown" if rollup.score is None else rollup.score
-        reasons.append(f"the readiness score is {score}, below {READY_SCORE}")
+        score = _("unknown") if rollup.score is None else rollup.score
+        reasons.append(_("the readiness score is %(score)s, below %(ready)s")
+                       % {"score": score, "ready": READY_SCORE})
     return reasons

@@ -10,7 +10,8 @@
     if (!target || !navigator.clipboard) { return; }
     navigator.clipboard.writeText(target.textContent).then(function () {
       var label = button.textContent;
-      button.textContent = "Copied";
+      // The word comes from the page (base.html), in the page's language.
+      button.textContent = document.body.getAttribute("data-copied-label") || "Copied";
       setTimeout(function () { button.textContent = label; }, 1500);
     });
   });

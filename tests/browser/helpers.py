@@ -14,4 +14,4 @@ def session_cookie_for(user) -> str:
 
 # The UI languages the browser suite walks (the hook the Czech UI plugs into: add
 # "cs": "cs-CZ" and every `ui_locale`-parametrised test runs in both).
-UI_LOCALES = {"en": "en-GB"}
+UI_LOCALES = {"en": "en-GB", "cs": "cs-CZ"}

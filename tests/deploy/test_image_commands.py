@@ -174,6 +174,15 @@ def test_pages_and_static_files_come_from_the_wheel(web, runtime_env):
     assert status == 200 and body
 
 
+def test_the_wheel_carries_the_czech_catalogue(web, runtime_env):
+    """The compiled catalogue travels in the wheel (readiness/_site/locale): a Czech
+    browser gets the Czech sign-in page from the installed application."""
+    status, body = get(runtime_env, "/accounts/login/", **{"X-Forwarded-Proto": "https",
+                                                           "Accept-Language": "cs"})
+    assert status == 200 and '<html lang="cs">' in body.decode()
+    assert "Přihlásit se" in body.decode()
+
+
 def test_the_web_health_check_fails_when_nothing_answers(migrated, runtime_env):
     env = {**runtime_env, "READINESS_WEB_PORT": str(free_port())}
     result = healthcheck("web", env, migrated)

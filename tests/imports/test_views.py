@@ -332,3 +332,18 @@ def test_the_upload_form_explains_content_that_is_not_csv_text(tenant_a, alice, 
     assert response.status_code == 200
     assert escape(message) in response.content.decode()
     assert not ReportImport.objects.exists()
+
+
+def test_a_rejection_is_written_in_the_uploaders_language(
+        tenant_a, alice, client_for, eager_celery, django_capture_on_commit_callbacks):
+    """The inspect task runs in the background, yet a Czech manager reads why the file
+    was refused in Czech (tasks.py runs the parser in the uploader's language)."""
+    from readiness.tenancy.language import user_language_set
+
+    user_language_set(user=alice, language="cs")
+    client = client_for(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, tenant_a, b"Date,Sender\n2026-11-01,a@a.example\n")
+    report = ReportImport.objects.get(tenant=tenant_a)
+    assert report.status == ImportStatus.REJECTED
+    assert report.error.startswith("Toto není sestava klientů SMTP AUTH")

@@ -82,7 +82,7 @@ def test_it_says_which_input_is_missing():
 
 def test_it_matches_a_policy_given_by_distinguished_name():
     verdict = resolve(_inputs("enabled", False, False, "dn_block", "none"))
-    assert verdict.reason == ("OAuth only: user policy 'Block Basic' blocks Basic SMTP "
+    assert verdict.reason == ("OAuth only: user policy “Block Basic” blocks Basic SMTP "
                               "(AllowBasicAuthSmtp false)")
 
 

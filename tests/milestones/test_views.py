@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from readiness.milestones.models import Milestone, precision_label
 from readiness.tenancy.models import AuditEvent
@@ -10,12 +11,17 @@ from tests.factories import MilestoneFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("precision", "label"), [
-    ("day", "31 Dec 2026"), ("month", "end of December 2026"),
-    ("half-year", "second half of 2027")])
-def test_precision_is_shown_honestly(precision, label):
+@pytest.mark.parametrize(("language", "precision", "label"), [
+    ("en-gb", "day", "31 Dec 2026"), ("en-gb", "month", "end of December 2026"),
+    ("en-gb", "half-year", "second half of 2027"),
+    ("cs", "day", "31. prosince 2026"), ("cs", "month", "konec prosince 2026"),
+    ("cs", "half-year", "2. pololetí 2027"),
+])
+def test_precision_is_shown_honestly(language, precision, label):
+    """A month-precision milestone never gets an invented day, in either language."""
     day = date(2027, 7, 1) if precision == "half-year" else date(2026, 12, 31)
-    assert precision_label(day, precision) == label
+    with translation.override(language):
+        assert precision_label(day, precision) == label
 
 
 def test_everyone_signed_in_sees_the_list_and_its_export(client_for, victor):

@@ -72,6 +72,8 @@ ROUTES: dict[str, Route] = {
     "entra-callback": Route(read=PUBLIC, ok=(404,)),
     "sessions-end-all": Route(read=None, write=AUTH),
     "account": Route(read=AUTH),
+    "language": Route(read=None, write=PUBLIC,
+                      data={"language": "cs", "next": "https://evil.example/"}),
     "ingestion:healthz": Route(read=PUBLIC, ok=(200, 503)),
     "ingestion:history": Route(read=VIEW, export=True),
     # Portfolio and tenant pages.

@@ -144,7 +144,7 @@ def test_it_does_not_assign_or_reveal_users_outside_the_tenants_assignees(
     # viewer of this tenant: the API does not tell which usernames exist.
     assert answer.status_code == 400
     assert answer.json() == {"assignee": [
-        f"No helpdesk or manager of this tenant is named '{username}'."]}
+        f"No helpdesk or manager of this tenant is named “{username}”."]}
     ticket.refresh_from_db()
     assert ticket.assignee is None
 

@@ -149,7 +149,7 @@ def test_bulk_with_a_foreign_sender_changes_nothing(client_for, hana, tenant_a, 
     response = client_for(hana).post(reverse("senders:bulk", args=[tenant_a.slug]), {
         "action": "set_team", "team": "Finance", "sender_ids": [mine.pk, foreign.pk]},
         follow=True)
-    assert b"not senders of this tenant; nothing was changed" in response.content
+    assert b"of this tenant; nothing was changed" in response.content
     assert set(Sender.objects.values_list("team", flat=True)) == {""}
 
 

@@ -77,4 +77,4 @@ def test_one_exposed_mailbox_makes_every_view_say_not_ready(tenant_a, api_client
     usage_rollups_refresh(tenant=tenant_a)
     assert _verdicts(tenant_a, api_client) == dict.fromkeys(
         ("portfolio", "overview", "api", "cli"), False)
-    assert "mailbox(es) can still use Basic" in readiness_blockers(tenant_a.usage_rollup)[0]
+    assert "1 mailbox can still use Basic" in readiness_blockers(tenant_a.usage_rollup)[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -63,7 +64,8 @@ def parse_day(value: str | None, name: str, default: date) -> date:
         day = date.fromisoformat(value)
     except ValueError:
         raise ValidationError(
-            {name: f"'{value[:40]}' is not a date: use YYYY-MM-DD, e.g. 2026-11-01."}
+            {name: _("'%(value)s' is not a date: use YYYY-MM-DD, e.g. 2026-11-01.")
+             % {"value": value[:40]}}
         ) from None
     if day < EARLIEST_DAY:  # year 1 would overflow the default window: an HTTP 500
         raise ValidationError({name: f"'{value[:40]}' {day_problem(day)}."})
@@ -76,9 +78,10 @@ def period_parse(params) -> tuple[date, date]:
     end = parse_day(params.get("to"), "to", selectors.today())
     start = parse_day(params.get("from"), "from", end - timedelta(days=29))
     if start > end:
-        raise ValidationError({"from": "'from' must not be after 'to'."})
+        raise ValidationError({"from": _("'from' must not be after 'to'.")})
     if (end - start).days >= MAX_USAGE_DAYS:
-        raise ValidationError({"from": f"At most {MAX_USAGE_DAYS} days per request."})
+        raise ValidationError({"from": _("At most %(days)d days per request.")
+                               % {"days": MAX_USAGE_DAYS}})
     return start, end
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+
 from ._csvfile import open_csv, require_data
 from ._dates import day_parser, scan_date_order
 from ._model import DetailedRow, ExportRow, FileInfo, ReportFormatError
@@ -63,7 +65,7 @@ def iter_report_rows(source: Source, info: FileInfo) -> Iterator[DetailedRow | E
             info.delimiter,
             info.columns,
         ):
-            raise ReportFormatError("The file changed after it was inspected; upload it again.")
+            raise ReportFormatError(_("The file changed after it was inspected; upload it again."))
         if header.format == "detailed":
             build = detailed_builder(header.index, day_parser(info.date_order))
         else:

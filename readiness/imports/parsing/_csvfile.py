@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from ._model import ReportFormatError
 from ._text import line_batches
 
@@ -46,8 +49,8 @@ def open_csv(f: BinaryIO, codec: str) -> tuple[Header, Iterator[list[str]]]:
     first = next(lines, None)
     if first is None or not first.strip():
         if first is None or all(not line.strip() for line in lines):
-            raise ReportFormatError("The file is empty.")
-        raise ReportFormatError("Line 1 is empty; expected the header row.", line=1)
+            raise ReportFormatError(_("The file is empty."))
+        raise ReportFormatError(_("Line 1 is empty; expected the header row."), line=1)
     header = _parse_header(first)
     reader = csv.reader(lines, delimiter=header.delimiter, strict=True)
     return header, reader
@@ -67,9 +70,10 @@ def _parse_header(line: str) -> Header:
     known, delimiter, fields = best
     if known < 2:
         raise ReportFormatError(
-            "This is not an SMTP AUTH clients report: expected columns "
-            f"{', '.join(DETAILED)} (detailed report) or "
-            f"{', '.join(EXPORT)}[, {EXPORT_PROTOCOL}] (Export).",
+            _("This is not an SMTP AUTH clients report: expected columns %(detailed)s "
+              "(detailed report) or %(export)s (Export).")
+            % {"detailed": ", ".join(DETAILED),
+               "export": f"{', '.join(EXPORT)}[, {EXPORT_PROTOCOL}]"},
             line=1,
         )
     return _header_from_fields(delimiter, [f.strip() for f in fields])
@@ -82,18 +86,26 @@ def _header_from_fields(delimiter: str, names: list[str]) -> Header:
         if canonical is None:
             continue  # extra columns are allowed and ignored
         if canonical in index:
-            raise ReportFormatError(f'Column "{name}" appears twice in the header.', line=1)
+            raise ReportFormatError(_('Column "%(name)s" appears twice in the header.')
+                                    % {"name": name}, line=1)
         index[canonical] = position
     detailed = sum(n in index for n in DETAILED)
     fmt, required = ("detailed", DETAILED) if detailed >= len(index) / 2 else ("export", EXPORT)
     missing = [n for n in required if n not in index]
     if missing:
-        label = "detailed report" if fmt == "detailed" else "Export"
         listed = ", ".join(f'"{n}"' for n in missing)
-        plural = "columns" if len(missing) > 1 else "column"
+        if fmt == "detailed":
+            text = ngettext("The file looks like the SMTP AUTH detailed report but the column "
+                            "%(columns)s is missing.",
+                            "The file looks like the SMTP AUTH detailed report but the columns "
+                            "%(columns)s are missing.", len(missing))
+        else:
+            text = ngettext("The file looks like the SMTP AUTH Export but the column "
+                            "%(columns)s is missing.",
+                            "The file looks like the SMTP AUTH Export but the columns "
+                            "%(columns)s are missing.", len(missing))
         raise ReportFormatError(
-            f"The file looks like the SMTP AUTH {label} but the {plural} {listed} "
-            f"{'are' if len(missing) > 1 else 'is'} missing.",
+            text % {"columns": listed},
             line=1,
             column=missing[0],
         )
@@ -102,7 +114,8 @@ def _header_from_fields(delimiter: str, names: list[str]) -> Header:
 
 def csv_error(reader: Iterator[list[str]], exc: csv.Error) -> ReportFormatError:
     line = getattr(reader, "line_num", 0) + 1  # +1: the header was read outside the reader
-    return ReportFormatError(f"Line {line} is not valid CSV ({exc}).", line=line)
+    return ReportFormatError(_("Line %(line)s is not valid CSV (%(problem)s).")
+                             % {"line": line, "problem": exc}, line=line)
 
 
 def is_blank(row: list[str]) -> bool:
@@ -112,6 +125,6 @@ def is_blank(row: list[str]) -> bool:
 def require_data(reader: Iterator[list[str]]) -> None:
     try:
         if all(is_blank(row) for row in reader):
-            raise ReportFormatError("The file has a header but no data rows.")
+            raise ReportFormatError(_("The file has a header but no data rows."))
     except csv.Error as exc:
         raise csv_error(reader, exc) from None

@@ -7,6 +7,9 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from ._csvfile import csv_error, is_blank
 from ._model import BadValue, ReportFormatError
 
@@ -24,7 +27,7 @@ _SLASH = re.compile(
 _DOT = re.compile(
     r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?:\s+(\d{1,2}):([0-5]\d)(?::([0-5]\d))?)?", re.ASCII
 )
-_DATE_HINT = (
+_DATE_HINT = gettext_noop(
     "is not a date (expected e.g. 2026-11-18T06:01:12Z, 11/18/2026 6:01 AM or 18.11.2026 6:01)"
 )
 
@@ -53,15 +56,16 @@ def scan_date_order(reader: Iterator[list[str]], column: int) -> tuple[str, bool
     except csv.Error as exc:
         raise csv_error(reader, exc) from None
     if not data:
-        raise ReportFormatError("The file has a header but no data rows.")
+        raise ReportFormatError(_("The file has a header but no data rows."))
     return _decide_order(day_first, month_first, slash, dot)
 
 
 def _decide_order(day_first: int, month_first: int, slash: bool, dot: bool) -> tuple[str, bool]:
     if day_first and month_first:
         raise ReportFormatError(
-            f"The dates mix two orders: line {day_first} is day/month/year but line "
-            f"{month_first} is month/day/year.",
+            _("The dates mix two orders: line %(day_first)s is day/month/year but line "
+              "%(month_first)s is month/day/year.")
+            % {"day_first": day_first, "month_first": month_first},
             line=max(day_first, month_first),
             column="date",
         )
@@ -87,7 +91,7 @@ def day_parser(order: str | None) -> Callable[[str], date]:
                 days[value[:10]] = day
         tail = _ISO_TAIL.fullmatch(value, 10)
         if tail is None:
-            raise BadValue(_DATE_HINT)
+            raise BadValue(_(_DATE_HINT))
         if tail[4] is None:
             return day  # "Z" or no zone: already UTC
         return _utc_day(day, tail)
@@ -98,7 +102,7 @@ def day_parser(order: str | None) -> Callable[[str], date]:
 def _iso_date(text: str) -> date:
     match = _ISO_DATE.fullmatch(text)
     if not match:
-        raise BadValue(_DATE_HINT)
+        raise BadValue(_(_DATE_HINT))
     return _make_date(int(match[1]), int(match[2]), int(match[3]))
 
 
@@ -111,7 +115,7 @@ def _utc_day(day: date, tail: re.Match[str]) -> date:
     try:
         return moment.astimezone(UTC).date()
     except OverflowError:  # year 1 or 9999 pushed past the calendar's edge
-        raise BadValue("is not a valid date") from None
+        raise BadValue(_("is not a valid date")) from None
 
 
 def _other_day(value: str, order: str | None) -> date:
@@ -125,11 +129,11 @@ def _other_day(value: str, order: str | None) -> date:
             return _make_date(year, second, first)
         if order == "mdy":
             return _make_date(year, first, second)
-        raise BadValue("is not in the date format used elsewhere in this file")
+        raise BadValue(_("is not in the date format used elsewhere in this file"))
     if match := _DOT.fullmatch(text):
         _check_time(match[4], twelve_hour=False)
         return _make_date(int(match[3]), int(match[2]), int(match[1]))
-    raise BadValue(_DATE_HINT)
+    raise BadValue(_(_DATE_HINT))
 
 
 def _check_time(hour: str | None, *, twelve_hour: bool) -> None:
@@ -137,11 +141,11 @@ def _check_time(hour: str | None, *, twelve_hour: bool) -> None:
         return
     low, high = (1, 12) if twelve_hour else (0, 23)
     if not low <= int(hour) <= high:
-        raise BadValue("has an impossible time")
+        raise BadValue(_("has an impossible time"))
 
 
 def _make_date(year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise BadValue("is not a valid date") from None
+        raise BadValue(_("is not a valid date")) from None

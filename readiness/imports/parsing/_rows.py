@@ -6,6 +6,8 @@ import csv
 from collections.abc import Callable, Iterator
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from readiness.core.values import EARLIEST_DAY, day_problem, latest_day
 
 from ._csvfile import DETAILED, EXPORT, EXPORT_PROTOCOL, Header, csv_error, is_blank
@@ -34,11 +36,13 @@ def parse_rows(
                 continue
             else:
                 raise ReportFormatError(
-                    f"Line {line} has {len(row)} fields but the header has {width}.", line=line
+                    _("Line %(line)s has %(fields)s fields but the header has %(width)s.")
+                    % {"line": line, "fields": len(row), "width": width}, line=line
                 )
             if blank_at:  # blank lines are tolerated only as trailing ones
                 raise ReportFormatError(
-                    f"Line {blank_at} is empty; blank lines are allowed only at the end.",
+                    _("Line %(line)s is empty; blank lines are allowed only at the end.")
+                    % {"line": blank_at},
                     line=blank_at,
                 )
             count += 1
@@ -46,7 +50,7 @@ def parse_rows(
     except csv.Error as exc:
         raise csv_error(reader, exc) from None
     if not count:
-        raise ReportFormatError("The file has a header but no data rows.")
+        raise ReportFormatError(_("The file has a header but no data rows."))
 
 
 def _cell_error(line: int, header: Header, row: list[str], exc: BadValue) -> ReportFormatError:
@@ -54,7 +58,8 @@ def _cell_error(line: int, header: Header, row: list[str], exc: BadValue) -> Rep
     column, value = header.names[index], row[index]
     shown = value if len(value) <= 80 else value[:77] + "..."
     return ReportFormatError(
-        f'Line {line}, column "{column}": "{shown}" {exc.problem}.',
+        _('Line %(line)s, column "%(column)s": "%(value)s" %(problem)s.')
+        % {"line": line, "column": column, "value": shown, "problem": exc.problem},
         line=line,
         column=column,
         value=value,
@@ -75,7 +80,7 @@ def detailed_builder(
         try:
             day = parse_day(row[k])
             if not EARLIEST_DAY <= day <= latest:
-                raise BadValue(day_problem(day) or "is in the future")
+                raise BadValue(day_problem(day) or _("is in the future"))
             k = i_auth
             auth = auth_method(row[k])
             k = i_count
@@ -83,7 +88,7 @@ def detailed_builder(
             k = i_id
             message_id = row[k].strip()
             if not message_id:
-                raise BadValue("is empty; every message needs an ID")
+                raise BadValue(_("is empty; every message needs an ID"))
             k = i_name
             sender = sender_address(row[k], row[i_domain], i_domain)
         except BadValue as exc:

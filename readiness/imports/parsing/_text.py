@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+
 from ._model import ReportFormatError
 
 Source = str | os.PathLike[str] | BinaryIO
@@ -47,17 +49,17 @@ def sniff_encoding(f: BinaryIO) -> tuple[str, str]:
     head = f.read(HEAD)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReportFormatError(
-            "This looks like an Excel workbook; export it as CSV and upload the CSV file."
+            _("This looks like an Excel workbook; export it as CSV and upload the CSV file.")
         )
     bom, label, codec = _bom(head)
     if size == len(bom):
-        raise ReportFormatError("The file is empty.")
+        raise ReportFormatError(_("The file is empty."))
     if codec.startswith("utf-16") and size % 2:
-        raise ReportFormatError("The file is truncated UTF-16 (odd number of bytes).")
+        raise ReportFormatError(_("The file is truncated UTF-16 (odd number of bytes)."))
     if not bom and _looks_like_utf16(head):
         raise ReportFormatError(
-            "The file looks like UTF-16 text without a byte order mark; "
-            "save it again as CSV UTF-8 or as Unicode text."
+            _("The file looks like UTF-16 text without a byte order mark; "
+              "save it again as CSV UTF-8 or as Unicode text.")
         )
     f.seek(start + len(bom))
     return label, codec
@@ -102,15 +104,16 @@ def line_batches(f: BinaryIO, codec: str) -> Iterator[list[str]]:
         if "\x00" in text:
             line = done + text.count("\n", 0, text.index("\x00")) + 1
             raise ReportFormatError(
-                f"Line {line} contains a NUL character: this is not a CSV text file.", line=line
+                _("Line %(line)s contains a NUL character: this is not a CSV text file.")
+                % {"line": line}, line=line
             )
         lines = io.StringIO(text, newline="").readlines()
         # A last line without LF may be incomplete (or a CR whose LF is in the next chunk).
         carry = lines.pop() if lines and not final and not lines[-1].endswith("\n") else ""
         if len(carry) > MAX_LINE:
             raise ReportFormatError(
-                f"Line {done + len(lines) + 1} is longer than {MAX_LINE} characters: "
-                "this is not a CSV report.",
+                _("Line %(line)s is longer than %(max)s characters: this is not a CSV report.")
+                % {"line": done + len(lines) + 1, "max": MAX_LINE},
                 line=done + len(lines) + 1,
             )
         done += len(lines)
@@ -124,13 +127,13 @@ def _decode_error(
     codec: str, exc: UnicodeDecodeError, done: int, carry: str
 ) -> ReportFormatError:
     if codec.startswith("utf-16") and exc.reason == "truncated data":
-        return ReportFormatError("The file is truncated UTF-16 (odd number of bytes).")
+        return ReportFormatError(_("The file is truncated UTF-16 (odd number of bytes)."))
     before = carry + exc.object[: exc.start].decode(codec, "replace")
     line = done + before.count("\n") + 1
     byte = exc.object[exc.start : exc.start + 1].hex()
     kind = "UTF-16" if codec.startswith("utf-16") else "UTF-8"
     return ReportFormatError(
-        f"Line {line} is not valid {kind} text (byte 0x{byte}). "
-        'If you saved the file from Excel, choose "CSV UTF-8".',
+        _('Line %(line)s is not valid %(kind)s text (byte 0x%(byte)s). If you saved the file '
+          'from Excel, choose "CSV UTF-8".') % {"line": line, "kind": kind, "byte": byte},
         line=line,
     )

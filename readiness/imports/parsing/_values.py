@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from readiness.core.values import BadAddress, address_normalize, count_problem
 
 from ._csvfile import normalize
@@ -25,22 +27,22 @@ def sender_address(name: str, domain: str, domain_index: int) -> str:
     # senderName is either the local part or already the whole address.
     name = name.strip()
     if not name:
-        raise BadValue("is empty; expected a sender")
+        raise BadValue(_("is empty; expected a sender"))
     if "@" not in name:
         domain = domain.strip()
         if not domain:
-            raise BadValue("is empty; needed to complete the sender address", domain_index)
+            raise BadValue(_("is empty; needed to complete the sender address"), domain_index)
         name = f"{name}@{domain}"
     try:
         return address_normalize(name)  # the one address rule (readiness.core.values)
     except BadAddress as exc:
-        raise BadValue(f"is not an e-mail address: it {exc}") from None
+        raise BadValue(_("is not an e-mail address: it %(problem)s") % {"problem": exc}) from None
 
 
 def auth_method(value: str) -> str:
     method = _AUTH_METHODS.get(value) or _AUTH_METHODS.get(normalize(value))
     if method is None:
-        raise BadValue("is not a known authentication method (expected Basic or OAuth)")
+        raise BadValue(_("is not a known authentication method (expected Basic or OAuth)"))
     return method
 
 
@@ -63,10 +65,10 @@ def _whole_number(value: str) -> int:
     if text.isdigit() and text.isascii():
         return int(text)
     if text.startswith("-") and _grouped_number(text[1:]) is not None:
-        raise BadValue("is negative; expected a count of 0 or more")
+        raise BadValue(_("is negative; expected a count of 0 or more"))
     number = _grouped_number(text)
     if number is None:
-        raise BadValue("is not a whole number")
+        raise BadValue(_("is not a whole number"))
     return number
 
 
@@ -86,8 +88,9 @@ _PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%?", re.ASCII)
 def percent(value: str) -> float:
     match = _PERCENT.fullmatch(value.strip())
     if not match:
-        raise BadValue("is not a percentage (expected e.g. 100% or 99.5)")
+        # xgettext:no-python-format
+        raise BadValue(_("is not a percentage (expected e.g. 100% or 99.5)"))
     number = float(match[1].replace(",", "."))
     if number > 100:
-        raise BadValue("is not a percentage between 0 and 100")
+        raise BadValue(_("is not a percentage between 0 and 100"))
     return number

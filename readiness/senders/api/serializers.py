@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from readiness.senders.choices import SenderStatus, TicketPriority
@@ -60,7 +61,7 @@ class TicketCreateSerializer(serializers.Serializer):
 
 class TicketAssignSerializer(serializers.Serializer):
     assignee = serializers.CharField(allow_null=True)
-    version = serializers.IntegerField(help_text="The version you last read (conflict check).")
+    version = serializers.IntegerField(help_text=_("The version you last read (conflict check)."))
 
 
 class CommentSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -48,8 +49,8 @@ class TenantAPIMixin(TenantScopedAPIMixin):
         user = selectors.assignee_by_username(tenant=self.tenant, username=username)
         if user is None:
             # One message whether or not the name exists elsewhere: no enumeration.
-            raise ValidationError({"assignee": f"No helpdesk or manager of this tenant is "
-                                               f"named '{username}'."})
+            raise ValidationError({"assignee": _("No helpdesk or manager of this tenant is "
+                                                 "named “%(name)s”.") % {"name": username}})
         return user
 
 

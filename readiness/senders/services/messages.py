@@ -31,13 +31,13 @@ def ticket_assigned(*, ticket_id: int) -> None:
     if notify.notify_once(tenant=tenant, kind="ticket.assigned",
                    key=f"{ticket.pk}:{ticket.version}:{ticket.assignee_id}",
                    recipients=[ticket.assignee.email]):
-        notify.email_send(
+        notify.email_send_localised(lambda: (
             _("[%(tenant)s] Ticket assigned to you: %(title)s") % {
                 "tenant": tenant.name, "title": ticket.title},
             _("Ticket #%(id)s '%(title)s' is now yours.\nDue: %(due)s; priority: %(priority)s.")
             % {"id": ticket.pk, "title": ticket.title,
                "due": _day(ticket.due_date) or _("no due date"),
-               "priority": ticket.get_priority_display()},
+               "priority": ticket.get_priority_display()}),
             [ticket.assignee.email])
     notify.webhooks_emit(tenant=tenant, event=Event.TICKET_ASSIGNED,
                   data={"ticket": ticket.pk, "title": ticket.title,
@@ -52,11 +52,11 @@ def tickets_overdue(*, tenant: Tenant, today: date) -> int:
         if not notify.notify_once(tenant=tenant, kind="ticket.overdue", key=f"{ticket.pk}:{today}",
                            recipients=recipients):
             continue
-        notify.email_send(
+        notify.email_send_localised(lambda ticket=ticket: (
             _("[%(tenant)s] Overdue: %(title)s") % {"tenant": tenant.name, "title": ticket.title},
             _("Ticket #%(id)s '%(title)s' was due on %(due)s.") % {
-                "id": ticket.pk, "title": ticket.title, "due": _day(ticket.due_date)},
-               recipients)
+                "id": ticket.pk, "title": ticket.title, "due": _day(ticket.due_date)}),
+            recipients)
         notify.webhooks_emit(tenant=tenant, event=Event.TICKET_OVERDUE,
                       data={"ticket": ticket.pk, "due_date": ticket.due_date.isoformat()})
         sent += 1
@@ -72,12 +72,12 @@ def sender_regressed(*, sender_id: int) -> None:
     if notify.notify_once(tenant=tenant, kind="sender.regressed",
                    key=f"{sender.pk}:{sender.status_changed_at:%Y%m%d%H%M%S}",
                    recipients=recipients):
-        notify.email_send(
+        notify.email_send_localised(lambda: (
             _("[%(tenant)s] %(address)s is using Basic authentication again") % {
                 "tenant": tenant.name, "address": sender.address},
             _("%(address)s was migrated, but Basic SMTP AUTH usage was seen after the "
               "change. Its status is now “%(status)s”.") % {
-                "address": sender.address, "status": SenderStatus.REGRESSED.label},
+                "address": sender.address, "status": SenderStatus.REGRESSED.label}),
             recipients)
     notify.webhooks_emit(tenant=tenant, event=Event.SENDER_REGRESSED,
                   data={"sender": sender.pk, "address": sender.address})
@@ -94,12 +94,16 @@ def senders_new_basic(*, tenant: Tenant, sender_ids: list[int]) -> int:
                                    recipients=[])}
     if not fresh:
         return 0
-    transaction.on_commit(lambda: notify.email_send(
-        ngettext("[%(tenant)s] %(n)d new sender using Basic SMTP AUTH",
-                 "[%(tenant)s] %(n)d new senders using Basic SMTP AUTH", len(fresh))
-        % {"tenant": tenant.name, "n": len(fresh)},
-        _("Senders never seen before started submitting with Basic authentication:") + "\n"
-        + "\n".join(f"- {a}" for a in fresh.values()), notify.managers_emails(tenant)))
+    def compose():
+        count = len(fresh)
+        return (ngettext("[%(tenant)s] %(n)d new sender using Basic SMTP AUTH",
+                         "[%(tenant)s] %(n)d new senders using Basic SMTP AUTH", count)
+                % {"tenant": tenant.name, "n": count},
+                _("Senders never seen before started submitting with Basic authentication:")
+                + "\n" + "\n".join(f"- {a}" for a in fresh.values()))
+
+    transaction.on_commit(lambda: notify.email_send_localised(
+        compose, notify.managers_emails(tenant)))
     for pk, address in fresh.items():
         notify.webhooks_emit(tenant=tenant, event=Event.SENDER_NEW_BASIC,
                       data={"sender": pk, "address": address})
@@ -122,12 +126,12 @@ def exception_expired(*, exception_id: int) -> None:
                   sender.owner_user.email if sender.owner_user else sender.owner_email]
     if notify.notify_once(tenant=tenant, kind="exception.expired", key=str(exception.pk),
                    recipients=recipients):
-        notify.email_send(
+        notify.email_send_localised(lambda: (
             _("[%(tenant)s] Exception expired for %(address)s") % {
                 "tenant": tenant.name, "address": sender.address},
             _("The exception “%(kind)s” for %(address)s expired on %(day)s. Reason given: "
               "%(reason)s") % {"kind": exception.get_kind_display(), "address": sender.address,
-                               "day": _day(exception.expires_on), "reason": exception.reason},
+                               "day": _day(exception.expires_on), "reason": exception.reason}),
             recipients)
     notify.webhooks_emit(tenant=tenant, event=Event.EXCEPTION_EXPIRED,
                   data={"sender": sender.pk, "address": sender.address,

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from readiness.senders.choices import BulkAction
 from readiness.senders.models import Sender
@@ -31,12 +33,13 @@ def sender_update_ownership(*, tenant: Tenant, sender: Sender, changes: dict, ac
     """Set ownership fields (OWNERSHIP_FIELDS only); validates, saves and audits."""
     unknown = set(changes) - set(OWNERSHIP_FIELDS)
     if unknown:
-        raise ValidationError(f"Not ownership fields: {', '.join(sorted(unknown))}")
+        raise ValidationError(_("Not ownership fields: %(fields)s")
+                              % {"fields": ", ".join(sorted(unknown))})
     if sender.tenant_id != tenant.pk:
-        raise ValidationError("This sender does not belong to the tenant.")
+        raise ValidationError(_("This sender does not belong to the tenant."))
     owner = changes.get("owner_user")
     if owner is not None and not scoping.visible_tenants(owner).filter(pk=tenant.pk).exists():
-        raise ValidationError({"owner_user": "The owner must be a member of this tenant."})
+        raise ValidationError({"owner_user": _("The owner must be a member of this tenant.")})
     before = {f: _plain(getattr(sender, f)) for f in changes}
     for name, value in changes.items():
         setattr(sender, name, value)
@@ -56,13 +59,17 @@ def senders_resolve(*, tenant: Tenant, sender_ids: Iterable) -> list[Sender]:
     try:
         wanted = {int(pk) for pk in sender_ids}
     except (TypeError, ValueError) as exc:
-        raise BulkRefused("The selection contains an invalid sender id.") from exc
+        raise BulkRefused(_("The selection contains an invalid sender id.")) from exc
     if not wanted:
-        raise BulkRefused("Select at least one sender.")
+        raise BulkRefused(_("Select at least one sender."))
     senders = list(Sender.objects.for_tenant(tenant).filter(pk__in=wanted).order_by("pk"))
     if len(senders) != len(wanted):
-        raise BulkRefused(f"{len(wanted) - len(senders)} of the selected senders are not "
-                          "senders of this tenant; nothing was changed.")
+        missing = len(wanted) - len(senders)
+        raise BulkRefused(ngettext(
+            "%(count)d of the selected senders is not a sender of this tenant; nothing was "
+            "changed.",
+            "%(count)d of the selected senders are not senders of this tenant; nothing was "
+            "changed.", missing) % {"count": missing})
     return senders
 
 
@@ -97,13 +104,13 @@ def _bulk_changes(action: str, params: dict) -> dict:
         if params.get("owner_user"):
             return {"owner_user": params["owner_user"], "owner_name": "", "owner_email": ""}
         if not (params.get("owner_name") or params.get("owner_email")):
-            raise BulkRefused("Choose a user or give an external owner's name or e-mail.")
+            raise BulkRefused(_("Choose a user or give an external owner's name or e-mail."))
         return {"owner_user": None, "owner_name": params.get("owner_name", ""),
                 "owner_email": params.get("owner_email", "")}
     field = {BulkAction.SET_TEAM: "team", BulkAction.SET_DEVICE_TYPE: "device_type",
              BulkAction.SET_MIGRATION_PATH: "migration_path"}.get(action)
     if field is None:
-        raise BulkRefused(f"Unknown bulk action '{action}'.")
+        raise BulkRefused(_("Unknown bulk action “%(action)s”.") % {"action": action})
     return {field: params.get(field, "")}
 
 
@@ -118,6 +125,7 @@ def _bulk_transition(tenant, senders, params, actor, source, ip) -> dict:
             refusals.append(f"{sender.address}: {exc.reason}")
     if refusals:
         # Raising rolls back the transitions already made: all or nothing.
-        raise BulkRefused("Nothing was changed. " + " ".join(refusals[:5])
-                          + (f" (+{len(refusals) - 5} more)" if len(refusals) > 5 else ""))
+        more = len(refusals) - 5
+        raise BulkRefused(_("Nothing was changed.") + " " + " ".join(refusals[:5])
+                          + (" " + _("(+%(count)d more)") % {"count": more} if more > 0 else ""))
     return {"changed": len(senders)}

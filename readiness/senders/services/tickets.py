@@ -41,9 +41,9 @@ class TicketConflict(Exception):
     """The ticket changed since the editor loaded it; `current` holds the fresh row."""
 
     def __init__(self, current: Ticket):
-        who = current.updated_by.get_username() if current.updated_by_id else "someone"
-        super().__init__(f"This ticket was changed by {who} meanwhile (now version "
-                         f"{current.version}); review the current values and save again.")
+        who = current.updated_by.get_username() if current.updated_by_id else _("someone")
+        super().__init__(_("This ticket was changed by %(who)s meanwhile; review the current "
+                           "values and save again.") % {"who": who})
         self.current = current
 
 
@@ -53,7 +53,8 @@ def assignee_validate(*, tenant: Tenant, user) -> None:
         return
     if not Membership.objects.for_tenant(tenant).filter(
             user=user, role__in=ASSIGNABLE_ROLES).exists():
-        raise ValidationError({"assignee": f"{user} is not helpdesk or manager of {tenant}."})
+        raise ValidationError({"assignee": _("%(user)s is not helpdesk or manager of %(tenant)s.")
+                                          % {"user": user, "tenant": tenant}})
 
 
 def ticket_default_due(*, tenant: Tenant, today: date | None = None) -> date | None:
@@ -94,7 +95,7 @@ def ticket_create(*, tenant: Tenant, senders: list[Sender], actor, title: str = 
     """A ticket for one sender or a group; due date and priority derived unless given."""
     today = today or timezone.now().date()
     if not senders or any(s.tenant_id != tenant.pk for s in senders):
-        raise ValidationError("A ticket covers one or more senders of this tenant.")
+        raise ValidationError(_("A ticket covers one or more senders of this tenant."))
     assignee_validate(tenant=tenant, user=assignee)
     due_date = due_date or ticket_default_due(tenant=tenant, today=today)
     derived = ticket_derive_priority(
@@ -178,7 +179,8 @@ def ticket_update(*, tenant: Tenant, ticket: Ticket, expected_version: int, chan
 def _validated_changes(tenant: Tenant, ticket: Ticket, changes: dict) -> dict:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(f"Not editable: {', '.join(sorted(unknown))}")
+        raise ValidationError(_("Not editable: %(fields)s")
+                              % {"fields": ", ".join(sorted(unknown))})
     real = {k: v for k, v in changes.items() if _pk(getattr(ticket, k)) != _pk(v)}
     if "assignee" in real:
         assignee_validate(tenant=tenant, user=real["assignee"])
@@ -205,9 +207,9 @@ def ticket_assign(*, tenant: Tenant, ticket: Ticket, assignee, actor,
 def ticket_comment(*, tenant: Tenant, ticket: Ticket, body: str, actor,
                    source: str = "web", ip: str = "") -> TicketComment:
     if ticket.tenant_id != tenant.pk:
-        raise ValidationError("This ticket does not belong to the tenant.")
+        raise ValidationError(_("This ticket does not belong to the tenant."))
     if not (body or "").strip():
-        raise ValidationError({"body": "A comment cannot be empty."})
+        raise ValidationError({"body": _("A comment cannot be empty.")})
     comment = TicketComment.objects.create(tenant=tenant, ticket=ticket, author=_user(actor),
                                            body=body.strip())
     _event(ticket, TicketEventKind.COMMENTED, actor, {})

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from readiness.inventory.choices import BASIC_BLOCKED_STATES
 from readiness.senders.choices import TicketStatus
@@ -71,7 +72,8 @@ def _ticket_reopened_or_raised(tenant: Tenant, sender: Sender, failing: str,
               .order_by("-created_at").first())
     if ticket is None:
         ticket = ticket_create(tenant=tenant, senders=[sender], actor=None, source="task",
-                               title=f"Broken after the cut-over: {sender.address}")
+                               title=_("Broken after the cut-over: %(address)s")
+                               % {"address": sender.address})
     elif ticket.comments.filter(body__contains=f"[breakage {key}]").exists():
         return ticket
     elif ticket.status in CLOSED:

@@ -9,6 +9,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from readiness.senders import whatif
 from readiness.senders.choices import (
@@ -42,33 +43,34 @@ class ExceptionTerms:
 
 
 def _label(status: str) -> str:
-    return SenderStatus(status).label if status in SenderStatus.values else status
+    return str(SenderStatus(status).label) if status in SenderStatus.values else status
 
 
 def transition_refusal(from_status: str, to_status: str, *, system: bool = False) -> str | None:
     """Why from → to is refused, or None when it is allowed."""
     if to_status not in SenderStatus.values:
-        return f"'{to_status}' is not a sender status."
+        return _("“%(status)s” is not a sender status.") % {"status": to_status}
     if from_status == to_status:
-        return f"The sender is already {_label(to_status)}."
+        return _("The sender is already %(status)s.") % {"status": _label(to_status)}
     if to_status not in ALLOWED_TRANSITIONS.get(from_status, ()):
-        return f"{_label(from_status)} → {_label(to_status)} is not an allowed transition."
+        return (_("%(from)s → %(to)s is not an allowed transition.")
+                % {"from": _label(from_status), "to": _label(to_status)})
     if to_status in SYSTEM_ONLY_STATUSES and not system:
-        return (f"{_label(to_status)} is set by the workflow from usage data, "
-                "not by hand (no data is not proof).")
+        return (_("%(status)s is set by the workflow from usage data, not by hand (no data "
+                  "is not proof).") % {"status": _label(to_status)})
     return None
 
 
 def exception_terms_refusal(*, tenant: Tenant, terms: ExceptionTerms | None,
                             today: date) -> str | None:
     if terms is None:
-        return "An exception needs an approver, a reason and an expiry date."
+        return _("An exception needs an approver, a reason and an expiry date.")
     if terms.approver is None or not scoping.can(terms.approver, tenant, Capability.MANAGE):
-        return "The approver must be a manager of this tenant."
+        return _("The approver must be a manager of this tenant.")
     if not (terms.reason or "").strip():
-        return "An exception needs a reason."
+        return _("An exception needs a reason.")
     if terms.expires_on is None or terms.expires_on <= today:
-        return "An exception needs an expiry date in the future."
+        return _("An exception needs an expiry date in the future.")
     return None
 
 
@@ -83,7 +85,7 @@ def sender_transition(*, tenant: Tenant, sender: Sender, to_status: str, actor,
     terms, or when someone else changed the status meanwhile (the UPDATE matched 0 rows).
     """
     if sender.tenant_id != tenant.pk:
-        raise TransitionRefused("This sender does not belong to the tenant.")
+        raise TransitionRefused(_("This sender does not belong to the tenant."))
     from_status = sender.status
     reason = transition_refusal(from_status, to_status, system=system)
     if reason is None and to_status == SenderStatus.EXCEPTION:
@@ -96,7 +98,8 @@ def sender_transition(*, tenant: Tenant, sender: Sender, to_status: str, actor,
         status=to_status, status_changed_at=now)
     if won != 1:
         raise TransitionRefused(
-            f"{sender.address} is no longer {_label(from_status)}: it was changed meanwhile.")
+            _("%(address)s is no longer %(status)s: it was changed meanwhile.")
+            % {"address": sender.address, "status": _label(from_status)})
     sender.status, sender.status_changed_at = to_status, now
     change = SenderStatusChange.objects.create(
         tenant=tenant, sender=sender, from_status=from_status, to_status=to_status,
@@ -134,7 +137,7 @@ def sender_exception_grant(*, tenant: Tenant, sender: Sender, kind: str,
     reason = exception_terms_refusal(tenant=tenant, terms=terms, today=timezone.now().date())
     if reason:
         raise TransitionRefused(reason)
-    exception, _ = SenderException.objects.update_or_create(
+    exception, _created = SenderException.objects.update_or_create(
         tenant=tenant, sender=sender, kind=kind, ended_at__isnull=True,
         defaults={"reason": terms.reason.strip(), "approver": terms.approver,
                   "expires_on": terms.expires_on},
