@@ -38,7 +38,8 @@ def test_a_user_signs_in_with_a_password_and_lands_on_the_portfolio(alice, page_
     assert "/accounts/login/" in page.url  # anonymous: sent to sign in
     page.fill("#id_username", "alice")
     page.fill("#id_password", "correct horse battery staple")
-    page.click("main button[type=submit], main input[type=submit]")  # not the navbar's language switch
+    # The login form's button, not the navbar's language switch.
+    page.click("main button[type=submit], main input[type=submit]")
     page.wait_for_selector("h1:has-text('Portfolio')")
     assert "Tenant A" in page.inner_text("main")
     assert page.problems == []
