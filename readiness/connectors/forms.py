@@ -5,19 +5,27 @@ from readiness.connectors.choices import Cloud
 from readiness.core.forms import SecretField
 
 
-class ConnectionForm(forms.Form):
-    """App registration and credential. Credential fields are write-only: leave them
-    empty to keep the stored credential."""
+class AppCredentialFields(forms.Form):
+    """An app registration's client ID and its write-only credential: a tenant's own app
+    and the MSP's shared app are entered the same way."""
 
-    directory_id = forms.CharField(label=_("Directory (tenant) ID"), max_length=64)
     client_id = forms.CharField(label=_("Application (client) ID"), max_length=64)
-    cloud = forms.ChoiceField(label=_("Cloud"), choices=Cloud.choices, initial=Cloud.GLOBAL)
     client_secret = SecretField(label=_("Client secret (value)"))
     certificate_key = SecretField(multiline=True, label=_("Certificate private key (PEM)"))
     certificate = forms.CharField(required=False, label=_("Certificate (PEM)"),
                                   widget=forms.Textarea(attrs={"rows": 4}))
     thumbprint = forms.CharField(required=False, max_length=64,
                                  label=_("Certificate thumbprint (SHA-1)"))
+
+
+class ConnectionForm(AppCredentialFields):
+    """App registration and credential. Credential fields are write-only: leave them
+    empty to keep the stored credential."""
+
+    directory_id = forms.CharField(label=_("Directory (tenant) ID"), max_length=64)
+    cloud = forms.ChoiceField(label=_("Cloud"), choices=Cloud.choices, initial=Cloud.GLOBAL)
+    field_order = ("directory_id", "client_id", "cloud", "client_secret", "certificate_key",
+                   "certificate", "thumbprint")
 
     def __init__(self, *args, has_credential: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,16 +45,8 @@ class ConnectionForm(forms.Form):
         return data
 
 
-class MspAppForm(forms.Form):
+class MspAppForm(AppCredentialFields):
     """The MSP's multi-tenant app. Credential fields are write-only."""
-
-    client_id = forms.CharField(label=_("Application (client) ID"), max_length=64)
-    client_secret = SecretField(label=_("Client secret (value)"))
-    certificate_key = SecretField(multiline=True, label=_("Certificate private key (PEM)"))
-    certificate = forms.CharField(required=False, label=_("Certificate (PEM)"),
-                                  widget=forms.Textarea(attrs={"rows": 4}))
-    thumbprint = forms.CharField(required=False, max_length=64,
-                                 label=_("Certificate thumbprint (SHA-1)"))
 
 
 class CustomerAddForm(forms.Form):

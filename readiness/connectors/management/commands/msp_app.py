@@ -1,12 +1,11 @@
 """`msp_app --client-id ID (--client-secret-stdin | --certificate-key K --certificate C)`:
 store the MSP's multi-tenant app once. The secret comes from stdin, never argv."""
 
-import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from readiness.connectors.management.commands.tenants import _read
+from readiness.connectors.management.commands.tenants import _credential_secret, _read
 from readiness.connectors.onboarding import msp_app_save
 
 
@@ -26,13 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, client_id, client_secret_stdin, certificate_key, certificate,
                thumbprint, **options):
-        if certificate_key and not (certificate or thumbprint):
-            raise CommandError("--certificate-key needs --certificate or --thumbprint")
-        secret = ""
-        if client_secret_stdin:
-            secret = (options.get("stdin") or sys.stdin).read().strip()
-            if not secret:
-                raise CommandError("No client secret on standard input.")
+        secret = _credential_secret(client_secret_stdin=client_secret_stdin,
+                                    certificate_key=certificate_key, certificate=certificate,
+                                    thumbprint=thumbprint, stdin=options.get("stdin"))
         try:
             app = msp_app_save(client_id=client_id, client_secret=secret,
                                certificate_key=_read(certificate_key),

@@ -45,6 +45,20 @@ def _read(path: str | None) -> str:
         raise CommandError(f"Cannot read {path}: {exc}") from exc
 
 
+def _credential_secret(*, client_secret_stdin, certificate_key, certificate, thumbprint,
+                       stdin) -> str:
+    """The secret read from standard input (never from argv), after checking that a
+    certificate key comes with its certificate or thumbprint."""
+    if certificate_key and not (certificate or thumbprint):
+        raise CommandError("--certificate-key needs --certificate or --thumbprint")
+    if not client_secret_stdin:
+        return ""
+    secret = (stdin or sys.stdin).read().strip()
+    if not secret:
+        raise CommandError("No client secret on standard input.")
+    return secret
+
+
 def _messages(exc: ValidationError) -> str:
     return "; ".join(exc.messages)
 
@@ -88,13 +102,9 @@ class Command(BaseCommand):
 
     def handle_add(self, *, slug, name, tenant_id, client_id, domain, cloud,
                    client_secret_stdin, certificate_key, certificate, thumbprint, **options):
-        if certificate_key and not (certificate or thumbprint):
-            raise CommandError("--certificate-key needs --certificate or --thumbprint")
-        secret = ""
-        if client_secret_stdin:
-            secret = (options.get("stdin") or sys.stdin).read().strip()
-            if not secret:
-                raise CommandError("No client secret on standard input.")
+        secret = _credential_secret(client_secret_stdin=client_secret_stdin,
+                                    certificate_key=certificate_key, certificate=certificate,
+                                    thumbprint=thumbprint, stdin=options.get("stdin"))
         try:
             tenant = tenant_onboard(
                 slug=slug, name=name, directory_id=tenant_id, client_id=client_id,
