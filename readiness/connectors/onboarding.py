@@ -43,6 +43,7 @@ from readiness.tenancy.services import tags_clean, tenant_tags_replace
 STATE_SALT = "readiness.connectors.consent-state"
 STATE_MAX_AGE = timedelta(days=30)
 GLOBAL_READER_ROLE_ID = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"  # Entra built-in template id
+ONBOARDING_TRIGGER = "onboarding"  # IngestRun.triggered_by of a first ingest
 # A DNS name: labels of letters, digits and inner hyphens, a last label of letters (or
 # punycode). Anything else never reaches the URL path of the discovery request.
 DOMAIN = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
@@ -342,13 +343,16 @@ def _audit_consent(connection, outcome: str, message: str) -> None:
 
 
 def first_ingest_schedule(*, tenant: Tenant) -> list[str]:
-    """Schedules for both sources, and an ingest now for each that never succeeded."""
+    """Schedules for both sources, and an ingest now for each that never succeeded.
+    Not a scheduled ingest: after "Check again" it must run even though the failed first
+    try (role still missing) already moved the schedule's next run hours ahead."""
     started = []
     for source in REAL_SOURCES:
         schedule = schedule_ensure(tenant=tenant, source=source)
         if schedule.last_success_at is None:
             started.append(source)
-            transaction.on_commit(lambda s=source: ingest_tenant.delay(tenant.pk, s))
+            transaction.on_commit(
+                lambda s=source: ingest_tenant.delay(tenant.pk, s, ONBOARDING_TRIGGER))
     return started
 
 

@@ -24,6 +24,7 @@ from readiness.connectors.selectors import tenant_onboarding
 from readiness.connectors.tokens import token_acquire, token_claims
 from readiness.demo.emulator.state import MSP_CLIENT_ID, MSP_CLIENT_SECRET
 from readiness.ingestion.services import ingest_run
+from readiness.ingestion.tasks import ingest_tenant
 from readiness.tenancy.models import AuditEvent, Tenant
 
 CALLBACK = "http://testserver/onboarding/consent/callback/"
@@ -508,3 +509,27 @@ def test_report_only_tenant_says_what_is_unavailable(client_for, msp_admin, msp_
     assert tenant_onboarding(tenant=tenant)["stage"] == Stage.REPORT_ONLY
     overview = client.get(reverse("dashboards:tenant", args=[tenant.slug])).content.decode()
     assert "Unavailable: mailbox states" in overview and "and sign-ins" in overview
+
+
+def test_check_again_after_a_failed_first_ingest_ingests_at_once(
+        msp_app, universe, m365, client_for, msp_admin, monkeypatch,
+        django_capture_on_commit_callbacks):
+    """The worker runs the first ingest before the customer's admin assigned the role:
+    Exchange fails and the schedule moves hours ahead. "Check again" after the fix must
+    ingest now, not be skipped as "not due" (seen in CI: stuck in "first ingest")."""
+    ran = []
+    monkeypatch.setattr(ingest_tenant, "delay", lambda *args: ran.append(
+        (args[1], ingest_tenant.apply(args=args).get())))
+    tenant, connection = added(universe)
+    params = admin_consents(m365, consent_link(connection=connection, redirect_uri=CALLBACK))
+    client = client_for(msp_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("connectors:consent-callback"), params)
+    assert dict(ran) == {"signins": "ok", "exchange": "failed"}
+    requests.post(f"{m365.base_url}/_emulator/tenants/{connection.directory_id}"
+                  "/directory-role", verify=str(m365.ca), timeout=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("connectors:onboarding-tenant", args=[tenant.slug]),
+                    {"action": "check"})
+    assert ran[2:] == [("exchange", "ok")]
+    assert tenant_onboarding(tenant=tenant)["stage"] == Stage.READY
