@@ -65,7 +65,7 @@ class ExchangeClient:
             page = self._post(url, body)
             result.rows += [strip_annotations(row) for row in page.get("value", [])]
             result.warnings += [f"{cmdlet}: {w}" for w in page.get("@adminapi.warnings") or []]
-            url = page.get("@odata.nextLink") or ""
+            url = transport.next_link(page, origin=self.url)
         return result
 
     def _post(self, url: str, body: dict) -> dict:

@@ -70,7 +70,7 @@ class GraphClient:
             seen.add(url)
             body = self.get(url, report=report, needs=needs)
             yield body.get("value", [])
-            url = body.get("@odata.nextLink") or ""
+            url = transport.next_link(body, origin=self.base)
             if url in seen:
                 raise ConnectorError("Graph returned the same page link twice; stopped.")
 

@@ -15,12 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 
 from readiness.connectors import ratelimit
-from readiness.connectors.errors import TransientError
+from readiness.connectors.errors import ConnectorError, TransientError
 from readiness.connectors.faultlog import fault_record
 from readiness.core.http import session_new  # noqa: F401  (graph and exchange use transport.session_new)
 
@@ -102,3 +103,19 @@ def send(session: requests.Session, method: str, url: str, *, retry: RetryPolicy
         retry.sleep(wait)
     raise TransientError(f"Gave up after {attempt + 1} attempts: {problem} from "
                          f"{url.split('?')[0]}")
+
+
+def next_link(body: dict, *, origin: str) -> str:
+    """The page's `@odata.nextLink`, only when it points at the service we asked (same
+    scheme and host as `origin`): the bearer token travels with the next request, so a
+    link to anywhere else would hand a tenant's token to a stranger."""
+    link = str(body.get("@odata.nextLink") or "")
+    if link and _origin(link) != _origin(origin):
+        raise ConnectorError(f"The service sent a next-page link to another host "
+                             f"({_origin(link)[1] or '?'}); not followed.")
+    return link
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), (parts.netloc or "").lower()
