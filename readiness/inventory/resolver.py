@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from readiness.inventory.choices import EffectiveState, SmtpAuthSwitch
 
@@ -189,7 +190,8 @@ def ca_uncertainty(block: dict | str, object_id: str) -> str:
     """Why a block may not cover this user's device, in words ("" when it surely does)."""
     if isinstance(block, str):
         return ""
-    reasons = list(block.get("narrowed_by") or [])
+    # Stored in English in the snapshot's JSON (marked with gettext_noop): shown translated.
+    reasons = [_(reason) for reason in block.get("narrowed_by") or []]
     if block.get("group_or_role_scoped"):
         reasons.append(_("scoped by group or role, and whether it covers this user was not "
                          "read"))
@@ -249,19 +251,19 @@ def _narrowing(conditions: dict) -> list[str]:
     locations = conditions.get("locations") or {}
     included = [x for x in locations.get("includeLocations") or [] if x != "All"]
     if included or locations.get("excludeLocations"):
-        reasons.append("scoped by location" + (
-            " (all except some locations, e.g. trusted IPs)"
-            if locations.get("excludeLocations") else ""))
+        reasons.append(gettext_noop("scoped by location (all except some locations, e.g. "
+                                    "trusted IPs)") if locations.get("excludeLocations")
+                       else gettext_noop("scoped by location"))
     platforms = conditions.get("platforms") or {}
     if platforms.get("excludePlatforms") or [
             p for p in platforms.get("includePlatforms") or [] if p != "all"]:
-        reasons.append("scoped by device platform")
+        reasons.append(gettext_noop("scoped by device platform"))
     if conditions.get("clientApplications") or (conditions.get("applications") or {}).get(
             "applicationFilter"):
-        reasons.append("scoped by client application")
+        reasons.append(gettext_noop("scoped by client application"))
     if any(conditions.get(key) for key in ("userRiskLevels", "signInRiskLevels",
                                            "servicePrincipalRiskLevels")):
-        reasons.append("applies only at some risk levels")
+        reasons.append(gettext_noop("applies only at some risk levels"))
     if conditions.get("devices"):
-        reasons.append("scoped by device filter")
+        reasons.append(gettext_noop("scoped by device filter"))
     return reasons

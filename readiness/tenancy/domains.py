@@ -21,6 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from readiness.tenancy import scoping
 from readiness.tenancy.models import Tenant, TenantDomain
 
@@ -105,23 +108,32 @@ def foreign_owners(*, tenant: Tenant, domains: Iterable[str], user=None) -> list
                   .values_list("pk", flat=True)) if user is not None else {t.pk for t in owning}
     labels = sorted({t.name for t in owning if t.pk in visible})
     if len(labels) < len(owning):
-        labels.append("another tenant")
+        labels.append(_("another tenant"))
     return labels
 
 
 def domain_check_message(check: DomainCheck, owners: list[str]) -> str:
     """The sentence the upload page, the preview and the command line all show."""
     if check.status == UNCHECKED:
-        return ("This tenant has no known domains, so the file's sender domains cannot be "
-                "checked: connect Microsoft 365 or add the tenant's domains by hand.")
+        return _("This tenant has no known domains, so the file's sender domains cannot be "
+                 "checked: connect Microsoft 365 or add the tenant's domains by hand.")
+    listed = _foreign_listed(check)
+    if check.status == OK:
+        return _("Senders on domains that are not this tenant's: %(listed)s.") % {
+            "listed": listed} if listed else ""
+    whose = _(" These domains belong to %(owners)s.") % {
+        "owners": _(" and ").join(owners)} if owners else ""
+    return _("Most of this file's sender domains are not this tenant's: %(listed)s.%(whose)s "
+             "It was probably exported from another tenant. Import it only if you are sure, "
+             "with the explicit override (recorded in the audit log).") % {
+                 "listed": listed, "whose": whose}
+
+
+def _foreign_listed(check: DomainCheck) -> str:
     # The largest first, at most LISTED of them: a hostile file may name thousands.
     top = sorted(check.foreign.items(), key=lambda item: (-item[1], item[0]))
-    listed = ", ".join(f"{d} ({n} sender{'s' if n != 1 else ''})" for d, n in top[:LISTED])
+    listed = ", ".join(ngettext("%(domain)s (%(count)d sender)", "%(domain)s (%(count)d senders)",
+                                n) % {"domain": d, "count": n} for d, n in top[:LISTED])
     if len(top) > LISTED:
-        listed += f" and {len(top) - LISTED} more"
-    if check.status == OK:
-        return f"Senders on domains that are not this tenant's: {listed}." if listed else ""
-    whose = f" These domains belong to {' and '.join(owners)}." if owners else ""
-    return (f"Most of this file's sender domains are not this tenant's: {listed}.{whose} "
-            "It was probably exported from another tenant. Import it only if you are sure, "
-            "with the explicit override (recorded in the audit log).")
+        listed += _(" and %(count)d more") % {"count": len(top) - LISTED}
+    return listed

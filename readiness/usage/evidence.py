@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from readiness.inventory.choices import BASIC_BLOCKED_STATES
 from readiness.inventory.models import Mailbox
@@ -189,9 +190,12 @@ def failing_label(evidence: Evidence) -> str:
     """ "failing since 2026-11-26 (15 attempts, error codes 53003)", or ""."""
     if not evidence.failures_after_block:
         return ""
-    codes = ", ".join(str(c) for c in sorted(evidence.failure_codes)) or "unknown"
-    return (f"failing since {evidence.first_failure_after_block.date().isoformat()} "
-            f"({evidence.failures_after_block} attempts, error codes {codes})")
+    codes = ", ".join(str(c) for c in sorted(evidence.failure_codes)) or _("unknown")
+    return ngettext("failing since %(date)s (%(count)d attempt, error codes %(codes)s)",
+                    "failing since %(date)s (%(count)d attempts, error codes %(codes)s)",
+                    evidence.failures_after_block) % {
+        "date": evidence.first_failure_after_block.date().isoformat(),
+        "count": evidence.failures_after_block, "codes": codes}
 
 
 def is_conflict(mailbox: Mailbox, evidence: Evidence | None) -> bool:
@@ -214,8 +218,8 @@ def block_note(mailbox: Mailbox, evidence: Evidence | None) -> str:
     """ "Basic last succeeded before the block of DATE: watch for failures", when so."""
     if (evidence and mailbox.blocked_since and evidence.last_basic_success
             and evidence.last_basic_success < mailbox.blocked_since):
-        return (f"Basic last succeeded before the block of "
-                f"{mailbox.blocked_since.date().isoformat()}: watch for failures")
+        return _("Basic last succeeded before the block of %(date)s: watch for "
+                 "failures") % {"date": mailbox.blocked_since.date().isoformat()}
     return ""
 
 
@@ -224,28 +228,35 @@ def conflict_explain(mailbox: Mailbox, evidence: Evidence) -> Conflict:
     said = mailbox.get_effective_state_display()
     seen = []
     if evidence.basic_signins:
-        seen.append(f"{evidence.basic_signins} successful Basic sign-in(s)")
+        seen.append(ngettext("%(count)d successful Basic sign-in",
+                             "%(count)d successful Basic sign-ins",
+                             evidence.basic_signins) % {"count": evidence.basic_signins})
     if evidence.basic_messages:
-        seen.append(f"{evidence.basic_messages} Basic message(s) in report files")
+        seen.append(ngettext("%(count)d Basic message in report files",
+                             "%(count)d Basic messages in report files",
+                             evidence.basic_messages) % {"count": evidence.basic_messages})
     explanations = [
-        "the setting changed after the traffic (policy changes take up to 24 hours; "
-        "the next snapshot dates the change)",
-        "a gate the product does not read lets this sender through (for example a "
-        "Conditional Access block scoped by location or group)",
+        _("the setting changed after the traffic (policy changes take up to 24 hours; "
+          "the next snapshot dates the change)"),
+        _("a gate the product does not read lets this sender through (for example a "
+          "Conditional Access block scoped by location or group)"),
     ]
     checks = [
-        "the Entra sign-in log: Authenticated SMTP sign-ins of this user since the change",
-        "Get-CASMailbox and Get-User for this mailbox, and the organisation's default "
-        "authentication policy",
+        _("the Entra sign-in log: Authenticated SMTP sign-ins of this user since the "
+          "change"),
+        _("Get-CASMailbox and Get-User for this mailbox, and the organisation's default "
+          "authentication policy"),
     ]
     if evidence.basic_messages and not evidence.basic_signins:
-        explanations.append("the report file belongs to another tenant or an alias of "
-                            "another mailbox")
-        checks.append("which tenant the uploaded report file was downloaded from")
+        explanations.append(_("the report file belongs to another tenant or an alias of "
+                              "another mailbox"))
+        checks.append(_("which tenant the uploaded report file was downloaded from"))
     if evidence.basic_signins:
-        explanations.append("the sign-in belongs to a user whose UPN differs from the "
-                            "mailbox address (joined here on the user id)")
-    return Conflict(summary=f"Conflict: {said}, yet {' and '.join(seen)} in the period",
+        explanations.append(_("the sign-in belongs to a user whose UPN differs from the "
+                              "mailbox address (joined here on the user id)"))
+    summary = _("Conflict: %(configured)s, yet %(seen)s in the period") % {
+        "configured": said, "seen": _(" and ").join(seen)}
+    return Conflict(summary=summary,
                     explanations=tuple(explanations), checks=tuple(checks))
 
 
