@@ -533,3 +533,25 @@ def test_check_again_after_a_failed_first_ingest_ingests_at_once(
                     {"action": "check"})
     assert ran[2:] == [("exchange", "ok")]
     assert tenant_onboarding(tenant=tenant)["stage"] == Stage.READY
+
+
+def test_bulk_upload_errors_read_in_the_uploaders_language(msp_app, client_for, msp_admin):
+    """The lookups run in threads; each carries the request's language with it."""
+    text = "domain\ncustomer001.example\nnobody-here.example\n"
+    response = client_for(msp_admin).post(reverse("connectors:customer-add"),
+                                          {"file": _csv_upload(text)},
+                                          HTTP_ACCEPT_LANGUAGE="cs")
+    body = response.content.decode()
+    assert response.status_code == 400 and "nobody-here.example" in body
+    assert "No Microsoft 365 directory answers" not in body  # the English sentence
+    assert not Tenant.objects.exists()
+
+
+def test_bulk_upload_over_the_line_limit_is_refused_before_any_lookup(msp_app, client_for,
+                                                                      msp_admin, m365):
+    text = "domain\n" + "".join(f"customer{n:04}.example\n" for n in range(1, 1002))
+    m365.state.requests.clear()
+    response = client_for(msp_admin).post(reverse("connectors:customer-add"),
+                                          {"file": _csv_upload(text)})
+    assert response.status_code == 400 and "at most 1000" in response.content.decode()
+    assert not m365.state.requests and not Tenant.objects.exists()
