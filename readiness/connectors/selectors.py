@@ -151,6 +151,7 @@ def onboarding_rows(*, stage: str = "", tag: str = "", query: str = "") -> list[
             continue
         rows.append({"tenant": tenant, "connection": connection, "stage": row_stage,
                      "stage_label": Stage(row_stage).label,
+                     "stage_rank": Stage.values.index(row_stage),
                      "tags": [t.name for t in tenant.tags.all()]})
     return rows
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
+from django_tables2 import SingleTableMixin
 
 from readiness.connectors.choices import Consent, Stage
 from readiness.connectors.errors import ConnectorError
@@ -37,6 +38,8 @@ from readiness.connectors.selectors import (
     tenant_onboarding,
 )
 from readiness.connectors.services import connection_for, connection_save
+from readiness.connectors.tables import OnboardingTable
+from readiness.core.exports import SafeExportMixin
 from readiness.core.forms import SensitivePostMixin, form_errors_add
 from readiness.tenancy import scoping
 from readiness.tenancy.audit import request_ip
@@ -190,17 +193,33 @@ class CustomerAddView(MSPAdminRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(upload=upload), status=400)
 
 
-class OnboardingBoardView(MSPAdminRequiredMixin, TemplateView):
+class OnboardingBoardView(MSPAdminRequiredMixin, SafeExportMixin, SingleTableMixin,
+                          TemplateView):
+    """Every tenant's onboarding stage: counts, search, stage and tag filters, sort, CSV."""
+
     template_name = "connectors/onboarding_board.html"
+    table_class = OnboardingTable
+    table_pagination = {"per_page": 100}
+    export_name = "onboarding"
+
+    def filters(self) -> dict:
+        params = self.request.GET
+        return {"stage": params.get("stage", "") if params.get("stage") in Stage.values
+                else "", "tag": params.get("tag", "")[:40], "q": params.get("q", "")[:100]}
+
+    def every_row(self) -> list[dict]:
+        if not hasattr(self, "_every"):
+            chosen = self.filters()
+            self._every = onboarding_rows(tag=chosen["tag"], query=chosen["q"])
+        return self._every
+
+    def get_table_data(self):
+        stage = self.filters()["stage"]
+        return [r for r in self.every_row() if not stage or r["stage"] == stage]
 
     def get_context_data(self, **kwargs):
-        params = self.request.GET
-        stage = params.get("stage", "") if params.get("stage") in Stage.values else ""
-        every = onboarding_rows(tag=params.get("tag", "")[:40], query=params.get("q", "")[:100])
-        rows = [r for r in every if not stage or r["stage"] == stage]
         return super().get_context_data(
-            rows=rows, counts=onboarding_counts(every), stages=Stage.choices, stage=stage,
-            tag=params.get("tag", ""), q=params.get("q", ""),
+            counts=onboarding_counts(self.every_row()), stages=Stage.choices, **self.filters(),
             tags=TenantTag.objects.values_list("name", flat=True), **kwargs)
 
 

@@ -555,3 +555,23 @@ def test_bulk_upload_over_the_line_limit_is_refused_before_any_lookup(msp_app, c
                                           {"file": _csv_upload(text)})
     assert response.status_code == 400 and "at most 1000" in response.content.decode()
     assert not m365.state.requests and not Tenant.objects.exists()
+
+
+def test_board_sorts_by_stage_in_onboarding_order_and_exports_csv(msp_app, universe, m365,
+                                                                 client_for, msp_admin,
+                                                                 client):
+    _consented(m365, universe, "northwind", client)  # role missing
+    added(universe, "fabrikam")                      # waiting for consent
+    customer_add(customer=NewCustomer(domain="reports.example", name="<b>Kovář</b>",
+                                      tags=("gold", "east"), report_only=True))
+    board = client_for(msp_admin)
+    body = board.get(reverse("connectors:onboarding"), {"sort": "stage"}).content.decode()
+    order = [body.index(f'data-stage="{s}"') for s in ("waiting", "role_missing",
+                                                          "report_only")]
+    assert order == sorted(order)  # the onboarding's order, not the labels' alphabet
+    assert "<b>Kovář</b>" not in body and "&lt;b&gt;Kovář&lt;/b&gt;" in body
+    export = board.get(reverse("connectors:onboarding"), {"_export": "csv", "tag": "gold"})
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 2 and "Checklist" not in lines[1]  # the filter holds; no links
+    assert "reports.example" in lines[1] and "east; gold" in lines[1]
+    assert "Report-only" in lines[1]
