@@ -115,21 +115,27 @@ def _versus(end: date, milestone_date: date | None, title: str,
 def burndown_figure(days: Sequence[dict], status_labels: dict[str, str],
                     forecast: Projection, milestones: Sequence[dict] = (),
                     window: tuple[date, date] | None = None) -> dict:
-    """Senders still on Basic (7-day window) per day, stacked by migration status."""
-    x = [iso(d["day"]) for d in days]
+    """Senders still on Basic (7-day window) per day, stacked by migration status.
+
+    Only days some source covered are drawn: on a day nobody looked, the 7-day window
+    empties by itself and would draw a burndown that never happened. Each run of
+    covered days is its own stack (one legend entry per status), so a gap stays a gap
+    instead of a slope or a zero."""
+    segments = covered_runs(days)
     statuses = [s for s in status_labels if any(d["basic_senders_by_status"].get(s)
-                                                 for d in days)]
+                                                 for run in segments for d in run)]
     data = [
-        {"type": "scatter", "mode": "lines", "stackgroup": "senders",
-         "name": safe(status_labels[s]), "x": x,
-         "y": [d["basic_senders_by_status"].get(s, 0) for d in days],
+        {"type": "scatter", "mode": "lines", "stackgroup": f"senders-{n}",
+         "name": safe(status_labels[s]), "legendgroup": s, "showlegend": n == 0,
+         "x": [iso(d["day"]) for d in run],
+         "y": [d["basic_senders_by_status"].get(s, 0) for d in run],
          "line": {"color": STATUS_COLOURS.get(s, "#999"), "width": 0.5}}
-        for s in statuses
+        for n, run in enumerate(segments) for s in statuses
     ]
-    if forecast.end and days:
-        last = days[-1]
+    if forecast.end and segments:
+        last = segments[-1][-1]
         data.append({"type": "scatter", "mode": "lines", "name": _("projection"),
-                     "x": [x[-1], iso(forecast.end)],
+                     "x": [iso(last["day"]), iso(forecast.end)],
                      "y": [sum(last["basic_senders_by_status"].values()), 0],
                      "line": {"color": "#333", "dash": "dot"}})
     layout = {"margin": MARGIN, "legend": {"orientation": "h", "y": -0.25},
@@ -137,6 +143,25 @@ def burndown_figure(days: Sequence[dict], status_labels: dict[str, str],
               "xaxis": date_axis(**initial_range(_widen(window, forecast.end))),
               **milestone_layout(milestones)}
     return localised({"data": data, "layout": layout})
+
+
+def day_covered(day: dict) -> bool:
+    """Did any source (sign-in log, report file) cover this TenantDay?"""
+    return bool(day.get("sources"))
+
+
+def covered_runs(days: Sequence[dict]) -> list[list[dict]]:
+    """The covered days, split where a day (or more) was not covered."""
+    runs: list[list[dict]] = []
+    previous = None
+    for day in days:
+        if not day_covered(day):
+            continue
+        if previous is None or day["day"] - previous != timedelta(days=1):
+            runs.append([])
+        runs[-1].append(day)
+        previous = day["day"]
+    return runs
 
 
 def _widen(window: tuple[date, date] | None, until: date | None):

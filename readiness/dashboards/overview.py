@@ -39,7 +39,8 @@ def tenant_overview(*, tenant: Tenant) -> dict:
     # Show the data and the run-up to the next milestone; older ones sit behind "all".
     window = (start, max(end, upcoming.date if upcoming else end) + timedelta(days=7))
     forecast = charts.projection(
-        [(d["day"], sum(d["basic_senders_by_status"].values())) for d in days],
+        [(d["day"], sum(d["basic_senders_by_status"].values())) for d in days
+         if charts.day_covered(d)],
         milestone_date=upcoming.date if upcoming else None,
         milestone_title=upcoming.display_title if upcoming else "",
         milestone_when=upcoming.when_label if upcoming else None)
@@ -72,7 +73,8 @@ def tenant_overview(*, tenant: Tenant) -> dict:
                                                filter(None, d["sources"].split(","))))
                           for d in days],
         "burndown_rows": [(d["day"], [(status_labels.get(k, k), n) for k, n
-                                       in d["basic_senders_by_status"].items()]) for d in days],
+                                       in d["basic_senders_by_status"].items()]
+                           if charts.day_covered(d) else None) for d in days],
         "status_labels": dict(SenderStatus.choices),
         "conflicts": selectors.conflict_rows(tenant=tenant),
     }

@@ -72,7 +72,20 @@ def test_the_burndown_stacks_statuses_and_adds_the_projection_line():
                                     forecast)
     names = [t["name"] for t in figure["data"]]
     assert names == ["New", "projection"]
-    assert figure["data"][0]["stackgroup"] == "senders"
+    assert figure["data"][0]["stackgroup"] == "senders-0"
+
+
+def test_the_burndown_leaves_a_gap_where_no_source_looked():
+    """A month between two report files: the 7-day window empties by itself on days
+    nobody covered, which drew a burndown to zero that never happened."""
+    days = _days([5, 5, 0, 0, 0, 4, 4])
+    for day in days[2:5]:
+        day["sources"] = ""
+    figure = charts.burndown_figure(days, {"new": "New"}, charts.projection(
+        [], milestone_date=None))
+    runs = [(t["stackgroup"], t["showlegend"], t["y"]) for t in figure["data"]]
+    assert runs == [("senders-0", True, [5, 5]), ("senders-1", False, [4, 4])]
+    assert charts.covered_runs(days) == [days[:2], days[5:]]
 
 
 def test_a_barely_falling_line_gives_no_date_instead_of_an_overflow():
