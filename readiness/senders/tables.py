@@ -24,6 +24,7 @@ from readiness.senders.selectors import (
 )
 from readiness.tenancy.domains import is_foreign_address, tenant_domain_names
 from readiness.usage.evidence import conflict_explain, sender_evidence
+from readiness.usage.selectors import figures_known
 
 PRIORITY_RANK = Case(
     *(When(priority=p, then=Value(rank)) for rank, p in enumerate(
@@ -80,6 +81,13 @@ class TeamTicketTable(TicketTable):
         exclude = ("tenant",)
 
 
+def no_data_html(value):
+    if value is None:
+        return format_html('<span class="text-body-secondary" title="{}">{}</span>',
+                           _("No source covered these 30 days"), _("no data"))
+    return value
+
+
 @headers(select="",
          address=_("Address"),
          display_name=_("Display name"),
@@ -122,6 +130,7 @@ class SenderTable(RowEvidence, tables.Table):
 
     def __init__(self, *args, tenant=None, **kwargs):
         self.tenant = tenant  # before super(): the default ordering already needs it
+        self._known = None  # FiguresKnown, read when the first zero is shown
         # One query per page: senders on another tenant's domain are marked foreign.
         self.own_domains = tenant_domain_names(tenant) if tenant is not None else frozenset()
         super().__init__(*args, **kwargs)
@@ -153,6 +162,34 @@ class SenderTable(RowEvidence, tables.Table):
     def value_mailbox_state(self, value, record):
         found = self.evidence_of(record)
         return f"{value} (conflict)" if found and found[1] else value
+
+    # A 30-day zero from a source that never covered those days is "no data"; which
+    # sources did is read once per page, and only when a zero is shown.
+    def _figure(self, value, kind: str):
+        if value or self.tenant is None:
+            return value or 0
+        if self._known is None:
+            start, end = self.period()
+            self._known = figures_known(tenant=self.tenant, start=start, end=end)
+        return 0 if getattr(self._known, kind) else None
+
+    def render_basic_30d(self, value):
+        return no_data_html(self._figure(value, "reports"))
+
+    def value_basic_30d(self, value):
+        return self._figure(value, "reports")
+
+    def render_oauth_30d(self, value):
+        return no_data_html(self._figure(value, "reports"))
+
+    def value_oauth_30d(self, value):
+        return self._figure(value, "reports")
+
+    def render_signins_30d(self, value):
+        return no_data_html(self._figure(value, "signins"))
+
+    def value_signins_30d(self, value):
+        return self._figure(value, "signins")
 
     def render_client_ips(self, record):
         ips = sorted({o.client_ip for o in record.observations.all() if o.client_ip})

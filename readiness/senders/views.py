@@ -51,7 +51,7 @@ from readiness.tenancy.choices import Capability
 from readiness.tenancy.mixins import TenantScopedMixin
 from readiness.usage import charts as usage_charts
 from readiness.usage.charts import TIMELINE_DAYS
-from readiness.usage.selectors import tenant_day_sources
+from readiness.usage.selectors import figures_known, tenant_day_sources
 
 
 def sender_detail_url(tenant, sender) -> str:
@@ -343,6 +343,9 @@ class WhatIfView(TenantScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["plans"] = whatif.what_if_plans(tenant=self.tenant)
+        today = timezone.now().date()
+        context["known"] = figures_known(tenant=self.tenant, start=today - timedelta(days=29),
+                                         end=today)
         context["track_form"] = kwargs.get("track_form") or TrackExceptionsForm(
             scenarios=whatif.SCENARIOS,
             initial={"expires_on": services.ticket_default_due(tenant=self.tenant)})

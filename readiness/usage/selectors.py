@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import TruncDate
 
 from readiness.tenancy.models import Tenant
-from readiness.usage.models import DailyUsage, SignInEvent, TenantDay
+from readiness.usage.choices import UsageSource
+from readiness.usage.models import CoveredDay, DailyUsage, SignInEvent, TenantDay
 
 
 def failed_signins_by_day(*, tenant: Tenant, start: date, end: date) -> dict[date, int]:
@@ -47,3 +49,20 @@ def tenant_day_sources(*, tenant: Tenant, start: date, end: date) -> list[dict]:
     A day missing here was covered by no source (a gap, not a zero)."""
     return list(TenantDay.objects.for_tenant(tenant).filter(day__range=(start, end))
                 .values("day", "sources").order_by("day"))
+
+
+@dataclass(frozen=True)
+class FiguresKnown:
+    """Which 30-day figures a source could know: a zero from a source that never looked
+    is "no data", not "no usage" (the coverage strip says the same)."""
+
+    reports: bool  # Basic / OAuth messages (a detailed report or an Export)
+    signins: bool  # Basic sign-ins (the Entra sign-in log)
+
+
+def figures_known(*, tenant: Tenant, start: date, end: date) -> FiguresKnown:
+    sources = set(CoveredDay.objects.for_tenant(tenant).filter(day__range=(start, end))
+                  .values_list("source", flat=True).distinct())
+    return FiguresKnown(
+        reports=bool(sources & {UsageSource.DETAILED_REPORT, UsageSource.EXPORT}),
+        signins=UsageSource.SIGNINS in sources)

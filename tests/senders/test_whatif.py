@@ -9,6 +9,7 @@ from django.utils import timezone
 from readiness.inventory.models import AuthenticationPolicy
 from readiness.senders import whatif
 from readiness.senders.models import SenderException
+from readiness.usage.models import CoveredDay
 from tests.factories import (
     DailyUsageFactory,
     MailboxFactory,
@@ -171,6 +172,9 @@ def test_what_if_figures_equal_the_sender_tables(client_for, victor, tenant_a, e
     for sender in estate.values():
         DailyUsageFactory(sender=sender, day=TODAY - dt.timedelta(days=1), source="signins",
                           auth_method="basic", messages=0, signins=3)
+    for source in ("signins", "detailed_report"):  # both sources looked at yesterday
+        CoveredDay.objects.create(tenant=tenant_a, source=source,
+                                  day=TODAY - dt.timedelta(days=1))
     usage_rollups_refresh(tenant=tenant_a)
     client = client_for(victor)
     whatif_html = client.get(reverse("senders:what_if", args=[tenant_a.slug])).content.decode()
@@ -214,3 +218,28 @@ def test_a_foreign_sender_breaks_but_gets_no_exception_and_no_script(client_for,
     client.post(reverse("senders:what_if", args=[tenant_a.slug]),
                 {"scenario": whatif.BASIC_DEFAULT_OFF, "expires_on": "2099-01-01"})
     assert not SenderException.objects.filter(sender__address="stray@contoso.cz").exists()
+
+
+@pytest.mark.django_db
+def test_a_source_that_never_looked_says_no_data_on_both_pages(client_for, victor, tenant_a,
+                                                              estate):
+    """Only report files cover the window (no sign-in log): a sign-in count of 0 would
+    read "no Basic sign-ins", which nobody measured. Both pages say "no data"; the
+    export leaves the cell empty."""
+    from readiness.usage.rollups import usage_rollups_refresh
+
+    CoveredDay.objects.create(tenant=tenant_a, source="detailed_report",
+                              day=TODAY - dt.timedelta(days=1))
+    usage_rollups_refresh(tenant=tenant_a)
+    client = client_for(victor)
+    whatif_html = client.get(reverse("senders:what_if", args=[tenant_a.slug])).content.decode()
+    table_html = client.get(reverse("senders:senders", args=[tenant_a.slug])).content.decode()
+    export = client.get(reverse("senders:senders", args=[tenant_a.slug]),
+                        {"_export": "csv", "_sep": "comma"}).content.decode("utf-8-sig")
+    assert '<td data-figure="signins_30d"><span class="text-body-secondary">no data' \
+        in whatif_html
+    assert '<td data-figure="basic_30d"><span' not in whatif_html  # reports did look
+    assert "no data" in table_html
+    header, *rows = export.splitlines()
+    column = header.split(",").index("Basic sign-ins (30 d)")
+    assert rows and all(row.split(",")[column] == "" for row in rows)
