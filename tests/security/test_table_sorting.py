@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
+from readiness.connectors.tables import OnboardingTable
 from readiness.dashboards.tables import PortfolioTable
 from readiness.imports.tables import ReportImportTable
 from readiness.ingestion.tables import IngestRunTable
@@ -36,6 +37,7 @@ LIST_PAGES = {
     "tenancy:members": (MembershipTable, True),
     "tenancy:audit": (AuditEventTable, True),
     "tenancy:audit-global": (AuditEventTable, False),
+    "connectors:onboarding": (OnboardingTable, False),
 }
 
 

@@ -108,7 +108,8 @@ ROUTES: dict[str, Route] = {
     # MSP onboarding: the board, adding customers and the shared app are MSP-only; the
     # consent callback is public (the customer's admin is not our user): the signed,
     # single-use state is its only authority, so everyone's made-up state is a 400.
-    "connectors:onboarding": Route(read=MSP, query="?stage=waiting&tag=x&q=%3Cscript%3E"),
+    "connectors:onboarding": Route(read=MSP, query="?stage=waiting&tag=x&q=%3Cscript%3E",
+                                   export=True),
     "connectors:customer-add": Route(read=MSP, write=MSP, data={"domain": "../common"}),
     "connectors:msp-app": Route(read=MSP, write=MSP, data={
         "client_id": "not-a-guid", "client_secret": "matrix-made-up-secret"}),
