@@ -61,6 +61,12 @@ class Conflict:
     checks: tuple[str, ...]
 
 
+# Up to this many mailboxes (a table page, 50 to a few hundred), the usage is read for
+# them alone; more (the overview's every blocked mailbox), one pass over the tenant is
+# cheaper than a long IN list (and stays under SQLite's parameter limit).
+PAGE_SUBSET_MAX = 1000
+
+
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return (datetime.combine(start, time.min, tzinfo=UTC),
             datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
@@ -70,6 +76,7 @@ def mailbox_evidence(*, tenant: Tenant, start: date, end: date,
                      mailboxes: list[Mailbox] | None = None) -> dict[int, Evidence]:
     """Evidence per mailbox id, for every mailbox of the tenant (or those given).
     A constant number of queries, whatever the number of mailboxes."""
+    given = mailboxes
     mailboxes = list(Mailbox.objects.for_tenant(tenant)) if mailboxes is None else mailboxes
     by_user = {m.object_id.lower(): m.pk for m in mailboxes if m.object_id}
     by_address = {}
@@ -78,7 +85,10 @@ def mailbox_evidence(*, tenant: Tenant, start: date, end: date,
             by_address.setdefault(address.lower(), (mailbox.pk, bool(mailbox.object_id)))
     result = {m.pk: Evidence() for m in mailboxes}
     _signins_into(tenant, start, end, result, by_user, by_address)
-    _messages_into(tenant, start, end, result)
+    # A page's mailboxes (the sender and mailbox tables): read only their senders' usage,
+    # not the whole tenant's (50,000 senders: 2 s and 600,000 rows, for 50 rows shown).
+    subset = None if given is None or len(result) > PAGE_SUBSET_MAX else list(result)
+    _messages_into(tenant, start, end, result, mailbox_ids=subset)
     _after_block_into(tenant, result, {m.pk: m for m in mailboxes}, by_user, by_address)
     return result
 
@@ -137,13 +147,14 @@ def _failure_codes_into(tenant, since, until, result, by_user, by_address) -> No
             evidence.failure_codes.append(row["error_code"])
 
 
-def _messages_into(tenant, start, end, result) -> None:
+def _messages_into(tenant, start, end, result, mailbox_ids: list[int] | None = None) -> None:
     """Basic messages that report files counted, over the mailbox's senders: per sender
     and day the largest figure of any source, as everywhere (two files describing the
-    same mail must not be added up)."""
+    same mail must not be added up). `mailbox_ids`: only those mailboxes' senders."""
     rows = (DailyUsage.objects.for_tenant(tenant)
             .filter(day__range=(start, end), auth_method="basic", messages__gt=0,
                     sender__mailbox__isnull=False)
+            .filter(**({} if mailbox_ids is None else {"sender__mailbox_id__in": mailbox_ids}))
             .values("sender__mailbox_id", "sender_id", "day")
             .annotate(n=Max("messages")))
     for row in rows:

@@ -139,6 +139,29 @@ def test_report_traffic_on_a_proxy_address_belongs_to_the_mailbox(tenant_a):
 
 
 @pytest.mark.django_db
+def test_a_page_of_mailboxes_reads_only_its_own_usage(tenant_a):
+    # The sender and mailbox tables ask for their page's mailboxes: the same evidence as
+    # the whole tenant's, without reading every other sender's days (50,000 senders:
+    # seconds per page before).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.now().date()
+    boxes = [MailboxFactory(tenant=tenant_a, address=f"box{n}@a.example",
+                            effective_state="oauth_only") for n in range(3)]
+    for n, box in enumerate(boxes):
+        sender = SenderFactory(tenant=tenant_a, address=box.address, mailbox=box)
+        DailyUsageFactory(sender=sender, day=today, messages=5 + n, source="detailed")
+    whole = mailbox_evidence(tenant=tenant_a, start=today, end=today)
+    with CaptureQueriesContext(connection) as queries:
+        page = mailbox_evidence(tenant=tenant_a, start=today, end=today, mailboxes=boxes[:2])
+    assert {pk: e.basic_messages for pk, e in page.items()} == {
+        boxes[0].pk: 5, boxes[1].pk: 6} == {pk: whole[pk].basic_messages for pk in page}
+    usage = [q["sql"] for q in queries if "usage_dailyusage" in q["sql"]]
+    assert len(usage) == 1 and '"mailbox_id" IN (' in usage[0], usage
+
+
+@pytest.mark.django_db
 def test_use_before_a_known_block_is_history_not_a_conflict(tenant_a):
     from readiness.usage.evidence import block_note
     from readiness.usage.models import SignInEvent
