@@ -262,6 +262,11 @@ def main() -> None:
             # sender table's first page may have that one query more than the small
             # tenant's; its deep and filtered pages must equal its first page.
             allowed = 1 if same_page == small_senders else 0
+            # The enterprise overview lists conflicts (blocked mailboxes whose senders
+            # use Basic); the small tenant has none, so the one evidence pass behind
+            # the list (5 queries, bounded: the list is capped) does not run there.
+            if same_page == f"/tenants/{small.slug}/":
+                allowed = 5
             result(f"{label}: queries - reference page", queries - reference, "queries",
                    target=allowed, note=f"{queries} vs {reference} on {same_page}")
     ratios = [(f"portfolio, {n} tenants", "portfolio, 10 tenants (baseline)"),

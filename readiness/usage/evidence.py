@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from readiness.inventory.choices import BASIC_BLOCKED_STATES
@@ -65,6 +65,8 @@ class Conflict:
 # them alone; more (the overview's every blocked mailbox), one pass over the tenant is
 # cheaper than a long IN list (and stays under SQLite's parameter limit).
 PAGE_SUBSET_MAX = 1000
+# conflicted_mailboxes: the blocked mailboxes with Basic messages it reads, at most.
+CANDIDATES_MAX = 500
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -267,6 +269,56 @@ def conflicted_mailbox_count(*, tenant: Tenant, start: date, end: date) -> int:
         return 0
     evidence = mailbox_evidence(tenant=tenant, start=start, end=end, mailboxes=blocked)
     return sum(1 for m in blocked if is_conflict(m, evidence[m.pk]))
+
+
+def conflicted_mailboxes(*, tenant: Tenant, start: date, end: date,
+                         limit: int) -> tuple[list[tuple[Mailbox, Evidence]], bool]:
+    """Blocked mailboxes in conflict, up to `limit`, by address, and whether there may be
+    more: what a page can list, in time and queries that do not grow with the tenant.
+
+    Only a blocked mailbox with some Basic use in the period can be in conflict: those
+    with Basic messages come from SQL, those with a successful Basic sign-in from the
+    period's distinct sign-in users (the same join as everywhere). The evidence is then
+    computed once, for the first `2 * limit` of them (nearly all are conflicts). The
+    exact total is the rollup's `mailboxes_conflict`, a task's work."""
+    candidates = _basic_use_candidates(tenant, start, end)
+    if not candidates:
+        return [], False
+    examined = candidates[:2 * limit]
+    evidence = mailbox_evidence(tenant=tenant, start=start, end=end, mailboxes=examined)
+    found = [(m, evidence[m.pk]) for m in examined if is_conflict(m, evidence[m.pk])]
+    return found[:limit], len(found) > limit or len(candidates) > len(examined)
+
+
+def _basic_use_candidates(tenant, start, end) -> list[Mailbox]:
+    """Blocked mailboxes with Basic use in the period, by address (at most a few hundred
+    from the messages: enough to know there are more than a page lists)."""
+    blocked = Mailbox.objects.for_tenant(tenant).filter(effective_state__in=BASIC_BLOCKED_STATES)
+    used = DailyUsage.objects.filter(
+        tenant=tenant, sender__mailbox=OuterRef("pk"), day__range=(start, end),
+        auth_method="basic", messages__gt=0)
+    ids = set(blocked.filter(Exists(used)).order_by("address")
+              .values_list("pk", flat=True)[:CANDIDATES_MAX])
+    ids |= _signed_in_mailbox_ids(tenant, start, end, blocked)
+    return list(blocked.filter(pk__in=ids).order_by("address")) if ids else []
+
+
+def _signed_in_mailbox_ids(tenant, start, end, blocked) -> set[int]:
+    since, until = period_bounds(start, end)
+    users = set(SignInEvent.objects.for_tenant(tenant)
+                .filter(created_at__gte=since, created_at__lt=until, error_code=0)
+                .values_list("user_id", "user_principal_name").distinct())
+    if not users:
+        return set()
+    rows = blocked.values_list("pk", "address", "proxy_addresses", "object_id")
+    by_user = {object_id.lower(): pk for pk, _a, _p, object_id in rows if object_id}
+    by_address = {}
+    for pk, address, proxies, object_id in rows:
+        for known in [address, *proxies]:
+            by_address.setdefault(known.lower(), (pk, bool(object_id)))
+    matched = (_mailbox_of({"user_id": user_id, "user_principal_name": upn}, by_user,
+                           by_address) for user_id, upn in users)
+    return {pk for pk in matched if pk is not None}
 
 
 def sender_evidence(*, tenant: Tenant, start: date, end: date,
