@@ -233,6 +233,9 @@ def main() -> None:
          senders),
         (f"senders, {big_n}, by volume, page 40", admin_client,
          f"{senders}?sort=-basic_30d&page=40", 200, senders),
+        # The slowest page since the deferred join counts the second half from the end.
+        (f"senders, {big_n}, middle page ({last_page // 2})", admin_client,
+         f"{senders}?sort=-basic_30d&page={last_page // 2}", 200, senders),
         (f"senders, {big_n}, last page ({last_page})", admin_client,
          f"{senders}?sort=-basic_30d&page={last_page}", 200, senders),
         (f"senders, {big_n}, filtered uses_basic=yes", admin_client,
@@ -259,6 +262,11 @@ def main() -> None:
             # sender table's first page may have that one query more than the small
             # tenant's; its deep and filtered pages must equal its first page.
             allowed = 1 if same_page == small_senders else 0
+            # The enterprise overview lists conflicts (blocked mailboxes whose senders
+            # use Basic); the small tenant has none, so the one evidence pass behind
+            # the list (5 queries, bounded: the list is capped) does not run there.
+            if same_page == f"/tenants/{small.slug}/":
+                allowed = 5
             result(f"{label}: queries - reference page", queries - reference, "queries",
                    target=allowed, note=f"{queries} vs {reference} on {same_page}")
     ratios = [(f"portfolio, {n} tenants", "portfolio, 10 tenants (baseline)"),

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import plotly
-
 from readiness import config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -129,17 +127,15 @@ STATIC_URL = "/static/"
 # data volume, so an upgraded image never serves the previous release's files.
 STATIC_ROOT = Path(config.env_str("READINESS_STATIC_ROOT") or DATA_DIR / "staticfiles")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-# Plotly's JavaScript is served from the installed plotly package itself, so the
-# browser never reaches a CDN (users run this on closed networks) and the JS always
-# matches the Python library that built the figures.
-STATICFILES_DIRS = [
-    SITE_DIR / "static",
-    ("vendor/plotly", Path(plotly.__file__).parent / "package_data"),
-]
+# Plotly's JavaScript is vendored under static/vendor/plotly/ (the official "cartesian"
+# partial bundle, at the plotly.js version the Python package ships; see
+# scripts/vendor_plotly.sh), so the browser never reaches a CDN (users run this on closed
+# networks) and a cold chart page compiles a third of the full bundle.
+STATICFILES_DIRS = [SITE_DIR / "static"]
 # Static files: once `collectstatic` has run (production, the Dockerfile, the benchmark),
 # WhiteNoise serves the collected files under content-hashed names, pre-compressed
 # (gzip, and brotli through the `brotli` package) and cached for ten years as
-# immutable; plotly.min.js goes from 4.8 MB to about 1 MB on the wire. Without a
+# immutable; Plotly's bundle goes from 1.5 MB to about 0.4 MB on the wire. Without a
 # collected manifest (development, tests) files are served as they are.
 MANIFEST_STATIC = not DEBUG and config.env_bool(
     "READINESS_MANIFEST_STATIC", default=(STATIC_ROOT / "staticfiles.json").exists())

@@ -11,8 +11,38 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tables2.columns.base import library
+from django_tables2.data import TableQuerysetData
 
 from readiness.core.templatetags.readiness_ui import day, reltime
+
+
+class PagedByKeys(TableQuerysetData):
+    """Table data whose page is a deferred join: the database sorts and skips only the
+    primary keys (a narrow sort, no joined columns carried past the OFFSET), then the
+    page's rows are read with their joins, annotations and prefetches, in the same order.
+
+    One statement still (`pk IN (SELECT pk … ORDER BY … LIMIT 50 OFFSET n)`), so the
+    query count per page does not change; filters, search and every column's ordering
+    work as on a plain queryset, because both halves are that queryset. Pass it as the
+    table's data; iterating it (exports) reads every row as before. The primary key
+    breaks ties, so rows with equal sort values never appear on two pages or on none.
+
+    A page in the second half is counted from the end, in the reversed order (Django
+    reverses each term, NULLS FIRST/LAST included): the last of 1,000 pages then costs
+    what the first does (a top-50 sort or an index walk) instead of sorting all rows."""
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return super().__getitem__(key)
+        ordered = self.data.order_by(*self.data.query.order_by, "pk")
+        return ordered.filter(pk__in=self._page_keys(ordered, key.start or 0, key.stop))
+
+    def _page_keys(self, ordered, start: int, stop: int | None):
+        total = len(self)  # the paginator's COUNT, already run and cached
+        stop = total if stop is None else min(stop, total)
+        if start <= total // 2:
+            return ordered.values("pk")[start:stop]
+        return ordered.reverse().values("pk")[total - stop:total - start]
 
 
 def nulls_last(queryset, field: str, is_descending: bool):

@@ -106,23 +106,25 @@ def window(days: int, end: date | None = None) -> tuple[date, date]:
     return end - timedelta(days=days - 1), end
 
 
-def conflict_rows(*, tenant: Tenant, days: int = 30) -> list[dict]:
-    """The tenant's mailboxes in conflict (configuration blocks Basic, Basic succeeded in
-    the last `days` days), with the explanation and the sender to open: constant queries."""
-    from readiness.inventory.choices import BASIC_BLOCKED_STATES
-    from readiness.usage.evidence import conflict_explain, is_conflict, mailbox_evidence
+# The overview lists this many conflicts; the readiness blockers give the full count.
+CONFLICTS_LISTED = 20
 
-    blocked = list(Mailbox.objects.for_tenant(tenant).filter(
-        effective_state__in=BASIC_BLOCKED_STATES).order_by("address"))
-    if not blocked:
-        return []
+
+def conflict_rows(*, tenant: Tenant, days: int = 30,
+                  limit: int = CONFLICTS_LISTED) -> tuple[list[dict], bool]:
+    """The first `limit` mailboxes in conflict (configuration blocks Basic, Basic
+    succeeded in the last `days` days), with the explanation and the sender to open, and
+    whether there are more (their count is the rollup's): bounded work on any tenant."""
+    from readiness.usage.evidence import conflict_explain, conflicted_mailboxes
+
     end = today()
-    evidence = mailbox_evidence(tenant=tenant, start=end - timedelta(days=days - 1), end=end,
-                                mailboxes=blocked)
-    conflicted = [m for m in blocked if is_conflict(m, evidence[m.pk])]
+    conflicted, more = conflicted_mailboxes(tenant=tenant, start=end - timedelta(days=days - 1),
+                                            end=end, limit=limit)
     from readiness.senders.models import Sender
 
-    senders = dict(Sender.objects.for_tenant(tenant).filter(mailbox__in=conflicted)
+    senders = dict(Sender.objects.for_tenant(tenant)
+                   .filter(mailbox__in=[m for m, _e in conflicted])
                    .values_list("mailbox_id", "pk"))
     return [{"address": m.address, "sender_pk": senders.get(m.pk),
-             "summary": conflict_explain(m, evidence[m.pk]).summary} for m in conflicted]
+             "summary": conflict_explain(m, evidence).summary}
+            for m, evidence in conflicted], more

@@ -22,6 +22,7 @@ from django_tables2 import SingleTableMixin
 from readiness.core.exports import SafeExportMixin
 from readiness.core.forms import form_errors_add
 from readiness.core.redirects import safe_next
+from readiness.core.tables import PagedByKeys
 from readiness.senders import selectors, services, whatif
 from readiness.senders.choices import SenderStatus
 from readiness.senders.filtersets import (
@@ -83,6 +84,10 @@ class SenderListView(TenantScopedMixin, SafeExportMixin, SingleTableMixin, Filte
 
     def get_queryset(self):
         return selectors.sender_queryset(tenant=self.tenant)
+
+    def get_table_data(self):
+        # Deep pages of 50,000 senders: page the ids, then read 50 rows (PagedByKeys).
+        return PagedByKeys(super().get_table_data())
 
     def chosen_columns(self) -> list[str]:
         chosen = [c for c in self.request.GET.getlist("columns") if c in SENDER_OPTIONAL_COLUMNS]

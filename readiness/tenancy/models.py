@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from functools import cache
+
 from django.conf import settings
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from readiness.tenancy.choices import AuditSource, Role
@@ -58,6 +63,11 @@ class TenantOwnedQuerySet(models.QuerySet):
         return self.filter(tenant=tenant)
 
 
+@cache
+def _choice_labels(field: models.Field, language: str | None) -> dict:
+    return {make_hashable(value): str(label) for value, label in field.flatchoices}
+
+
 class TenantOwned(models.Model):
     """Base for every tenant-owned row: the tenant FK and the for_tenant() queryset."""
 
@@ -67,6 +77,14 @@ class TenantOwned(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field):
+        # get_<field>_display(), with each language's labels translated once per process:
+        # Django's own translates every label of the field's choices on every call (it
+        # hashes them, lazy strings included); tables call it for each row and column.
+        value = getattr(self, field.attname)
+        labels = _choice_labels(field, get_language())
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
 
 class Membership(TenantOwned):

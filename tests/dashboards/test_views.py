@@ -108,3 +108,25 @@ def test_query_counts_do_not_grow_with_the_data(client_for, msp_admin, tenant_a,
     populate(tenant_a, senders=30, days=3, prefix="big")
     with django_assert_max_num_queries(QUERY_CEILING):
         assert client.get(url, params).status_code == 200
+
+
+def test_the_overview_lists_twenty_conflicts_and_counts_them_all(client_for, msp_admin,
+                                                                 tenant_a):
+    # The list is bounded (the whole tenant's evidence is the rollup task's work); the
+    # count in the heading is the rollup's.
+    from django.utils import timezone
+
+    from readiness.usage.rollups import usage_rollups_refresh
+    from tests.factories import DailyUsageFactory, MailboxFactory, SenderFactory
+
+    today = timezone.now().date()
+    for n in range(25):
+        box = MailboxFactory(tenant=tenant_a, address=f"c{n:02d}@tenant-a.example",
+                             effective_state="oauth_only")
+        sender = SenderFactory(tenant=tenant_a, address=box.address, mailbox=box)
+        DailyUsageFactory(sender=sender, day=today, messages=2, source="detailed")
+    usage_rollups_refresh(tenant=tenant_a, days=3)
+    body = client_for(msp_admin).get(_url("dashboards:tenant", tenant_a)).content.decode()
+    assert "25 conflicts: verify." in body
+    assert "c19@tenant-a.example" in body and "c20@tenant-a.example" not in body
+    assert "<li>…</li>" in body

@@ -6,11 +6,12 @@ page added later is covered."""
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import pytest
 from django.core import mail
 
-from readiness.core.text import has_controls, json_escape_controls, reveal_controls
+from readiness.core.text import _pattern, has_controls, json_escape_controls, reveal_controls
 from readiness.milestones.models import Milestone
 from readiness.notifications.services import webhook_body
 from readiness.senders.models import Sender
@@ -52,6 +53,15 @@ def test_every_control_is_marked_and_joiners_are_kept():
 
 
 @pytest.mark.django_db
+def test_the_pattern_marks_exactly_the_controls_of_the_unicode_tables():
+    # Every code point, in one string: the fast two-class pattern finds precisely the
+    # Cc and Cf characters (tab, newline, return and the joiners excepted).
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    expected = [ch for ch in every if unicodedata.category(ch) in ("Cc", "Cf")
+                and ch not in "\t\n\r\u200c\u200d"]
+    assert _pattern().findall(every) == expected
+
+
 def test_no_output_carries_a_raw_control(spoofed):
     marked, kinds = 0, set()
     for key, path, response in walk_pages(spoofed):
