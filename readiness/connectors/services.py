@@ -18,7 +18,7 @@ from readiness.connectors.exchange import ExchangeClient
 from readiness.connectors.graph import GraphClient
 from readiness.connectors.models import TenantConnection
 from readiness.connectors.transport import DEFAULT_RETRY, RetryPolicy
-from readiness.core.values import address_normalize, is_address, moment_problem
+from readiness.core.values import address_normalize, moment_problem
 from readiness.ingestion.models import IngestSchedule
 from readiness.ingestion.services import schedule_ensure
 from readiness.inventory.choices import SmtpAuthSwitch
@@ -269,6 +269,16 @@ def switch_of(value) -> str:
     return SmtpAuthSwitch.DISABLED if value else SmtpAuthSwitch.ENABLED
 
 
+# The properties the snapshot uses of each large cmdlet's rows (nothing else is kept).
+MAILBOX_PROPERTIES = {
+    "Get-CASMailbox": ("PrimarySmtpAddress", "ExternalDirectoryObjectId", "DisplayName",
+                       "SmtpClientAuthenticationDisabled", "EmailAddresses"),
+    "Get-Mailbox": ("PrimarySmtpAddress", "ExternalDirectoryObjectId", "RecipientTypeDetails",
+                    "EmailAddresses"),
+    "Get-User": ("UserPrincipalName", "ExternalDirectoryObjectId", "AuthenticationPolicy"),
+}
+
+
 def exchange_snapshot_read(*, connection: TenantConnection, retry: RetryPolicy = DEFAULT_RETRY,
                            beat=lambda: None) -> InventorySnapshot:
     exo = ExchangeClient(connection=connection, retry=retry)
@@ -276,7 +286,7 @@ def exchange_snapshot_read(*, connection: TenantConnection, retry: RetryPolicy =
     every = {"ResultSize": "Unlimited"}
 
     def invoked(name: str, params: dict):
-        result = exo.invoke(name, params)
+        result = exo.invoke(name, params, keep=MAILBOX_PROPERTIES.get(name, ()))
         beat()  # alive after every cmdlet: the sweeper leaves this run alone
         return result
 
@@ -286,6 +296,10 @@ def exchange_snapshot_read(*, connection: TenantConnection, retry: RetryPolicy =
         ("Get-AuthenticationPolicy", {}))}
     ca_policies = graph.conditional_access_policies()
     skipped: list = []
+    mailboxes = mailbox_records(results["Get-CASMailbox"].rows, results["Get-Mailbox"].rows,
+                                results["Get-User"].rows, skipped=skipped)
+    for name in MAILBOX_PROPERTIES:
+        results[name].rows = []  # joined into `mailboxes`: let the raw rows go
     transport = (results["Get-TransportConfig"].rows or [{}])[0]
     org = (results["Get-OrganizationConfig"].rows or [{}])[0]
     return InventorySnapshot(
@@ -297,8 +311,7 @@ def exchange_snapshot_read(*, connection: TenantConnection, retry: RetryPolicy =
         policies=[Policy(p.get("Name") or "", p.get("DistinguishedName") or "",
                          p.get("AllowBasicAuthSmtp") is True)
                   for p in results["Get-AuthenticationPolicy"].rows if p.get("Name")],
-        mailboxes=mailbox_records(results["Get-CASMailbox"].rows, results["Get-Mailbox"].rows,
-                                  results["Get-User"].rows, skipped=skipped),
+        mailboxes=mailboxes,
         warnings=[w for result in results.values() for w in result.warnings],
         skipped_addresses=skipped,
     )
@@ -318,13 +331,14 @@ def mailbox_records(cas: list[dict], mailboxes: list[dict], users: list[dict],
         return by
 
     types, policies = index(mailboxes, "PrimarySmtpAddress"), index(users, "UserPrincipalName")
+    normal = _Normalizer()
     records = []
     for row in cas:
-        if not is_address(row.get("PrimarySmtpAddress") or ""):
+        address = normal(row.get("PrimarySmtpAddress") or "")
+        if address is None:
             if skipped is not None:
                 skipped.append(row.get("PrimarySmtpAddress"))
             continue
-        address = address_normalize(row["PrimarySmtpAddress"])
         keys = [str(k).lower() for k in (row.get("ExternalDirectoryObjectId"), address) if k]
         mailbox = next((types[k] for k in keys if k in types), {})
         user = next((policies[k] for k in keys if k in policies), {})
@@ -335,18 +349,32 @@ def mailbox_records(cas: list[dict], mailboxes: list[dict], users: list[dict],
             smtp_auth=switch_of(row.get("SmtpClientAuthenticationDisabled")),
             authentication_policy=user.get("AuthenticationPolicy") or "",
             proxy_addresses=proxy_addresses(row.get("EmailAddresses")
-                                            or mailbox.get("EmailAddresses"))))
+                                            or mailbox.get("EmailAddresses"), normal)))
     return records
 
 
-def proxy_addresses(values) -> tuple[str, ...]:
+class _Normalizer(dict):
+    """address_normalize, or None for a bad address, each distinct text checked once: the
+    primary address comes again as the "SMTP:" proxy (a third of the checks)."""
+
+    def __call__(self, text: str) -> str | None:
+        if text not in self:
+            try:
+                self[text] = address_normalize(text)
+            except ValueError:  # BadAddress
+                self[text] = None
+        return self[text]
+
+
+def proxy_addresses(values, normal=None) -> tuple[str, ...]:
     """The SMTP addresses of EmailAddresses ("SMTP:" primary, "smtp:" aliases; X500:,
     SIP: and the like are not mail addresses), normalised; malformed ones are left out."""
+    normal = normal or _Normalizer()
     found = []
     for value in values if isinstance(values, list) else []:
         kind, _, address = str(value).partition(":")
-        if kind.casefold() == "smtp" and is_address(address):
-            found.append(address_normalize(address))
+        if kind.casefold() == "smtp" and (address := normal(address)) is not None:
+            found.append(address)
     return tuple(dict.fromkeys(found))
 
 
