@@ -84,3 +84,47 @@ def test_blocked_since_is_dated_kept_and_cleared_per_mailbox(tenant_a):
     mailbox_states_recompute(tenant=tenant_a)
     open_box.refresh_from_db()
     assert (open_box.effective_state, open_box.blocked_since) == ("basic_possible", None)
+
+
+def _snapshot(security_defaults: bool, mailboxes):
+    from readiness.inventory.resolver import Policy
+    from readiness.inventory.services import InventorySnapshot
+
+    return InventorySnapshot(
+        smtp_client_auth_disabled=False, default_authentication_policy="Allow",
+        security_defaults_enabled=security_defaults, conditional_access_blocks=CA_BLOCKS,
+        policies=[Policy("Allow", "CN=Allow,CN=x", True), Policy("Block", "CN=Block,CN=x")],
+        mailboxes=mailboxes)
+
+
+@pytest.mark.django_db
+def test_a_snapshot_writes_each_mailbox_with_the_verdict_resolve_gives_it(tenant_a):
+    """The snapshot writes the verdicts in its upsert: the same states, reasons, block
+    dates and change counts as the recompute pass it replaces."""
+    from readiness.inventory.services import MailboxRecord, inventory_snapshot_apply
+
+    combos = itertools.product(["inherit", "enabled", "disabled"], ["", "Block", "missing"],
+                               ["", NAMED_OUT, NAMED_IN, "33333333-0000-4000-8000-000000000003"])
+    records = [MailboxRecord(address=f"m{n}@a.example", smtp_auth=switch,
+                             authentication_policy=policy, object_id=object_id)
+               for n, (switch, policy, object_id) in enumerate(combos)]
+    first = inventory_snapshot_apply(tenant=tenant_a, snapshot=_snapshot(False, records))
+    assert first["states_changed"] == len(records) == first["mailboxes"]
+    for mailbox in Mailbox.objects.for_tenant(tenant_a):
+        assert (mailbox.effective_state, mailbox.effective_reason) == _expected(
+            tenant_a, mailbox), mailbox.address
+    assert mailbox_states_recompute(tenant=tenant_a) == 0
+    again = inventory_snapshot_apply(tenant=tenant_a, snapshot=_snapshot(False, records))
+    assert again["states_changed"] == 0
+    possible = set(Mailbox.objects.for_tenant(tenant_a).filter(
+        effective_state="basic_possible").values_list("address", flat=True))
+    now = timezone.now()
+    blocked = inventory_snapshot_apply(tenant=tenant_a, snapshot=_snapshot(True, records),
+                                       now=now)
+    assert blocked["states_changed"] > len(possible) > 0
+    for mailbox in Mailbox.objects.for_tenant(tenant_a):
+        assert (mailbox.effective_state, mailbox.effective_reason) == _expected(
+            tenant_a, mailbox), mailbox.address
+        dated = mailbox.address in possible and mailbox.effective_state in (
+            "oauth_only", "smtp_auth_off")
+        assert mailbox.blocked_since == (now if dated else None), mailbox.address
