@@ -188,8 +188,8 @@ def inventory_snapshot_apply(*, tenant: Tenant, snapshot: InventorySnapshot,
     with transaction.atomic():
         _settings_write(tenant, snapshot, now)
         _policies_write(tenant, snapshot.policies)
-        # Every mailbox left is in this read and gets its verdict as it is written.
-        written, deleted, changed = _mailboxes_write(tenant, snapshot.mailboxes, now)
+        written, deleted = _mailboxes_write(tenant, snapshot.mailboxes, now)
+        changed = mailbox_states_recompute(tenant=tenant, now=now)
     return {"mailboxes": written, "mailboxes_deleted": deleted, "states_changed": changed,
             "policies": len(snapshot.policies)}
 
@@ -221,86 +221,36 @@ def _policies_write(tenant: Tenant, policies: list[Policy]) -> None:
 
 
 def _mailboxes_write(tenant: Tenant, records: list[MailboxRecord],
-                     now: datetime) -> tuple[int, int, int]:
-    """Upsert the read's mailboxes with their effective state; (written, deleted, states
-    changed). WRITE_CHUNK mailboxes a statement: ONE JSON parameter of ONE INSERT ...
-    SELECT ... ON CONFLICT DO UPDATE, no model object per mailbox. The verdicts follow
-    mailbox_states_recompute's rule (the resolver once per distinct input) and are
-    written in the same statement: a second pass over every row cost as much again."""
+                     now: datetime) -> tuple[int, int]:
+    """Upsert the read's mailboxes, WRITE_CHUNK a statement: each chunk is ONE JSON
+    parameter of ONE INSERT ... SELECT ... ON CONFLICT DO UPDATE (no model object per
+    mailbox). A new mailbox starts unknown; its state is set by the recompute."""
     unique = {r.address.strip().lower(): r for r in records if r.address}
     items = list(unique.items())
-    verdict_of = _Verdicts(resolver_context(tenant=tenant))
-    table, changed = Mailbox._meta.db_table, 0
     for start in range(0, len(items), WRITE_CHUNK):
         rows = [{"address": address, "display_name": r.display_name[:256],
                  "object_id": r.object_id, "recipient_type": r.recipient_type,
                  "smtp_auth": r.smtp_auth,
                  "authentication_policy": r.authentication_policy[:512],
-                 "proxy_addresses": sorted(set(r.proxy_addresses) - {address}),
-                 "v": verdict_of(r)}
+                 "proxy_addresses": sorted(set(r.proxy_addresses) - {address})}
                 for address, r in items[start:start + WRITE_CHUNK]]
-        verdicts = _json_rows(["i", "state", "reason"], "v", {"i": "integer"})
         with connection.cursor() as cursor:
-            keys = json.dumps([{"address": row["address"], "v": row["v"]} for row in rows])
-            cursor.execute(_MAILBOX_UNCHANGED.format(
-                table=table, rows=_json_rows(["address", "v"], "r", {"v": "integer"}),
-                verdicts=verdicts), [keys, verdict_of.json(), tenant.pk])
-            changed += len(rows) - cursor.fetchone()[0]
-            cursor.execute(_MAILBOX_UPSERT.format(table=table, verdicts=verdicts, rows=_json_rows(
-                [*_MAILBOX_COLUMNS, "v"], "r", {"proxy_addresses": "jsonb", "v": "integer"})),
-                [tenant.pk, _db_datetime(now), json.dumps(rows), verdict_of.json(),
-                 _db_datetime(now)])
+            cursor.execute(_MAILBOX_UPSERT.format(
+                table=Mailbox._meta.db_table, rows=_json_rows(
+                    [*_MAILBOX_COLUMNS], "r", {"proxy_addresses": "jsonb"})),
+                [tenant.pk, EffectiveState.UNKNOWN, _db_datetime(now), json.dumps(rows)])
     # Every row of this read carries synced_at=now; older ones vanished from the tenant.
     vanished = Q(synced_at__lt=now) | Q(synced_at__isnull=True)
     deleted, _ = Mailbox.objects.for_tenant(tenant).filter(vanished).delete()
-    return len(items), deleted, changed
-
-
-class _Verdicts:
-    """The resolver's verdict per distinct (switch, policy, CA key), numbered."""
-
-    def __init__(self, context: dict):
-        self.context, self.named = context, _ca_named_users(context["ca_blocking_policies"])
-        self.index: dict[tuple, int] = {}
-        self.rows: list[dict] = []
-
-    def __call__(self, record: MailboxRecord) -> int:
-        object_id = record.object_id
-        ca_key = "" if not object_id else object_id if object_id in self.named else _OTHER_KEY
-        key = (record.smtp_auth, record.authentication_policy[:512], ca_key)
-        if key not in self.index:
-            verdict = resolve(Inputs(
-                mailbox_switch=key[0], user_policy=key[1] or None,
-                mailbox_object_id=_OTHER_USER if ca_key == _OTHER_KEY else ca_key,
-                **self.context))
-            self.index[key] = len(self.rows)
-            self.rows.append({"i": len(self.rows), "state": verdict.state,
-                              "reason": verdict.reason})
-        return self.index[key]
-
-    def json(self) -> str:
-        return json.dumps(self.rows)
+    return len(items), deleted
 
 
 WRITE_CHUNK = 10_000
 _MAILBOX_COLUMNS = ("address", "display_name", "object_id", "recipient_type", "smtp_auth",
                     "authentication_policy", "proxy_addresses")
-# How many of a chunk's mailboxes exist with the verdict they are about to get.
-_MAILBOX_UNCHANGED = (
-    "SELECT COUNT(*) FROM {table} m JOIN {rows} ON m.address = r.address "
-    "JOIN {verdicts} ON v.i = r.v WHERE m.tenant_id = %s "
-    "AND m.effective_state = v.state AND m.effective_reason = v.reason")
-# A changed verdict dates the block as _blocked_since() says; an unchanged one keeps it.
 _MAILBOX_UPSERT = (
-    "INSERT INTO {table} (tenant_id, synced_at, effective_state, effective_reason, "  # noqa: S608
-    + ", ".join(_MAILBOX_COLUMNS) + ") SELECT %s, %s, v.state, v.reason, "
-    + ", ".join(f"r.{c}" for c in _MAILBOX_COLUMNS) + " FROM {rows} JOIN {verdicts} "
-    "ON v.i = r.v WHERE true ON CONFLICT (tenant_id, address) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in (*_MAILBOX_COLUMNS[1:], "synced_at",
-                                                 "effective_state", "effective_reason"))
-    + ", blocked_since = CASE WHEN {table}.effective_state = excluded.effective_state "
-    "AND {table}.effective_reason = excluded.effective_reason THEN {table}.blocked_since "
-    "WHEN excluded.effective_state NOT IN ("
-    + ", ".join(f"'{state}'" for state in sorted(BASIC_BLOCKED_STATES)) + ") THEN NULL "
-    f"WHEN {{table}}.effective_state = '{EffectiveState.BASIC_POSSIBLE}' THEN %s "
-    "ELSE {table}.blocked_since END")
+    "INSERT INTO {table} (tenant_id, effective_state, effective_reason, synced_at, "  # noqa: S608
+    + ", ".join(_MAILBOX_COLUMNS) + ") SELECT %s, %s, '', %s, "
+    + ", ".join(f"r.{c}" for c in _MAILBOX_COLUMNS) + " FROM {rows} WHERE true "
+    "ON CONFLICT (tenant_id, address) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in (*_MAILBOX_COLUMNS[1:], "synced_at")))
