@@ -1,6 +1,7 @@
 """Sign-in ingest: 1,000,000 Graph sign-in events through the product's own code path
-(json.loads of each page, signin_parse, signin_events_store per page, then the
-signin_usage_recompute of the days), against the baseline of json.loads of the same pages
+(json.loads of each page, then signins_ingest's signin_pages_store: signin_parse and
+signin_events_store, 5,000 events a transaction; then the signin_usage_recompute of the
+days), against the baseline of json.loads of the same pages
 plus ONE COPY of every event into an unindexed table. Each side runs in a fresh process.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_ingest \
@@ -11,7 +12,7 @@ days, 5% failures) so the HTTP side is left out: Graph itself is the bottleneck 
 requests of 1,000 events per 10 s per tenant = 500 events/s). Targets: <= 2x the
 baseline, and processing >= 2,000 events/s (4x Graph's ceiling).
 
-Not measured here (see docs/benchmarks.md): the mailbox snapshot of 200,000 mailboxes.
+The mailbox snapshot of 200,000 mailboxes is bench_snapshot.py.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ def child_baseline(path: str) -> dict:
 
 
 def child_ingest(path: str) -> dict:
-    """What signins_ingest does with each page it reads, then its final transaction."""
+    """What signins_ingest does with the pages it reads (signin_pages_store: parse, then
+    store STORE_BATCH events a transaction), then its final transaction."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readiness.settings")
     import django
@@ -100,18 +102,13 @@ def child_ingest(path: str) -> dict:
     django.setup()
     from django.db import transaction
 
-    from readiness.connectors.services import signin_parse
+    from readiness.connectors.services import signin_pages_store
     from readiness.tenancy.models import Tenant
-    from readiness.usage.services import signin_events_store, signin_usage_recompute
+    from readiness.usage.services import signin_usage_recompute
 
     tenant = Tenant.objects.create(name="bench ingest", slug=f"ingest-{uuid.uuid4().hex[:8]}")
-    days: set = set()
-    read = 0
-    for page in pages_read(path):
-        records = [signin_parse(r) for r in json.loads(page)["value"] if r.get("id")]
-        days |= signin_events_store(tenant=tenant, records=[
-            r for r in records if r["user_principal_name"]])
-        read += len(records)
+    read, _, days = signin_pages_store(tenant=tenant, pages=(
+        json.loads(page)["value"] for page in pages_read(path)))
     with transaction.atomic():
         signin_usage_recompute(tenant=tenant, days=days)
     return {"events": read, "slug": tenant.slug}

@@ -31,6 +31,7 @@ PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench_")
 FULL = [
     ("bench_import.py", "import", []),
     ("bench_ingest.py", "ingest", []),
+    ("bench_snapshot.py", "snapshot", []),
     ("bench_dashboards.py", "dash", ["--runs", "30"]),
     ("bench_load.py", "dash", ["--users", "50", "--seconds", "60"]),
     ("bench_pages.py", "dash", []),
@@ -38,6 +39,7 @@ FULL = [
 QUICK = [
     ("bench_import.py", "import", ["--rows", "50000"]),
     ("bench_ingest.py", "ingest", ["--quick"]),
+    ("bench_snapshot.py", "snapshot", ["--quick"]),
     ("bench_dashboards.py", "dashquick", ["--quick", "--runs", "10"]),
     ("bench_load.py", "dashquick", ["--users", "10", "--seconds", "10"]),
 ]

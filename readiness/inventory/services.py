@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -34,21 +35,100 @@ def resolver_context(*, tenant: Tenant) -> dict:
 
 
 def mailbox_states_recompute(*, tenant: Tenant, now: datetime | None = None) -> int:
-    """Apply the resolver to every mailbox of the tenant; returns how many changed."""
+    """Apply the resolver to every mailbox of the tenant; returns how many changed.
+
+    The verdict depends on a mailbox only through its switch, its policy reference and
+    whether its object id is empty or named by a Conditional Access block: a handful of
+    distinct inputs however many mailboxes. So the resolver runs once per distinct input
+    (one GROUP BY query) and ONE UPDATE ... FROM writes the changed verdicts: no model
+    object per mailbox (200,000 of them took minutes through bulk_update)."""
     context = resolver_context(tenant=tenant)
     now = now or timezone.now()
-    changed: list[Mailbox] = []
-    for mailbox in Mailbox.objects.for_tenant(tenant).iterator(chunk_size=CHUNK):
-        verdict = resolve(Inputs(mailbox_switch=mailbox.smtp_auth,
-                                 user_policy=mailbox.authentication_policy or None,
-                                 mailbox_object_id=mailbox.object_id, **context))
-        if (mailbox.effective_state, mailbox.effective_reason) != (verdict.state, verdict.reason):
-            mailbox.blocked_since = _blocked_since(mailbox, verdict.state, now)
-            mailbox.effective_state, mailbox.effective_reason = verdict.state, verdict.reason
-            changed.append(mailbox)
-    Mailbox.objects.bulk_update(changed, ["effective_state", "effective_reason",
-                                          "blocked_since"], batch_size=CHUNK)
-    return len(changed)
+    named = sorted(_ca_named_users(context["ca_blocking_policies"]))
+    ca_key, ca_params = _ca_key_sql("object_id", named)
+    table = Mailbox._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT smtp_auth, authentication_policy, {ca_key} "  # noqa: S608
+                       f"FROM {table} WHERE tenant_id = %s", [*ca_params, tenant.pk])
+        inputs = cursor.fetchall()
+    verdicts = []
+    for switch, policy, key in inputs:
+        verdict = resolve(Inputs(mailbox_switch=switch, user_policy=policy or None,
+                                 mailbox_object_id=_OTHER_USER if key == _OTHER_KEY else key,
+                                 **context))
+        verdicts.append({"smtp_auth": switch, "policy": policy, "ca_key": key,
+                         "state": verdict.state, "reason": verdict.reason})
+    if not verdicts:
+        return 0
+    return _verdicts_write(tenant, verdicts, now, _ca_key_sql("m.object_id", named)[0],
+                           ca_params)
+
+
+# A non-empty object id no CA block names: every such mailbox gets the same verdict.
+_OTHER_KEY = "*"
+_OTHER_USER = "\x00not-named-by-any-policy"
+
+
+def _ca_named_users(blocks) -> set[str]:
+    """The object ids a Conditional Access block includes or excludes by name."""
+    named: set[str] = set()
+    for block in blocks or ():
+        if isinstance(block, dict):
+            named |= set(block.get("include_users") or ()) | set(block.get("exclude_users") or ())
+    return named
+
+
+def _ca_key_sql(column: str, named: list[str]) -> tuple[str, list]:
+    """What the CA gate sees of an object id: '' (unknown), the id itself when a block
+    names it, else one key for every other id. Ids compare exactly, as the resolver does."""
+    listed = (f"{column} = ANY(%s::text[])" if _postgres()
+              else f"{column} IN (SELECT value FROM json_each(%s))")  # noqa: S608
+    return (f"CASE WHEN {column} = '' THEN '' WHEN {listed} THEN {column} "
+            f"ELSE '{_OTHER_KEY}' END", [named if _postgres() else json.dumps(named)])
+
+
+def _verdicts_write(tenant: Tenant, verdicts: list[dict], now: datetime, ca_key: str,
+                    ca_params: list) -> int:
+    """One UPDATE of the mailboxes whose verdict changed. blocked_since as
+    _blocked_since() says: set when Basic was seen possible before, else kept; cleared
+    when the new state does not block."""
+    blocked = ", ".join(f"'{state}'" for state in sorted(BASIC_BLOCKED_STATES))
+    rows = _json_rows(["smtp_auth", "policy", "ca_key", "state", "reason"], "v")
+    statement = (
+        f"UPDATE {Mailbox._meta.db_table} AS m SET effective_state = v.state, "  # noqa: S608
+        "effective_reason = v.reason, blocked_since = CASE "
+        f"WHEN v.state NOT IN ({blocked}) THEN NULL "
+        f"WHEN m.effective_state = '{EffectiveState.BASIC_POSSIBLE}' THEN %s "
+        f"ELSE m.blocked_since END FROM {rows} WHERE m.tenant_id = %s "
+        "AND m.smtp_auth = v.smtp_auth AND m.authentication_policy = v.policy "
+        f"AND {ca_key} = v.ca_key "
+        "AND (m.effective_state <> v.state OR m.effective_reason <> v.reason)")
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [_db_datetime(now), json.dumps(verdicts), tenant.pk,
+                                   *ca_params])
+        return max(cursor.rowcount, 0)
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _json_rows(columns: list[str], alias: str, types: dict[str, str] | None = None) -> str:
+    """A derived table `alias` of the rows of ONE JSON array parameter (objects with
+    `columns`): jsonb_to_recordset on PostgreSQL, json_each on SQLite. `types`:
+    PostgreSQL types other than text."""
+    types = types or {}
+    if _postgres():
+        spec = ", ".join(f"{c} {types.get(c, 'text')}" for c in columns)
+        return f"jsonb_to_recordset(%s::jsonb) AS {alias}({spec})"
+    picks = ", ".join(f"json_extract(value, '$.{c}') AS {c}" if types.get(c) != "jsonb"
+                      else f"json(json_extract(value, '$.{c}')) AS {c}" for c in columns)
+    return f"(SELECT {picks} FROM json_each(%s)) AS {alias}"  # noqa: S608
+
+
+def _db_datetime(moment: datetime):
+    """A timestamp as a raw parameter: SQLite keeps naive UTC text, as Django writes it."""
+    return moment if _postgres() else connection.ops.adapt_datetimefield_value(moment)
 
 
 def _blocked_since(mailbox: Mailbox, new_state: str, now: datetime) -> datetime | None:
@@ -142,18 +222,35 @@ def _policies_write(tenant: Tenant, policies: list[Policy]) -> None:
 
 def _mailboxes_write(tenant: Tenant, records: list[MailboxRecord],
                      now: datetime) -> tuple[int, int]:
+    """Upsert the read's mailboxes, WRITE_CHUNK a statement: each chunk is ONE JSON
+    parameter of ONE INSERT ... SELECT ... ON CONFLICT DO UPDATE (no model object per
+    mailbox). A new mailbox starts unknown; its state is set by the recompute."""
     unique = {r.address.strip().lower(): r for r in records if r.address}
-    rows = [Mailbox(tenant=tenant, address=address, display_name=r.display_name[:256],
-                    object_id=r.object_id, recipient_type=r.recipient_type,
-                    smtp_auth=r.smtp_auth, authentication_policy=r.authentication_policy[:512],
-                    proxy_addresses=sorted(set(r.proxy_addresses) - {address}),
-                    synced_at=now) for address, r in unique.items()]
-    for start in range(0, len(rows), CHUNK):
-        Mailbox.objects.bulk_create(
-            rows[start:start + CHUNK], update_conflicts=True, unique_fields=["tenant", "address"],
-            update_fields=["display_name", "object_id", "recipient_type", "smtp_auth",
-                           "authentication_policy", "proxy_addresses", "synced_at"])
+    items = list(unique.items())
+    for start in range(0, len(items), WRITE_CHUNK):
+        rows = [{"address": address, "display_name": r.display_name[:256],
+                 "object_id": r.object_id, "recipient_type": r.recipient_type,
+                 "smtp_auth": r.smtp_auth,
+                 "authentication_policy": r.authentication_policy[:512],
+                 "proxy_addresses": sorted(set(r.proxy_addresses) - {address})}
+                for address, r in items[start:start + WRITE_CHUNK]]
+        with connection.cursor() as cursor:
+            cursor.execute(_MAILBOX_UPSERT.format(
+                table=Mailbox._meta.db_table, rows=_json_rows(
+                    [*_MAILBOX_COLUMNS], "r", {"proxy_addresses": "jsonb"})),
+                [tenant.pk, EffectiveState.UNKNOWN, _db_datetime(now), json.dumps(rows)])
     # Every row of this read carries synced_at=now; older ones vanished from the tenant.
     vanished = Q(synced_at__lt=now) | Q(synced_at__isnull=True)
     deleted, _ = Mailbox.objects.for_tenant(tenant).filter(vanished).delete()
-    return len(rows), deleted
+    return len(items), deleted
+
+
+WRITE_CHUNK = 10_000
+_MAILBOX_COLUMNS = ("address", "display_name", "object_id", "recipient_type", "smtp_auth",
+                    "authentication_policy", "proxy_addresses")
+_MAILBOX_UPSERT = (
+    "INSERT INTO {table} (tenant_id, effective_state, effective_reason, synced_at, "  # noqa: S608
+    + ", ".join(_MAILBOX_COLUMNS) + ") SELECT %s, %s, '', %s, "
+    + ", ".join(f"r.{c}" for c in _MAILBOX_COLUMNS) + " FROM {rows} WHERE true "
+    "ON CONFLICT (tenant_id, address) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in (*_MAILBOX_COLUMNS[1:], "synced_at")))

@@ -44,6 +44,10 @@ class DailyUsage(TenantOwned):
 class SignInEvent(TenantOwned):
     """A raw Basic SMTP sign-in from the Entra sign-in log, deduplicated by its id."""
 
+    # No tenant_id index of its own: the unique (tenant, record_id) and the (tenant,
+    # created_at) index both lead with it, and every ingested event paid for a third.
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+",
+                               db_index=False)
     record_id = models.CharField(max_length=64)
     created_at = models.DateTimeField()
     # Empty for a failed sign-in on an address that never sent (password spraying):

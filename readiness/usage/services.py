@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from readiness.inventory.models import Mailbox
 from readiness.senders.identity import mailbox_addresses_by_user, sender_mailboxes_link
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
@@ -113,10 +114,23 @@ def signin_events_store(*, tenant: Tenant, records: list[dict]) -> set[date]:
 
     records: record_id, created_at (aware), user_principal_name, and optionally
     user_display_name, user_id, ip_address, client_app, error_code, failure_reason.
-    The page goes to the database as ONE JSON parameter of ONE INSERT ... SELECT that
-    joins the senders and skips known record ids: no model object per event.
+    One page is one transaction, so a broken run keeps every page it stored. No model
+    object per event: on PostgreSQL the page is COPYed into a session-local staging
+    table and resolved to senders and inserted by a few set-based statements; on
+    SQLite it is ONE JSON parameter of ONE INSERT ... SELECT.
     """
     unique = {r["record_id"]: r for r in records}
+    if not unique:
+        return set()
+    with transaction.atomic():
+        if sql.postgres():
+            _signins_store_staged(tenant, list(unique.values()))
+        else:
+            _signins_store_json(tenant, unique)
+    return {r["created_at"].astimezone(UTC).date() for r in unique.values()}
+
+
+def _signins_store_json(tenant: Tenant, unique: dict[str, dict]) -> None:
     # The sign-in's user id is the mailbox's Entra object id: the sender is that mailbox's
     # primary address, whatever the UPN (often user@x.onmicrosoft.com) says.
     by_user = mailbox_addresses_by_user(tenant=tenant,
@@ -130,12 +144,65 @@ def signin_events_store(*, tenant: Tenant, records: list[dict]) -> set[date]:
     # that exists and otherwise stay attempts (password spraying is not usage).
     names = {address(r): r.get("user_display_name", "")
              for r in unique.values() if r.get("error_code", 0) == 0}
-    with transaction.atomic():
-        senders_ensure(tenant=tenant, display_names=names, addresses=names.keys())
-        sql.execute(_SIGNIN_INSERT[sql.postgres()].format(
-            events=SignInEvent._meta.db_table, senders=Sender._meta.db_table),
-            [tenant.pk, _signins_json(unique.values(), address), tenant.pk])
-    return {r["created_at"].astimezone(UTC).date() for r in unique.values()}
+    senders_ensure(tenant=tenant, display_names=names, addresses=names.keys())
+    sql.execute(_SIGNIN_INSERT_JSON.format(
+        events=SignInEvent._meta.db_table, senders=Sender._meta.db_table),
+        [tenant.pk, _signins_json(unique.values(), address), tenant.pk])
+
+
+_STAGE = "signin_stage"
+_STAGE_COLUMNS = ("ord", "record_id", "created_at", "user_principal_name",
+                  "user_display_name", "user_id", "ip_address", "client_app", "error_code",
+                  "failure_reason")
+
+
+def _signins_store_staged(tenant: Tenant, records: list[dict]) -> None:
+    """The PostgreSQL page path, the same rules as _signins_store_json: COPY into a
+    temporary table (no WAL, no indexes), set each event's sender address (its mailbox's
+    primary address by user id, else its UPN) with one UPDATE ... FROM, create only the
+    senders a successful sign-in names that do not exist yet, then ONE INSERT ... SELECT
+    ... ON CONFLICT DO NOTHING. Never a query per event or a literal of the whole page."""
+    from django.db import connection
+
+    mailboxes, senders = Mailbox._meta.db_table, Sender._meta.db_table
+    # The page's commit need not wait for the disk: until the run's last transaction
+    # (synchronous, it moves the watermark) has committed, a page lost to a database
+    # crash is simply read again by the next run. Flushing that last commit flushes
+    # every page before it.
+    sql.execute("SET LOCAL synchronous_commit = off")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (ord integer, "
+                       "record_id text, created_at timestamptz, user_principal_name text, "
+                       "user_display_name text, user_id text, ip_address text, "
+                       "client_app text, error_code integer, failure_reason text, "
+                       "address text)")
+        cursor.execute(f"TRUNCATE {_STAGE}")  # temp tables are never autovacuumed
+        with cursor.cursor.copy(f"COPY {_STAGE} ({', '.join(_STAGE_COLUMNS)}) "
+                                "FROM STDIN") as copy:
+            for n, r in enumerate(records):
+                copy.write_row((n, r["record_id"], r["created_at"], r["user_principal_name"],
+                                r.get("user_display_name", "")[:256], r.get("user_id", ""),
+                                r.get("ip_address", ""), r.get("client_app", ""),
+                                r.get("error_code", 0), r.get("failure_reason", "")[:500]))
+        # mailbox_addresses_by_user's rule: the object id as stored, lower or upper case.
+        cursor.execute(
+            f"UPDATE {_STAGE} s SET address = m.address FROM {mailboxes} m "  # noqa: S608
+            "WHERE m.tenant_id = %s AND s.user_id <> '' "
+            "AND m.object_id IN (lower(s.user_id), upper(s.user_id))", [tenant.pk])
+        cursor.execute(f"UPDATE {_STAGE} SET address = lower(user_principal_name) "  # noqa: S608
+                       "WHERE address IS NULL")
+        # A successful sign-in of an unknown address makes a sender, named by the
+        # page's last such sign-in (the JSON path's rule).
+        cursor.execute(
+            f"SELECT DISTINCT ON (s.address) s.address, s.user_display_name "  # noqa: S608
+            f"FROM {_STAGE} s WHERE s.error_code = 0 AND s.address <> '' AND NOT EXISTS ("
+            f"SELECT 1 FROM {senders} x WHERE x.tenant_id = %s AND x.address = s.address) "
+            "ORDER BY s.address, s.ord DESC", [tenant.pk])
+        missing = dict(cursor.fetchall())
+    if missing:
+        senders_ensure(tenant=tenant, display_names=missing, addresses=missing.keys())
+    sql.execute(_SIGNIN_SELECT.replace("{rows}", f"{_STAGE} e").format(
+        events=SignInEvent._meta.db_table, senders=senders), [tenant.pk, tenant.pk])
 
 
 _SIGNIN_COLUMNS = ("record_id", "user_principal_name", "user_display_name", "user_id",
@@ -148,24 +215,18 @@ _SIGNIN_SELECT = (
     "e.error_code, e.failure_reason FROM {rows} "
     "LEFT JOIN {senders} snd ON snd.tenant_id = %s AND snd.address = e.address "
     "WHERE true ON CONFLICT (tenant_id, record_id) DO NOTHING")
-_SIGNIN_INSERT = {
-    True: _SIGNIN_SELECT.replace("{rows}", "jsonb_to_recordset(%s::jsonb) AS e("
-                                 + ", ".join(f"{c} text" for c in _SIGNIN_COLUMNS)
-                                 + ", address text, created_at timestamptz, error_code int)"),
-    False: _SIGNIN_SELECT.replace("{rows}", "(SELECT " + ", ".join(  # noqa: S608
-        f"json_extract(value, '$.{c}') AS {c}" for c in (
-            *_SIGNIN_COLUMNS, "address", "created_at", "error_code"))
-        + " FROM json_each(%s)) e"),
-}
+# SQLite: the page as ONE JSON parameter.
+_SIGNIN_INSERT_JSON = _SIGNIN_SELECT.replace("{rows}", "(SELECT " + ", ".join(  # noqa: S608
+    f"json_extract(value, '$.{c}') AS {c}" for c in (
+        *_SIGNIN_COLUMNS, "address", "created_at", "error_code")) + " FROM json_each(%s)) e")
 
 
 def _signins_json(records, address_of) -> str:
-    """The events as the JSON array the INSERT reads; timestamps in the form the
-    database stores (SQLite keeps UTC text), text cut to the column widths. `address`
-    is the sender each event joins: its mailbox's primary address (by user id)."""
+    """The events as the JSON array the SQLite INSERT reads; timestamps as SQLite keeps
+    them (UTC text), text cut to the column widths. `address` is the sender each event
+    joins: its mailbox's primary address (by user id)."""
     from django.db import connection
 
-    postgres = connection.vendor == "postgresql"
     rows = []
     for r in records:
         created = r["created_at"]
@@ -176,8 +237,7 @@ def _signins_json(records, address_of) -> str:
             "user_id": r.get("user_id", ""), "ip_address": r.get("ip_address", ""),
             "client_app": r.get("client_app", ""), "error_code": r.get("error_code", 0),
             "failure_reason": r.get("failure_reason", "")[:500],
-            "created_at": created.isoformat() if postgres else str(
-                connection.ops.adapt_datetimefield_value(created)),
+            "created_at": str(connection.ops.adapt_datetimefield_value(created)),
         })
     return json.dumps(rows)
 

@@ -80,6 +80,32 @@ def test_a_later_read_continues_from_the_watermark(demo, m365, fast_retry, limit
     assert counts["window_start"] == (NOW - timedelta(days=1, hours=2)).isoformat()
 
 
+def test_a_read_broken_midway_keeps_every_page_it_read(demo, m365, fast_retry, limiter,
+                                                       monkeypatch):
+    """Pages are stored several to a transaction; a failure must not lose the ones held."""
+    from readiness.connectors.errors import TransientError
+    from readiness.connectors.graph import GraphClient
+
+    _, tenant = demo("kovar-tisk")
+    m365.state.graph_page_size = 50
+    real, delivered = GraphClient.signin_pages, []
+
+    def breaks_after_three_pages(self, **window):
+        for page in real(self, **window):
+            if len(delivered) == 3:
+                raise TransientError("the connection was reset")
+            delivered.append(page)
+            yield page
+
+    monkeypatch.setattr(GraphClient, "signin_pages", breaks_after_three_pages)
+    with pytest.raises(TransientError):
+        signins_ingest(tenant=tenant, schedule=_schedule(tenant), retry=fast_retry,
+                       limiter=limiter, now=NOW)
+    stored = set(SignInEvent.objects.filter(tenant=tenant).values_list("record_id", flat=True))
+    assert stored == {r["id"] for page in delivered for r in page} and len(stored) == 150
+    assert _schedule(tenant).watermark is None  # the next run reads the window again
+
+
 def test_a_throttled_read_still_completes(demo, m365, fast_retry, limiter):
     universe, tenant = demo("northwind")
     m365.state.graph_page_size = 200

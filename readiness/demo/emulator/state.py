@@ -89,6 +89,8 @@ class EmulatorState:
         self._signins: dict[str, list[DemoSignIn]] = {}
         self.requests: list[tuple[str, str]] = []  # (method, path) log, for tests
         self.report_times: list[float] = []  # when each sign-in report request arrived
+        # (tenant id, cmdlet, parameters) -> the rows of the read being paged (exchange.py)
+        self.exchange_results: dict[tuple, list[dict]] = {}
         # directory id -> the tid its app-only tokens carry instead (None: no tid claim)
         self.token_tid: dict[str, str | None] = {}
 
