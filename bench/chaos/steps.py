@@ -284,19 +284,21 @@ def beat_every(seconds: int) -> None:
 
 
 def periods_check() -> dict:
-    """One scheduled ingest per tenant and source per due period: a scheduled run starts
-    no earlier than READINESS_INGEST_INTERVAL after the previous one of that tenant and
-    source finished; every other dispatch of it is a skipped run with a reason."""
+    """One ingest per tenant and source per due period: a run starts no earlier than
+    READINESS_INGEST_INTERVAL after the previous one of that tenant and source finished,
+    unless that one errored (its Celery retry is the same period's work); every other
+    dispatch of it is a skipped run with a reason."""
     from itertools import pairwise
 
     interval, runs, doubled = settings.READINESS_INGEST_INTERVAL, {}, []
-    for run in IngestRun.objects.exclude(status=RunStatus.SKIPPED).filter(
-            triggered_by="schedule").order_by("started_at").select_related("tenant"):
+    for run in IngestRun.objects.exclude(status=RunStatus.SKIPPED).order_by(
+            "started_at").select_related("tenant"):
         runs.setdefault(f"{run.tenant.slug}/{run.source}", []).append(run)
     for key, seq in runs.items():
-        doubled += [f"{key}: {b.started_at:%H:%M:%S} < {a.finished_at:%H:%M:%S} + interval"
-                    for a, b in pairwise(seq)
-                    if a.finished_at is None or b.started_at < a.finished_at + interval]
+        doubled += [f"{key}: {b.triggered_by} run at {b.started_at:%H:%M:%S} < "
+                    f"{a.status} run's end {a.finished_at:%H:%M:%S} + interval"
+                    for a, b in pairwise(seq) if a.status != RunStatus.ERRORED and (
+                        a.finished_at is None or b.started_at < a.finished_at + interval)]
     skipped = list(IngestRun.objects.filter(status=RunStatus.SKIPPED).values_list("error",
                                                                                  flat=True))
     return {"periods": {key: len(seq) for key, seq in runs.items()}, "doubled": doubled,
