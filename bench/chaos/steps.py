@@ -319,6 +319,7 @@ def soak_check() -> dict:
     overlaps = sum(1 for a, b in pairwise(runs)
                    if a[:2] == b[:2] and (a[3] is None or a[3] > b[2]))
     return {"outcomes": dict(Counter(IngestRun.objects.values_list("status", flat=True))),
+            "doubled": periods_check()["doubled"],
             "leases_held": IngestSchedule.objects.exclude(lease_owner="").count(),
             "running": IngestRun.objects.filter(status=RunStatus.RUNNING).count(),
             "overlapping_runs": overlaps,
