@@ -175,8 +175,9 @@ M365_CA_BUNDLE = config.env_str("REQUESTS_CA_BUNDLE") or config.env_str("SSL_CER
 READINESS_PUBLIC_URL = config.env_str("READINESS_PUBLIC_URL", "http://127.0.0.1:8000")
 # One response slower than this is a timeout, retried like a 503 (docs/reliability.md).
 M365_READ_TIMEOUT_SECONDS = config.env_int("M365_READ_TIMEOUT_SECONDS", 60, minimum=1)
-# The first backoff ceiling of the clients' retries, doubled per attempt, jittered.
-M365_RETRY_BASE_SECONDS = config.env_int("M365_RETRY_BASE_SECONDS", 1)
+# The first backoff ceiling of the clients' retries, doubled per attempt, jittered
+# (fractions allowed: `make chaos` runs its fault storms at 0.25).
+M365_RETRY_BASE_SECONDS = config.env_float("M365_RETRY_BASE_SECONDS", 1.0)
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under the data
 # dir, which needs no server at all.

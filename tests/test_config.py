@@ -28,6 +28,15 @@ def test_env_int_enforces_its_minimum(monkeypatch):
         config.env_int("X_NUM", 5)
 
 
+def test_env_float_takes_fractions_and_refuses_the_rest(monkeypatch):
+    monkeypatch.setenv("X_SECONDS", "0.25")
+    assert config.env_float("X_SECONDS", 1.0) == 0.25
+    for raw, words in (("soon", "a number"), ("-1", "at least 0"), ("nan", "at least 0")):
+        monkeypatch.setenv("X_SECONDS", raw)
+        with pytest.raises(ImproperlyConfigured, match=words):
+            config.env_float("X_SECONDS", 1.0)
+
+
 def test_env_list_refuses_an_empty_list(monkeypatch):
     monkeypatch.setenv("X_LIST", " , ")
     with pytest.raises(ImproperlyConfigured, match="empty"):

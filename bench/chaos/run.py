@@ -33,6 +33,11 @@ TEMPLATE_DB = f"wt_faults_chaos_tpl_{os.getpid()}"  # one per run: two runs neve
 TRANSIENT = ["token-503-once", "429-once", "429-no-retry-after-once", "503-once",
              "reset-once", "slow-once=3", "expire-once", "truncate-once"]
 COMPARED = ("mailboxes", "usage", "signins", "senders")
+# The clients' first backoff ceiling (doubled per attempt, jittered). With every fault on,
+# each distinct request meets five of them in a row (429, 429 without Retry-After, 503,
+# a timeout, a reset): about 19 s of waiting at the product's 1 s, about 8 s at 0.25 s.
+RETRY_BASE = 0.25
+DISPATCH = "ingestion.dispatch"
 # Sign-ins and usage are compared from this moment on: every ingest reads the last 30
 # days from its own "now", so the window's oldest edge moves between the reference run
 # and a scenario; 29 days back from the start of `make chaos` is inside every window.
@@ -73,7 +78,7 @@ class Stack:
         psql(f'CREATE DATABASE "{self.db}" TEMPLATE "{TEMPLATE_DB}"')
         self.env = {**os.environ, "DATABASE_URL": PG + self.db, "PYTHONUNBUFFERED": "1",
                     "READINESS_DATA_DIR": str(self.dir), "M365_READ_TIMEOUT_SECONDS": "2",
-                    "M365_RETRY_BASE_SECONDS": "1", "CHAOS_CUTOFF": CUTOFF}
+                    "M365_RETRY_BASE_SECONDS": str(RETRY_BASE), "CHAOS_CUTOFF": CUTOFF}
         self.env.pop("REDIS_URL", None)
         self.env.update(extra_env or {})
         self.redis_port = None
@@ -121,10 +126,13 @@ class Stack:
         with urllib.request.urlopen(f"{self.base}/_emulator/faults", context=context) as r:
             return json.load(r)
 
-    def worker(self) -> subprocess.Popen:
-        return self.spawn([CELERY, "-A", "readiness", "worker", "--pool=solo",
-                           "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-                          "worker")
+    def worker(self, concurrency: int = 0, log: str = "worker") -> subprocess.Popen:
+        """A Celery worker: solo (one task at a time) unless `concurrency` asks for a
+        prefork pool, as production runs it (docker-compose.yml)."""
+        pool = [f"--concurrency={concurrency}", f"--hostname={log}@%h"] if concurrency else [
+            "--pool=solo"]
+        return self.spawn([CELERY, "-A", "readiness", "worker", *pool, "--without-gossip",
+                           "--without-mingle", "--loglevel=INFO"], log)
 
     def step(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         done = subprocess.run([PY, STEPS, *args], cwd=ROOT, env=self.env, text=True,
@@ -173,12 +181,16 @@ def compare(reference: dict, got: dict, good: list[str]) -> list[str]:
 # --- scenarios: each returns (problems, note) ------------------------------------------
 
 def cli_ingest(stack: Stack, good: list[str]) -> list[str]:
+    """`manage.py ingest --tenant X` for each tenant, as many operators would at once."""
+    procs = {slug: subprocess.Popen([PY, "manage.py", "ingest", "--tenant", slug], cwd=ROOT,
+                                    env=stack.env, text=True, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE) for slug in good}
     problems = []
-    for slug in good:
-        done = stack.manage("ingest", "--tenant", slug)
-        if done.returncode != 0 or "Traceback" in done.stdout + done.stderr:
-            problems.append(f"ingest --tenant {slug} exited {done.returncode}: "
-                            f"{done.stderr.strip()[-300:]}")
+    for slug, proc in procs.items():
+        out, err = proc.communicate()
+        if proc.returncode != 0 or "Traceback" in out + err:
+            problems.append(f"ingest --tenant {slug} exited {proc.returncode}: "
+                            f"{err.strip()[-300:]}")
     return problems
 
 
@@ -197,10 +209,13 @@ def api_cli(faults: str):
 
 
 def api_worker(stack: Stack, ref: dict, good: list[str]):
+    """Every fault at once through dispatch -> Redis -> two workers. Slow by design: each
+    distinct request waits out five faults (RETRY_BASE), a tenant's Exchange ingest
+    about 70 s of it, so the wait is long; `settled` also needs nothing left running."""
     stack.step("onboard")
-    stack.worker()
+    stack.worker(), stack.worker()
     stack.step("dispatch")
-    if not stack.wait("settled"):
+    if not stack.wait("settled", timeout=900):
         return ["did not settle"], ""
     got = stack.snapshot()
     counts = stack.emulator_counts()
@@ -209,19 +224,25 @@ def api_worker(stack: Stack, ref: dict, good: list[str]):
 
 
 def permanent(stack: Stack, ref: dict, good: list[str]):
+    """Refusals are recorded with what to fix and never retried: a wrong secret and a
+    missing Exchange role fail (exit 1); no Entra ID P1 is a fact about the tenant,
+    recorded as "unlicensed" for the sign-in logs (exit 0, Exchange still ingested)."""
     stack.step("onboard", "--wrong-secret", good[0])
-    expected = {good[0]: "secret is wrong", "contoso-retail": "P1", "adatum": "role"}
+    expected = {good[0]: (1, "secret is wrong"), "contoso-retail": (0, "Entra ID P1"),
+                "adatum": (1, "role")}
     problems = []
-    for slug, words in expected.items():
+    for slug, (code, words) in expected.items():
         done = stack.manage("ingest", "--tenant", slug)
-        if done.returncode != 1 or words not in done.stderr:
-            problems.append(f"{slug}: exit {done.returncode}, wanted a clear '{words}' "
-                            f"message: {done.stderr.strip()[-200:]}")
+        if done.returncode != code or words not in done.stdout + done.stderr:
+            problems.append(f"{slug}: exit {done.returncode}, wanted {code} and a clear "
+                            f"'{words}' message: {done.stderr.strip()[-200:]}")
     got = stack.snapshot()
     for slug in expected:
         if got[slug]["_retries"]:
             problems.append(f"{slug}: a permanent fault was retried")
-    return problems, "wrong secret, no P1, no role: failed once each, not retried"
+    if got["contoso-retail"]["_unlicensed"] != 1:
+        problems.append("no P1: the sign-in logs were not recorded as unlicensed")
+    return problems, "wrong secret, no role: failed once each; no P1: unlicensed; none retried"
 
 
 def sigkill_ingest(stack: Stack, ref: dict, good: list[str]):
@@ -240,6 +261,98 @@ def sigkill_ingest(stack: Stack, ref: dict, good: list[str]):
         return ["did not settle"], ""
     got = stack.snapshot()
     return compare(ref, got, good), f"swept {sum(got[s]['_swept'] for s in got)}"
+
+
+IMPORT_ROWS = 80_000
+
+
+class ImportWatch:
+    """One upload's state as the worker moves it, read from the scenario database."""
+
+    def __init__(self, stack: Stack, pk: int):
+        self.stack, self.pk = stack, pk
+
+    def state(self) -> dict:
+        return json.loads(self.stack.step("import-state", str(self.pk)).stdout)
+
+    def until(self, what: str, predicate, timeout: float = 300) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = self.state()
+            if predicate(state):
+                return state
+            time.sleep(0.3)
+        raise RuntimeError(f"import {self.pk} never {what}: {state}")
+
+
+def totals(stack: Stack, slug: str) -> dict:
+    return json.loads(stack.step("import-totals", slug).stdout)
+
+
+def nothing_counted(figures: dict) -> bool:
+    return figures["messages"] == 0 and not any(row[4] for row in figures["usage"])
+
+
+def upload(stack: Stack) -> ImportWatch:
+    done = stack.step("import-upload", str(IMPORT_ROWS))
+    if done.returncode:
+        raise RuntimeError(f"upload refused: {done.stderr.strip()[-300:]}")
+    watch = ImportWatch(stack, int(done.stdout))
+    watch.until("became ready to confirm", lambda s: s["status"] == "preview_ready")
+    return watch
+
+
+def kill_mid_import(stack: Stack, watch: ImportWatch, worker: subprocess.Popen,
+                    beat_after: str = "") -> None:
+    """SIGKILL the worker once the apply pass has reported progress (after `beat_after`,
+    the heartbeat the sweeper left, when it is a re-queued pass)."""
+    watch.until("made progress", lambda s: s["status"] == "importing" and s["done"] > 0
+                and s["heartbeat"] != beat_after)
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+
+
+def sigkill_import(stack: Stack, ref: dict, good: list[str]):
+    """A worker SIGKILLed mid-import, twice: the sweeper re-queues it once, then fails it
+    ("worker lost"); the user deletes the failed one, uploads the same file again and
+    imports it: the totals equal a clean pass of that file; deleting it leaves nothing."""
+    problems = []
+    stack.step("import-clean", str(IMPORT_ROWS))
+    clean = totals(stack, "import-clean")
+    worker = stack.worker()
+    watch = upload(stack)
+    stack.step("import-confirm", str(watch.pk))
+    kill_mid_import(stack, watch, worker)
+    if watch.state()["status"] != "importing" or not nothing_counted(
+            totals(stack, "import-kill")):
+        problems.append("after the kill: not 'importing' with nothing counted")
+    swept = json.loads(stack.step("import-sweep").stdout)
+    if swept != {"requeued": 1}:
+        problems.append(f"first sweep: {swept}, wanted one re-queue")
+    worker = stack.worker()
+    kill_mid_import(stack, watch, worker, beat_after=watch.state()["heartbeat"])
+    swept = json.loads(stack.step("import-sweep").stdout)
+    lost = watch.state()
+    if swept != {"failed": 1} or lost["status"] != "failed" or "worker running this was lost" \
+            not in lost["error"]:
+        problems.append(f"second sweep: {swept}, {lost['status']}: {lost['error'][:80]}")
+    if not nothing_counted(totals(stack, "import-kill")):
+        problems.append("a lost import left rows behind")
+    worker = stack.worker()
+    if stack.step("import-delete", str(watch.pk)).returncode:
+        problems.append("the failed import could not be deleted")
+    watch.until("was deleted", lambda s: s["status"] == "deleted")
+    again = upload(stack)  # the same file: not "already imported"
+    stack.step("import-confirm", str(again.pk))
+    again.until("was imported", lambda s: s["status"] == "imported", timeout=600)
+    if totals(stack, "import-kill") != clean:
+        problems.append("the re-import's totals differ from the clean pass")
+    stack.step("import-delete", str(again.pk))
+    again.until("was deleted", lambda s: s["status"] == "deleted")
+    if not nothing_counted(totals(stack, "import-kill")):
+        problems.append("deleting the import left messages counted")
+    return problems, (f"{IMPORT_ROWS:,} rows: killed twice, re-queued once, failed "
+                      "'worker lost', deleted, imported again = clean pass, deleted")
 
 
 def redis_restart(stack: Stack, ref: dict, good: list[str]):
@@ -278,48 +391,94 @@ def pg_drop(stack: Stack, ref: dict, good: list[str]):
     return compare(ref, got, good), "3 rounds of pg_terminate_backend on our database"
 
 
+BEAT_SECONDS, BEAT_RUN_SECONDS = 5, 150
+
+
 def beat_twice(stack: Stack, ref: dict, good: list[str]):
+    """Two real `celery beat` processes on one schedule database (a deploy that started
+    beat twice), sending the dispatcher every BEAT_SECONDS; ingests are due every minute
+    (READINESS_INGEST_INTERVAL_MINUTES=1), two workers. For BEAT_RUN_SECONDS, so several
+    due periods pass: one ingest per tenant and source per period, every extra one
+    skipped with its reason, and the clean run's data at the end."""
     stack.step("onboard")
-    first = subprocess.Popen([PY, STEPS, "dispatch"], cwd=ROOT, env=stack.env)
-    second = subprocess.Popen([PY, STEPS, "dispatch"], cwd=ROOT, env=stack.env)
-    first.wait(), second.wait()
+    stack.step("beat-every", str(BEAT_SECONDS))
+    beats = [stack.spawn([CELERY, "-A", "readiness", "beat", "--loglevel=INFO",
+                          "--max-interval", "1"], f"beat{i}") for i in (1, 2)]
+    time.sleep(BEAT_SECONDS + 3)  # both beats have sent the dispatcher before any worker
     stack.worker(), stack.worker()
+    time.sleep(BEAT_RUN_SECONDS)
+    for beat in beats:
+        beat.terminate()
+        beat.wait(timeout=15)
+    sent = [(stack.dir / f"beat{i}.log").read_text().count(f"({DISPATCH})") for i in (1, 2)]
     if not stack.wait("settled"):
         return ["did not settle"], ""
-    time.sleep(5)  # let the duplicates run too
+    time.sleep(5)  # the last dispatches' duplicates run too
     got = stack.snapshot()
-    problems = compare(ref, got, good)
-    skipped = sum(got[s]["_skipped"] for s in got)
-    if not skipped:
-        problems.append("the duplicate dispatch was not recorded as skipped")
-    return problems, f"{skipped} duplicate ingests skipped with a reason"
+    check = json.loads(stack.step("periods-check").stdout)
+    problems = compare(ref, got, good) + check["doubled"]
+    if min(sent) < 2:
+        problems.append(f"the beats sent the dispatcher {sent} times")
+    if not check["skipped"] or check["mute_skips"]:
+        problems.append(f"{check['skipped']} skipped runs, {check['mute_skips']} without a "
+                        "reason")
+    most = max(check["periods"].values())
+    return problems, (f"dispatcher sent {sent[0]} + {sent[1]} times, up to {most} due "
+                      f"periods per tenant and source, {check['skipped']} skipped: "
+                      f"{'; '.join(check['reasons'])}")
+
+
+FUZZ_SHARDS = 2  # two processes: the machine has two cores
 
 
 def importer_fuzzing(stack: Stack, ref: dict, good: list[str]):
-    done = stack.step("fuzz", str(FUZZ_COUNT), "2026", check=False)
-    try:
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        return [f"fuzzing crashed: {done.stderr[-500:]}"], ""
-    return result["problems"], f"{result['count']} files: {dict(result['outcomes'])}"
+    """FUZZ_COUNT generated and mutated files through the import service, each shard
+    in one process with one tenant of its own, against the scenario's database."""
+    shards = [subprocess.Popen([PY, STEPS, "fuzz", str(FUZZ_COUNT), "2026", str(k),
+                                str(FUZZ_SHARDS)], cwd=ROOT, env=stack.env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+              for k in range(FUZZ_SHARDS)]
+    problems, outcomes, count = [], {}, 0
+    for shard in shards:
+        out, err = shard.communicate()
+        try:
+            result = json.loads(out.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            problems.append(f"fuzzing crashed: {err[-500:]}")
+            continue
+        problems += result["problems"]
+        count += result["count"]
+        for outcome, times in result["outcomes"].items():
+            outcomes[outcome] = outcomes.get(outcome, 0) + times
+    if count != FUZZ_COUNT or sum(outcomes.values()) != FUZZ_COUNT:
+        problems.append(f"{sum(outcomes.values())} of {FUZZ_COUNT} files have an outcome")
+    return problems, f"{count:,} files in {FUZZ_SHARDS} processes: {outcomes}"
 
 
 FUZZ_COUNT = 10_000
 SOAK_TENANTS = 500
+SOAK_CONCURRENCY = 2  # per worker host; 2 cores on this machine
+SOAK_TICK = 60  # seconds between the dispatcher's runs (beat), as in production
 SOAK_FAULTS = "429=0.08,429-no-retry-after=0.04,503=0.08"  # 20% of Graph/Exchange requests
 GRAPH_REPORTS_PER_10S = 122
 
 
 def soak(root: Path) -> tuple[list[str], str, float]:
-    """SOAK_TENANTS tenants through the dispatcher, 4 worker processes (as 4 hosts)."""
+    """SOAK_TENANTS tenants through the dispatcher, 4 worker processes (as 4 hosts would
+    be), each a prefork pool of SOAK_CONCURRENCY as production runs them (most of an
+    ingest under 20% faults is waiting out Retry-After)."""
     extra = {"CHAOS_TENANTS": str(SOAK_TENANTS), "CHAOS_MAILBOXES": "5", "CHAOS_DAYS": "10"}
     stack = Stack("soak", redis=True, faults=SOAK_FAULTS, root=root, extra_env=extra)
     try:
         stack.step("onboard")
-        for _ in range(4):
-            stack.worker()
+        for i in range(4):
+            stack.worker(concurrency=SOAK_CONCURRENCY, log=f"worker{i}")
+        # Real beat: the dispatcher sends at most 500 schedules a tick, so 1,000 take
+        # several ticks (every SOAK_TICK seconds here, every minute in production).
+        stack.step("beat-every", str(SOAK_TICK))
         t0 = time.monotonic()
-        stack.step("dispatch")
+        stack.spawn([CELERY, "-A", "readiness", "beat", "--loglevel=INFO",
+                     "--max-interval", "1"], "beat")
         settled = stack.wait("settled", timeout=3600)
         elapsed = time.monotonic() - t0
         check = json.loads(stack.step("soak-check").stdout)
@@ -330,6 +489,7 @@ def soak(root: Path) -> tuple[list[str], str, float]:
     problems = [] if settled else ["did not settle within an hour"]
     problems += [f"{check[key]} {key}" for key in ("leases_held", "running",
                                                     "overlapping_runs") if check[key]]
+    problems += [f"ingested twice in one due period: {d}" for d in check["doubled"][:5]]
     if emulator["signins_max_per_10s"] > GRAPH_REPORTS_PER_10S:
         problems.append(f"Graph report rate {emulator['signins_max_per_10s']}/10 s "
                         f"exceeded {GRAPH_REPORTS_PER_10S}")
@@ -345,9 +505,11 @@ SCENARIOS = {
     "permanent-faults": (permanent, False, ""),
     "sigkill-mid-ingest-redis": (sigkill_ingest, True, "latency=150ms"),
     "sigkill-mid-ingest-fs": (sigkill_ingest, False, "latency=150ms"),
+    "sigkill-mid-import-redis": (sigkill_import, True, ""),
+    "sigkill-mid-import-fs": (sigkill_import, False, ""),
     "redis-restart": (redis_restart, True, "latency=150ms"),
     "postgres-drops-connections": (pg_drop, True, "latency=150ms"),
-    "beat-twice": (beat_twice, True, ""),
+    "beat-twice": (beat_twice, True, "", {"READINESS_INGEST_INTERVAL_MINUTES": "1"}),
     "importer-fuzzing": (importer_fuzzing, False, ""),
 }
 
@@ -399,11 +561,12 @@ def main() -> int:
         if not args.keep:
             psql(f'DROP DATABASE IF EXISTS "{reference_stack.db}" WITH (FORCE)')
     results = []
-    for name, (scenario, redis, faults) in SCENARIOS.items():
+    for name, (scenario, redis, faults, *extra) in SCENARIOS.items():
         if args.only and name not in args.only:
             continue
         t0 = time.monotonic()
-        stack = Stack(name, redis=redis, faults=faults, root=root)
+        stack = Stack(name, redis=redis, faults=faults, root=root,
+                      extra_env=extra[0] if extra else None)
         try:
             problems, note = scenario(stack, ref, good)
         except Exception as exc:  # a broken scenario is a failure, not a crash of the run

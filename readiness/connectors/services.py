@@ -33,7 +33,7 @@ from readiness.inventory.services import (
 from readiness.senders.identity import sender_mailboxes_link
 from readiness.tenancy.audit import audit_record
 from readiness.tenancy.models import Tenant
-from readiness.tenancy.services import tenant_domains_sync
+from readiness.tenancy.services import tenant_domains_sync, tenant_lock
 from readiness.usage.services import (
     signin_coverage_record,
     signin_events_reattribute,
@@ -249,6 +249,7 @@ def signins_ingest(*, tenant: Tenant, schedule: IngestSchedule,
         TenantConnection.objects.filter(pk=connection.pk).update(has_entra_p1=False)
         raise
     with transaction.atomic():
+        tenant_lock(tenant)  # the Exchange ingest may be re-attributing these days
         rows = signin_usage_recompute(tenant=tenant, days=days)
         # Every page was read: the window's days are covered, with or without traffic.
         signin_coverage_record(tenant=tenant, start=start, end=now)
@@ -436,6 +437,7 @@ def exchange_ingest(*, tenant: Tenant, retry: RetryPolicy = DEFAULT_RETRY,
         raise
     domains = GraphClient(connection=connection, retry=retry).verified_domains()
     with transaction.atomic():
+        tenant_lock(tenant)  # re-attribution rewrites sign-in usage and deletes senders
         counts = inventory_snapshot_apply(tenant=tenant, snapshot=snapshot, now=now)
         if snapshot.complete:
             sender_mailboxes_link(tenant=tenant)

@@ -50,6 +50,7 @@ from readiness.tenancy.domains import (
     foreign_owners,
 )
 from readiness.tenancy.models import Tenant
+from readiness.tenancy.services import tenant_lock
 from readiness.usage import sql
 from readiness.usage.choices import UsageSource
 from readiness.usage.services import coverage_replace, senders_ensure, senders_touch
@@ -475,7 +476,7 @@ def _remerge(report: ReportImport) -> None:
 def _tenant_lock(tenant: Tenant) -> None:
     """Serialise a tenant's imports and deletions: two recomputes of overlapping days
     running side by side would both insert the same DailyUsage keys."""
-    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+    tenant_lock(tenant)
 
 
 def _transition(report: ReportImport, old: str, new: str) -> bool:

@@ -24,6 +24,16 @@ from readiness.tenancy.choices import Role
 from readiness.tenancy.models import Invitation, Membership, Tenant, TenantDomain, TenantTag
 
 
+def tenant_lock(tenant: Tenant) -> None:
+    """Serialise the transactions that rewrite a tenant's derived facts (usage recomputes,
+    rollups, sender clean-ups): the tenant row stays locked until this transaction ends.
+    Take it first thing in the transaction, so every writer waits in the same order.
+    Without it, two of them (a tenant's sign-in and Exchange ingests finishing on two
+    workers) each delete and re-insert the same unique rows, or one deletes a sender the
+    other is inserting a rollup for, and the second fails."""
+    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+
+
 def _refuse_self_change(*, actor, user) -> None:
     # A manager editing their own role could lock the tenant out of management;
     # MSP admins (and the CLI, actor=None) may.

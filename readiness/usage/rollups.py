@@ -27,6 +27,7 @@ from readiness.inventory.models import Mailbox
 from readiness.senders.choices import SCORE_DONE_STATUSES
 from readiness.senders.models import Sender
 from readiness.tenancy.models import Tenant
+from readiness.tenancy.services import tenant_lock
 from readiness.usage import sql
 from readiness.usage.evidence import conflicted_mailbox_count
 from readiness.usage.models import (
@@ -53,6 +54,7 @@ def usage_rollups_refresh(*, tenant: Tenant, days: int = 35, today: date | None 
     """
     today = today or timezone.now().date()
     with transaction.atomic():
+        tenant_lock(tenant)
         tenant_days_refresh(tenant=tenant, start=today - timedelta(days=days - 1), end=today)
         sender_rollups_refresh(tenant=tenant, today=today)
         tenant_rollup_refresh(tenant=tenant, today=today)

@@ -71,7 +71,7 @@ def required_compose_variables() -> set[str]:
         (ROOT / "docker-compose.yml").read_text()) if (m.group("op") or "").endswith("?")}
 
 
-ENV_HELPERS = {"env_str", "env_bool", "env_int", "env_list", "env_url"}
+ENV_HELPERS = {"env_str", "env_bool", "env_int", "env_float", "env_list", "env_url"}
 
 
 def variables_read_by_code() -> dict[str, str]:

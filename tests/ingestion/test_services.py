@@ -81,6 +81,21 @@ def test_dispatch_only_picks_due_unleased_schedules(tenant_a, tenant_b):
     assert [s.pk for s in picked] == [due.pk]
 
 
+def test_dispatch_sends_the_longest_overdue_first_when_more_are_due_than_a_batch(
+        tenant_a, tenant_b, monkeypatch):
+    """With more due than one tick sends, the next tick must not pick the same ones
+    again (they wait in the queue, still due) while the rest starve (the soak's 1,000)."""
+    now = timezone.now()
+    recent = services.schedule_ensure(tenant=tenant_a, source="signins")
+    oldest = services.schedule_ensure(tenant=tenant_a, source="exchange")
+    never = services.schedule_ensure(tenant=tenant_b, source="signins")
+    IngestSchedule.objects.filter(pk=recent.pk).update(next_run_at=now - timedelta(minutes=1))
+    IngestSchedule.objects.filter(pk=oldest.pk).update(next_run_at=now - timedelta(hours=2))
+    IngestSchedule.objects.filter(pk=never.pk).update(next_run_at=None)
+    monkeypatch.setattr(services, "DISPATCH_BATCH", 2, raising=False)
+    assert [s.pk for s in services.schedules_due()] == [never.pk, oldest.pk]
+
+
 def test_dispatch_records_the_beat_tick_even_when_nothing_is_due(db):
     from django.core.cache import cache
 

@@ -13,7 +13,10 @@ import pytest
 from django.core.management import call_command
 
 from readiness.connectors.models import TenantConnection
+from readiness.connectors.tokens import token_acquire
 from readiness.demo.emulator.faults import faults_parse
+from readiness.demo.emulator.server import route
+from readiness.demo.emulator.wire import Request
 from readiness.ingestion.models import IngestRun, IngestSchedule
 from readiness.inventory.models import Mailbox
 from readiness.senders.models import Sender
@@ -111,6 +114,31 @@ def test_every_transient_fault_at_once_ends_in_the_clean_runs_figures(demo, m365
         == {name: n for name, n in counts.items() if name != "truncate-once"}, retried
     assert 0 < retried["truncated Exchange result"] <= counts["truncate-once"]
     assert "retried:" in out
+
+
+def test_a_truncation_is_never_spent_on_an_answer_the_client_gave_up_on(demo, m365):
+    """slow-once answers after the client's timeout: a truncation warning on that answer
+    was counted by the emulator but never seen (found from the command line with every
+    fault on: 6 truncations fired, 0 retried). The answer nobody reads carries none; the
+    retry's does. Called in-process, so no race with the client's retry decides it."""
+    _, tenant = demo("kovar-tisk")
+    connection = TenantConnection.objects.get(tenant=tenant)
+    token = token_acquire(connection=connection, resource="exchange")
+    m365.state.faults = faults_parse("slow-once=0.01,truncate-once")
+    path = f"/exchange/adminapi/beta/{connection.directory_id}/InvokeCommand"
+    body = json.dumps({"CmdletInput": {"CmdletName": "Get-Mailbox", "Parameters": {}}})
+
+    def warnings() -> list:
+        request = Request(method="POST", path=path, query={}, raw_query="",
+                          headers={"authorization": f"Bearer {token}"}, body=body.encode(),
+                          base_url=m365.base_url)
+        response = route(m365.state, request)
+        assert response.status == 200
+        return json.loads(response.body)["@adminapi.warnings"]
+
+    assert warnings() == []  # the slow answer the client no longer waits for
+    assert m365.state.faults.counts.get("truncate-once", 0) == 0
+    assert warnings() and m365.state.faults.counts["truncate-once"] == 1
 
 
 def test_a_permanent_fault_is_not_retried(demo, m365, quick):

@@ -87,8 +87,8 @@ def page(state: EmulatorState, request: Request, tenant: DemoTenant, rows: list[
     context = (f"{request.base_url}/exchange/adminapi/beta/{tenant.tenant_id}/$metadata#"
                "Collection(Exchange.GenericHashTable)")
     truncated = (state.faults.roll("truncate")
-                 or state.faults.first("truncate-once", (request.path, request.raw_query,
-                                                         request.body)))
+                 or (not request.unread and state.faults.first(
+                     "truncate-once", (request.path, request.raw_query, request.body))))
     warnings = [TRUNCATED] if truncated else []
     body = {"@odata.context": context, "adminapi.warnings@odata.type": "#Collection(String)",
             "@adminapi.warnings": warnings, "value": rows[skip:skip + size]}

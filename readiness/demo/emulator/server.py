@@ -50,7 +50,8 @@ def fault_response(state: EmulatorState, request: Request, service: str) -> Resp
         return json_response(503, UNAVAILABLE, **{"Retry-After": "1"})
     if faults.first("slow-once", key):
         time.sleep(faults.slow_seconds)
-        return None  # the client has given up on this one; no other fault is spent on it
+        request.unread = True  # the client has given up on this one: spend no other fault
+        return None
     if faults.first("reset-once", key):
         return Response(200, b'{"value": [' + b" " * 64, {"Content-Type": "application/json"},
                         reset=True)

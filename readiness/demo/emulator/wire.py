@@ -17,6 +17,9 @@ class Request:
     headers: dict[str, str]  # lower-case names
     body: bytes
     base_url: str  # https://host:port
+    # Answered after the client's timeout (slow-once): nobody reads the answer, so it must
+    # not spend a fault the client would never see (truncate-once).
+    unread: bool = False
 
     def form(self) -> dict[str, str]:
         return {k: v[0] for k, v in parse_qs(self.body.decode(), keep_blank_values=True).items()}
