@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import types
 from datetime import date, timedelta
 
 import django_tables2 as tables
+import django_tables2.utils
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,6 +16,31 @@ from django_tables2.columns.base import library
 from django_tables2.data import TableQuerysetData
 
 from readiness.core.templatetags.readiness_ui import day, reltime
+
+_library_signature = django_tables2.utils.signature
+_signatures: dict = {}
+
+
+def _cached_signature(fn):
+    """django-tables2 reads a render method's parameters with `inspect.signature` for
+    every cell it draws (750 cells on a 50-row sender table: ~17 % of the page). The
+    answer depends only on the function, so it is kept per function (a bound method's
+    __func__); anything else (a partial, a callable object) is read as before."""
+    if isinstance(fn, types.MethodType) and isinstance(fn.__func__, types.FunctionType):
+        key = (fn.__func__, True)
+    elif isinstance(fn, types.FunctionType):
+        key = (fn, False)
+    else:
+        return _library_signature(fn)
+    found = _signatures.get(key)
+    if found is None:
+        if len(_signatures) > 4096:  # functions made on the fly must not pile up
+            _signatures.clear()
+        found = _signatures[key] = _library_signature(fn)
+    return found
+
+
+django_tables2.utils.signature = _cached_signature
 
 
 class PagedByKeys(TableQuerysetData):

@@ -84,9 +84,8 @@ def _conflicts(tenant: Tenant, rollup: TenantRollup | None) -> dict:
     """The first conflicts, listed; when there are more, the count is the rollup's (the
     whole tenant's evidence is a task's work, not a page's)."""
     rows, more = selectors.conflict_rows(tenant=tenant)
-    count = max(rollup.mailboxes_conflict if rollup else 0, len(rows) + 1) if more \
-        else len(rows)
-    return {"conflicts": rows, "conflicts_more": more, "conflict_count": count}
+    count = max(rollup.mailboxes_conflict if rollup else 0, len(rows)) if more else len(rows)
+    return {"conflicts": rows, "conflicts_more": count > len(rows), "conflict_count": count}
 
 
 def _kpi(rollup: TenantRollup | None, rows: list[dict]) -> dict:
