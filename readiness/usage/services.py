@@ -114,10 +114,11 @@ def signin_events_store(*, tenant: Tenant, records: list[dict]) -> set[date]:
 
     records: record_id, created_at (aware), user_principal_name, and optionally
     user_display_name, user_id, ip_address, client_app, error_code, failure_reason.
-    One page is one transaction, so a broken run keeps every page it stored. No model
-    object per event: on PostgreSQL the page is COPYed into a session-local staging
-    table and resolved to senders and inserted by a few set-based statements; on
-    SQLite it is ONE JSON parameter of ONE INSERT ... SELECT.
+    One call is one transaction (signins_ingest stores five Graph pages a call), so a
+    broken run keeps everything stored before it. No model object per event: on
+    PostgreSQL the events are COPYed into a session-local staging table, then resolved
+    to senders and inserted by a few set-based statements; on SQLite they are ONE JSON
+    parameter of ONE INSERT ... SELECT.
     """
     unique = {r["record_id"]: r for r in records}
     if not unique:
@@ -157,7 +158,7 @@ _STAGE_COLUMNS = ("ord", "record_id", "created_at", "user_principal_name",
 
 
 def _signins_store_staged(tenant: Tenant, records: list[dict]) -> None:
-    """The PostgreSQL page path, the same rules as _signins_store_json: COPY into a
+    """The PostgreSQL path, the same rules as _signins_store_json: COPY into a
     temporary table (no WAL, no indexes), set each event's sender address (its mailbox's
     primary address by user id, else its UPN) with one UPDATE ... FROM, create only the
     senders a successful sign-in names that do not exist yet, then ONE INSERT ... SELECT
@@ -165,10 +166,10 @@ def _signins_store_staged(tenant: Tenant, records: list[dict]) -> None:
     from django.db import connection
 
     mailboxes, senders = Mailbox._meta.db_table, Sender._meta.db_table
-    # The page's commit need not wait for the disk: until the run's last transaction
-    # (synchronous, it moves the watermark) has committed, a page lost to a database
-    # crash is simply read again by the next run. Flushing that last commit flushes
-    # every page before it.
+    # This commit need not wait for the disk: until the run's last transaction
+    # (synchronous, it moves the watermark) has committed, events lost to a database
+    # crash are simply read again by the next run. Flushing that last commit flushes
+    # every one before it.
     sql.execute("SET LOCAL synchronous_commit = off")
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (ord integer, "
@@ -192,7 +193,7 @@ def _signins_store_staged(tenant: Tenant, records: list[dict]) -> None:
         cursor.execute(f"UPDATE {_STAGE} SET address = lower(user_principal_name) "  # noqa: S608
                        "WHERE address IS NULL")
         # A successful sign-in of an unknown address makes a sender, named by the
-        # page's last such sign-in (the JSON path's rule).
+        # batch's last such sign-in (the JSON path's rule).
         cursor.execute(
             f"SELECT DISTINCT ON (s.address) s.address, s.user_display_name "  # noqa: S608
             f"FROM {_STAGE} s WHERE s.error_code = 0 AND s.address <> '' AND NOT EXISTS ("
