@@ -259,3 +259,41 @@ def test_the_user_id_decides_and_the_upn_only_stands_in_without_one(tenant_a):
     evidence = mailbox_evidence(tenant=tenant_a, start=today, end=today)
     assert evidence[known.pk].basic_signins == 2
     assert evidence[unread.pk].basic_signins == 1
+
+
+@pytest.mark.django_db
+def test_a_page_reads_only_its_mailboxes_sign_ins_and_finds_the_same_evidence(tenant_a):
+    """The page's sign-ins are picked in SQL by user id or UPN, without case, as
+    _mailbox_of joins them: the same Evidence as the whole tenant's pass, field by field
+    (failures, their codes and the failures after a block included)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from readiness.usage.models import SignInEvent
+
+    now = timezone.now()
+    blocked = MailboxFactory(tenant=tenant_a, address="scan@a.example", object_id="id-scan",
+                             effective_state="oauth_only", blocked_since=now - timedelta(
+                                 hours=5))
+    upn_only = MailboxFactory(tenant=tenant_a, address="erp@a.example", object_id="",
+                              proxy_addresses=["ERP.Old@a.example"])
+    other = MailboxFactory(tenant=tenant_a, address="hr@a.example", object_id="id-hr")
+    events = [("ID-SCAN", "svc@a.onmicrosoft.com", 0, 6), ("id-scan", "x@a.example", 50126, 2),
+              ("", "SCAN@A.EXAMPLE", 0, 4), ("", "erp.old@A.example", 535, 1),
+              ("", "Erp@a.example", 0, 3), ("id-hr", "hr@a.example", 0, 1),
+              ("id-hr", "hr@a.example", 50126, 1), ("stranger", "scan@a.example", 0, 1)]
+    for n, (user_id, upn, code, hours_ago) in enumerate(events):
+        SignInEvent.objects.create(tenant=tenant_a, record_id=str(n), user_id=user_id,
+                                   user_principal_name=upn, error_code=code,
+                                   created_at=now - timedelta(hours=hours_ago))
+    start, end = now.date() - timedelta(days=1), now.date()
+    whole = mailbox_evidence(tenant=tenant_a, start=start, end=end)
+    with CaptureQueriesContext(connection) as queries:
+        page = mailbox_evidence(tenant=tenant_a, start=start, end=end,
+                                mailboxes=[blocked, upn_only])
+    assert page == {blocked.pk: whole[blocked.pk], upn_only.pk: whole[upn_only.pk]}
+    assert page[blocked.pk].basic_signins == 2 and page[blocked.pk].failures_after_block == 1
+    assert page[upn_only.pk].basic_signins == 1 and page[upn_only.pk].failure_codes == [535]
+    assert whole[other.pk].basic_signins == 1
+    signins = [q["sql"] for q in queries if "usage_signinevent" in q["sql"]]
+    assert signins and all("LOWER(" in sql.upper() for sql in signins), signins
