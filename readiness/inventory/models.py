@@ -39,7 +39,10 @@ class Mailbox(TenantOwned):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "address"], name="mailbox_unique_address"),
         ]
-        indexes = [models.Index(fields=["tenant", "effective_state"], name="mailbox_state_idx")]
+        indexes = [models.Index(fields=["tenant", "effective_state"], name="mailbox_state_idx"),
+                   # The sign-in ingest and the evidence join sign-ins to mailboxes by the
+                   # user's object id: without it, every batch scans the tenant's mailboxes.
+                   models.Index(fields=["tenant", "object_id"], name="mailbox_object_idx")]
 
     def __str__(self) -> str:
         return self.address
