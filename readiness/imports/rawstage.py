@@ -95,12 +95,15 @@ class RawStage:
     def copy_from(self, f, reader, progress: Callable[[int, int], None] | None) -> None:
         """COPY every record, checking each batch; _GiveUp at the first doubt."""
         total, done = os.fstat(f.fileno()).st_size, 0
-        # A savepoint: a failed COPY must not spoil a caller's transaction.
-        with _no_cyclic_gc(), transaction.atomic(), connection.cursor() as cursor, \
-                cursor.cursor.copy(f"COPY {self.table} FROM STDIN") as copy:
+        with _no_cyclic_gc():
             while batch := list(islice(reader, BATCH)):
                 self._take(batch)
-                copy.write(_copy_text(batch, self.width))
+                # One COPY per batch, each in a savepoint (a failed COPY must not spoil
+                # a caller's transaction), and the progress between them: it writes to
+                # the database, which a connection in the middle of a COPY cannot.
+                with transaction.atomic(), connection.cursor() as cursor, \
+                        cursor.cursor.copy(f"COPY {self.table} FROM STDIN") as copy:
+                    copy.write(_copy_text(batch, self.width))
                 if progress is not None:
                     done = max(done, min(f.tell(), total))
                     progress(done, total)
