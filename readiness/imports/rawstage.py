@@ -178,29 +178,38 @@ class RawStage:
 
     def merge_statement(self, *, tenant_id: int, import_id: int) -> tuple[str, list]:
         """The INSERT of the staged messages not already known (statement, params).
-        Senders must exist already (senders_ensure)."""
+        Senders must exist already (senders_ensure): their ids are looked up here, once
+        per distinct (senderName, senderDomain), into a small analysed TEMP table."""
         c = {name: f"r.c{index}" for name, index in self.index.items()}
         names, domains = zip(*self.addresses, strict=True)
-        messages, senders = ReportMessage._meta.db_table, Sender._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.table}_snd AS SELECT m.name, m.domain, "  # noqa: S608
+                "s.id AS sender_id FROM unnest(%s::text[], %s::text[], %s::text[]) "
+                f"AS m(name, domain, address) JOIN {Sender._meta.db_table} s "
+                "ON s.tenant_id = %s AND s.address = m.address",
+                [list(names), list(domains), list(self.addresses.values()), tenant_id])
+            # With the statistics the planner hashes this small table and reads the
+            # messages in file order: a hash of the million rows instead (its guess
+            # without them) inserted them in sender order, at twice the index cost.
+            cursor.execute(f"ANALYZE {self.table}_snd")
+        method = "CASE " + " ".join(["WHEN %s THEN %s"] * len(self.methods)) + " END"
+        messages = ReportMessage._meta.db_table
         sql = (
             f"INSERT INTO {messages} (tenant_id, message_id, report_import_id, day, "  # noqa: S608
             "sender_id, auth_method, count, client_ip, tls_version) "
-            f"SELECT %s, {c['message_id']}, %s, left({c['date']}, 10)::date, s.id, "
-            f"am.method, {c['message_count']}::integer, {c['original_client_ip']}, "
-            f"{c['tls_version']} FROM {self.table} r "
-            "JOIN unnest(%s::text[], %s::text[], %s::text[]) AS snd(name, domain, address) "
-            f"ON snd.name = {c['senderName']} AND snd.domain = {c['senderDomain']} "
-            f"JOIN unnest(%s::text[], %s::text[]) AS am(written, method) "
-            f"ON am.written = {c['authMethod']} "
-            f"JOIN {senders} s ON s.tenant_id = %s AND s.address = snd.address WHERE true "
+            f"SELECT %s, {c['message_id']}, %s, left({c['date']}, 10)::date, m.sender_id, "
+            f"{method.replace('WHEN', 'WHEN ' + c['authMethod'] + ' =')}, "
+            f"{c['message_count']}::integer, {c['original_client_ip']}, {c['tls_version']} "
+            f"FROM {self.table} r JOIN {self.table}_snd m ON m.name = {c['senderName']} "
+            f"AND m.domain = {c['senderDomain']} WHERE true "
             "ON CONFLICT (tenant_id, message_id) DO NOTHING")
-        return sql, [tenant_id, import_id, list(names), list(domains),
-                     list(self.addresses.values()), list(self.methods),
-                     list(self.methods.values()), tenant_id]
+        methods = [value for pair in self.methods.items() for value in pair]
+        return sql, [tenant_id, import_id, *methods]
 
     def drop(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}, {self.table}_snd")
 
 
 def raw_stage_load(path: Path, info: FileInfo, *,
