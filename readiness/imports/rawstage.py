@@ -59,6 +59,7 @@ from readiness.imports.parsing import (
     sender_address,
 )
 from readiness.imports.scanning import BATCH, PREVIEW_ROWS, Summary, preview_row
+from readiness.imports.staging import DEDUPE
 from readiness.senders.models import Sender
 
 MAX_DISTINCT = 200_000  # distinct sender pairs (or counts) checked; more: the row parser
@@ -176,7 +177,8 @@ class RawStage:
 
     # -- merging (the same contract as staging.MessageStage) --------------------------
 
-    def merge_statement(self, *, tenant_id: int, import_id: int) -> tuple[str, list]:
+    def merge_statement(self, *, tenant_id: int, import_id: int,
+                        dedupe: bool = True) -> tuple[str, list]:
         """The INSERT of the staged messages not already known (statement, params).
         Senders must exist already (senders_ensure): their ids are looked up here, once
         per distinct (senderName, senderDomain), into a small analysed TEMP table."""
@@ -203,7 +205,7 @@ class RawStage:
             f"{c['message_count']}::integer, {c['original_client_ip']}, {c['tls_version']} "
             f"FROM {self.table} r JOIN {self.table}_snd m ON m.name = {c['senderName']} "
             f"AND m.domain = {c['senderDomain']} WHERE true "
-            "ON CONFLICT (tenant_id, message_id) DO NOTHING")
+            + (DEDUPE if dedupe else ""))
         methods = [value for pair in self.methods.items() for value in pair]
         return sql, [tenant_id, import_id, *methods]
 

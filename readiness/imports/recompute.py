@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from readiness.imports.choices import ImportStatus
@@ -67,16 +68,17 @@ def detailed_import_merge(*, report: ReportImport, stage: MessageStage | RawStag
     SELECT ... GROUP BY, so the million rows are read once.
     Elsewhere the same upserts read back the rows the import owns.
     """
-    merge, merge_params = stage.merge_statement(tenant_id=report.tenant_id,
-                                                import_id=report.pk)
     fresh = _fresh_facts(report)
     if sql.postgres():
-        (usage, usage_params), (obs, obs_params) = _fact_upserts(report, "new", [], fresh)
-        rows = sql.fetch(
-            f"WITH new AS ({merge} RETURNING sender_id, day, auth_method, count, "  # noqa: S608
-            f"client_ip, tls_version), usage AS ({usage}), obs AS ({obs}) "
-            "SELECT COUNT(*) FROM new", [*merge_params, *usage_params, *obs_params])
-        return rows[0][0]
+        if not _messages_may_exist(report):
+            try:
+                with transaction.atomic():  # a savepoint to come back to
+                    return _merge_with_facts(report, stage, fresh, dedupe=False)
+            except IntegrityError:
+                pass  # the file repeats a message ID, or an import has it on another day
+        return _merge_with_facts(report, stage, fresh, dedupe=True)
+    merge, merge_params = stage.merge_statement(tenant_id=report.tenant_id,
+                                                import_id=report.pk)
     new_messages = sql.execute(merge, merge_params)
     owned = (f"(SELECT * FROM {MESSAGES} WHERE tenant_id = %s "  # noqa: S608
              "AND day BETWEEN %s AND %s AND report_import_id = %s) new")
@@ -84,6 +86,29 @@ def detailed_import_merge(*, report: ReportImport, stage: MessageStage | RawStag
             report.tenant_id, report.period_start, report.period_end, report.pk], fresh):
         sql.execute(statement, params)
     return new_messages
+
+
+def _merge_with_facts(report: ReportImport, stage: MessageStage | RawStage,
+                      fresh: tuple[bool, bool], *, dedupe: bool) -> int:
+    merge, merge_params = stage.merge_statement(tenant_id=report.tenant_id,
+                                                import_id=report.pk, dedupe=dedupe)
+    (usage, usage_params), (obs, obs_params) = _fact_upserts(report, "new", [], fresh)
+    rows = sql.fetch(
+        f"WITH new AS ({merge} RETURNING sender_id, day, auth_method, count, "  # noqa: S608
+        f"client_ip, tls_version), usage AS ({usage}), obs AS ({obs}) "
+        "SELECT COUNT(*) FROM new", [*merge_params, *usage_params, *obs_params])
+    return rows[0][0]
+
+
+def _messages_may_exist(report: ReportImport) -> bool:
+    """Whether a message of the file may be known already. Without ON CONFLICT the
+    merge INSERT skips a speculative insertion per row (1,000,000 messages: 12.4 s ->
+    7.2 s, bench/README.md); a message ID is unique to its message, so one known before
+    is on a day of the file's period. Where that guess fails (a file that repeats an
+    ID, or reuses one on another day), the unique key stops the INSERT and the merge
+    runs again with ON CONFLICT DO NOTHING."""
+    return ReportMessage.objects.filter(
+        tenant=report.tenant, day__range=(report.period_start, report.period_end)).exists()
 
 
 def _fresh_facts(report: ReportImport) -> tuple[bool, bool]:

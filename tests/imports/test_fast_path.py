@@ -148,3 +148,17 @@ def test_the_fast_path_refuses_what_it_cannot_vouch_for(db, write_file):
     with connection.cursor() as cursor:  # and it left no staging table behind
         cursor.execute("SELECT COUNT(*) FROM pg_tables WHERE tablename LIKE 'import_raw_%%'")
         assert cursor.fetchone()[0] == 0
+
+
+def test_a_message_id_known_on_another_day_is_still_counted_once(tenant_a, write_file):
+    """The merge skips ON CONFLICT when no message of the file's period is known; a
+    known ID on another day makes it run again with it (and a file's own repeat too)."""
+    services.report_import(tenant=tenant_a, path=write_file(build_csv(
+        [detailed_row(1, date="2026-11-18T06:01:12Z")]), "a.csv"))
+    second = services.report_import(tenant=tenant_a, path=write_file(build_csv(
+        [detailed_row(n, date="2026-11-10T06:01:12Z", message_count="5")
+         for n in (1, 2, 3, 3)]), "b.csv"))
+    assert second.new_messages == 2
+    assert ReportMessage.objects.filter(tenant=tenant_a).count() == 3
+    usage = DailyUsage.objects.for_tenant(tenant_a).get(day="2026-11-10")
+    assert usage.messages == 10
