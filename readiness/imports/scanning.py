@@ -47,7 +47,7 @@ class Summary:
 
     def add(self, batch: list[Row]) -> None:
         if len(self.preview) < PREVIEW_ROWS:
-            self.preview.extend(_preview_row(r) for r in batch[: PREVIEW_ROWS - len(self.preview)])
+            self.preview.extend(preview_row(r) for r in batch[: PREVIEW_ROWS - len(self.preview)])
         self.rows += len(batch)
         if isinstance(batch[0], DetailedRow):
             self._add_detailed(batch)
@@ -92,7 +92,7 @@ def _too_long(row: DetailedRow) -> ReportFormatError:
     raise AssertionError("no value was too long")
 
 
-def _preview_row(row: Row) -> dict:
+def preview_row(row: Row) -> dict:
     if isinstance(row, DetailedRow):
         return {"line": row.line, "day": row.day.isoformat(), "sender": row.sender,
                 "auth_method": row.auth_method, "client_ip": row.client_ip,

@@ -11,7 +11,7 @@ imports (recompute.py), so re-imports and overlaps never double-count.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from readiness.imports.choices import (
 )
 from readiness.imports.models import ExportAggregate, ReportImport, ReportMessage
 from readiness.imports.parsing import ExportRow, FileInfo, ReportFormatError, inspect_report
+from readiness.imports.rawstage import RawStage, raw_stage_load
 from readiness.imports.scanning import Progress, Summary, file_scan
 from readiness.imports.staging import MessageStage
 from readiness.imports.storage import (
@@ -268,7 +269,8 @@ def report_import(*, tenant: Tenant, path: Path, period: Period | None = None, a
         existing = live_import(tenant=tenant, sha256=report.sha256)
         if existing is not None:
             raise AlreadyImported(existing)
-        info = inspect_report(path)
+        # The date pre-scan is a full pass; PostgreSQL's import checks the dates itself.
+        info = inspect_report(path, dates=dry_run or not sql.postgres())
         _stated_period(report, info, period)
         if dry_run:
             summary = file_scan(path, info, progress=progress)
@@ -299,11 +301,13 @@ def _stated_period(report: ReportImport, info: FileInfo, period: Period | None) 
 
 def _apply(report: ReportImport, path: Path, info: FileInfo, *, progress: Progress | None,
            actor, source: str, allow_foreign: bool = False) -> ReportImport:
-    stage = MessageStage() if info.format == ReportFormat.DETAILED else None
+    stage: MessageStage | RawStage | None = None
     rows: list[ExportRow] = []
     try:
-        summary = file_scan(path, info, progress=progress,
-                            sink=stage.write if stage else rows.extend)
+        if info.format == ReportFormat.DETAILED:
+            stage, summary, info = _stage_detailed(path, info, progress)
+        else:
+            summary = file_scan(path, info, progress=progress, sink=rows.extend)
         # Before any write: the one gate every channel (upload, CLI, drop folder) passes.
         domain_gate(report=report, check=file_domain_check(
             tenant=report.tenant, addresses=summary.senders), override=allow_foreign,
@@ -322,7 +326,27 @@ def _apply(report: ReportImport, path: Path, info: FileInfo, *, progress: Progre
     return report
 
 
-def _merge(report: ReportImport, info: FileInfo, summary: Summary, stage: MessageStage | None,
+def _stage_detailed(path: Path, info: FileInfo, progress: Progress | None):
+    """(stage, summary, info) of a detailed report: on PostgreSQL the raw cells are
+    staged and checked in SQL (rawstage.py); a file that path does not take, and
+    every file elsewhere, goes through the row parser into a MessageStage."""
+    if sql.postgres():
+        raw = raw_stage_load(path, info, progress=progress)
+        if raw is not None:  # every date was ISO: what the pre-scan would have said
+            return raw, raw.summary, replace(info, date_order="iso",
+                                              date_order_ambiguous=False)
+    if info.date_order is None:  # inspected without the date pre-scan
+        info = inspect_report(path)
+    stage = MessageStage()
+    try:
+        return stage, file_scan(path, info, progress=progress, sink=stage.write), info
+    except BaseException:
+        stage.drop()
+        raise
+
+
+def _merge(report: ReportImport, info: FileInfo, summary: Summary,
+           stage: MessageStage | RawStage | None,
            rows: list[ExportRow], *, actor, source: str) -> None:
     """Everything the import changes, inside the caller's single transaction."""
     tenant = report.tenant

@@ -19,6 +19,8 @@ from readiness.imports.parsing import DetailedRow
 from readiness.senders.models import Sender
 
 COLUMNS = "message_id, day, sender, auth_method, count, client_ip, tls_version"
+# A message another import (or an earlier row of the file) already has stays theirs.
+DEDUPE = " ON CONFLICT (tenant_id, message_id) DO NOTHING"
 
 
 class MessageStage:
@@ -61,8 +63,10 @@ class MessageStage:
                     copy.write_row((r.message_id, r.day, r.sender, r.auth_method,
                                     r.message_count, r.client_ip, r.tls_version))
 
-    def merge_statement(self, *, tenant_id: int, import_id: int) -> tuple[str, list]:
-        """The INSERT of the staged messages not already known (statement, params).
+    def merge_statement(self, *, tenant_id: int, import_id: int,
+                        dedupe: bool = True) -> tuple[str, list]:
+        """The INSERT of the staged messages not already known (statement, params);
+        dedupe=False leaves out the ON CONFLICT (recompute.detailed_import_merge).
 
         Senders must exist already (senders_ensure) so the join finds every row.
         """
@@ -73,7 +77,7 @@ class MessageStage:
             f"SELECT %s, s.message_id, %s, s.day, snd.id, s.auth_method, s.count, s.client_ip, "
             f"s.tls_version FROM {self.table} s JOIN {senders} snd "
             "ON snd.tenant_id = %s AND snd.address = s.sender WHERE true "
-            "ON CONFLICT (tenant_id, message_id) DO NOTHING"
+            + (DEDUPE if dedupe else "")
         )
         return sql, [tenant_id, import_id, tenant_id]
 

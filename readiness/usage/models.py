@@ -17,10 +17,14 @@ class DailyUsage(TenantOwned):
     # tenant and the (sender, day) index with sender, so each would be a duplicate that
     # every import still had to maintain (the largest fact table). Deletes cascading from
     # a tenant or a sender use those leading columns.
+    # Nor database constraints (db_constraint=False), as on ReportMessage: an import
+    # writes hundreds of thousands of facts and PostgreSQL checks a deferred foreign key
+    # per row at COMMIT (11-16 s for a large report, bench/README.md). Every writer is
+    # set-based SQL joining the senders it refers to, and deletes cascade in the ORM.
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     sender = models.ForeignKey("senders.Sender", on_delete=models.CASCADE, related_name="usage",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     day = models.DateField()
     auth_method = models.CharField(max_length=10, choices=AuthMethod.choices)
     source = models.CharField(max_length=20, choices=UsageSource.choices)
@@ -94,10 +98,11 @@ class ClientObservation(TenantOwned):
 
     # The natural key leads with tenant: a tenant_id index of its own would duplicate it.
     # The sender_id index stays (the natural key cannot serve a lookup by sender alone).
+    # No database constraints on either, for the reason given on DailyUsage.
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     sender = models.ForeignKey("senders.Sender", on_delete=models.CASCADE,
-                               related_name="observations")
+                               related_name="observations", db_constraint=False)
     source = models.CharField(max_length=20, choices=UsageSource.choices)
     client_ip = models.CharField(max_length=64, blank=True)
     tls_version = models.CharField(max_length=16, blank=True)

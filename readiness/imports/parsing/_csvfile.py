@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -54,6 +55,15 @@ def open_csv(f: BinaryIO, codec: str) -> tuple[Header, Iterator[list[str]]]:
     header = _parse_header(first)
     reader = csv.reader(lines, delimiter=header.delimiter, strict=True)
     return header, reader
+
+
+def open_csv_text(f: BinaryIO, codec: str) -> tuple[Header, Iterator[list[str]]]:
+    """open_csv for a caller that gives up on any problem rather than report it (the
+    PostgreSQL fast path): the csv module reads an io text layer directly, without
+    line_batches' per-line checks; a decoding error raises UnicodeDecodeError."""
+    text = io.TextIOWrapper(f, encoding=codec, errors="strict", newline="")
+    header = _parse_header(text.readline())
+    return header, csv.reader(text, delimiter=header.delimiter, strict=True)
 
 
 def _parse_header(line: str) -> Header:

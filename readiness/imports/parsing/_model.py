@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 
 class ReportFormatError(ValueError):
@@ -24,8 +25,9 @@ class ReportFormatError(ValueError):
         self.value = value
 
 
-@dataclass(frozen=True, slots=True)
-class DetailedRow:
+class DetailedRow(NamedTuple):
+    # A tuple, not a frozen dataclass: built a million times per file, and a frozen
+    # dataclass's __init__ sets every field through object.__setattr__.
     line: int
     day: date
     sender: str

@@ -14,6 +14,8 @@ from ._csvfile import DETAILED, EXPORT, EXPORT_PROTOCOL, Header, csv_error, is_b
 from ._model import BadValue, DetailedRow, ExportRow, ReportFormatError
 from ._values import auth_method, percent, sender_address, whole_number
 
+SENDER_CACHE = 100_000  # bounded: a file of a million different senders stays flat
+
 
 def parse_rows(
     reader: Iterator[list[str]],
@@ -74,6 +76,8 @@ def detailed_builder(
     )
 
     latest = latest_day()  # once per file: a long import must not move the bound
+    # A file names few senders many times: each (name, domain) is checked once.
+    senders: dict[tuple[str, str], str] = {}
 
     def build(row: list[str], line: int) -> DetailedRow:
         k = i_date  # which cell is being parsed, for the error message
@@ -90,7 +94,12 @@ def detailed_builder(
             if not message_id:
                 raise BadValue(_("is empty; every message needs an ID"))
             k = i_name
-            sender = sender_address(row[k], row[i_domain], i_domain)
+            pair = (row[k], row[i_domain])
+            sender = senders.get(pair)
+            if sender is None:
+                sender = sender_address(*pair, i_domain)
+                if len(senders) < SENDER_CACHE:
+                    senders[pair] = sender
         except BadValue as exc:
             exc.index = k if exc.index is None else exc.index
             raise
