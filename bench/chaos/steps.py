@@ -12,6 +12,7 @@ the scenario's environment: DATABASE_URL, REDIS_URL or the filesystem broker, M3
   python bench/chaos/steps.py import-sweep   # as if READINESS_STALE_AFTER had passed
   python bench/chaos/steps.py import-totals SLUG
   python bench/chaos/steps.py beat-every SECONDS | periods-check
+  python bench/chaos/steps.py next-period    # errored schedules due now (a lost retry)
   python bench/chaos/steps.py fuzz N SEED [K M]  # importer fuzzing: files K, K+M, ... < N
 """
 
@@ -72,6 +73,14 @@ def sweep() -> None:
     old = timezone.now() - settings.READINESS_STALE_AFTER - timezone.timedelta(minutes=1)
     IngestRun.objects.filter(status=RunStatus.RUNNING).update(heartbeat_at=old)
     print(ingestion_tasks.sweep_runs())
+
+
+def next_period() -> int:
+    """As if the next due period had come for every schedule whose last run errored: an
+    errored run's Celery retry is published to the broker, and is lost with it when the
+    broker is down (the worker logs "reject requeue=False: Error 111 connecting")."""
+    return IngestSchedule.objects.filter(last_status=RunStatus.ERRORED).update(
+        next_run_at=timezone.now())
 
 
 def snapshot() -> dict:
@@ -352,6 +361,8 @@ def main(argv: list[str]) -> int:
         print(json.dumps(import_sweep()))
     elif step == "import-totals":
         print(json.dumps(import_totals(argv[1]), default=str))
+    elif step == "next-period":
+        print(next_period())
     elif step == "beat-every":
         beat_every(int(argv[1]))
     elif step == "periods-check":
