@@ -42,6 +42,9 @@ DISPATCH = "ingestion.dispatch"
 # days from its own "now", so the window's oldest edge moves between the reference run
 # and a scenario; 29 days back from the start of `make chaos` is inside every window.
 CUTOFF = (datetime.now(tz=UTC) - timedelta(days=29)).isoformat()
+# ... and up to the start of `make chaos`: the emulator serves today's sign-ins up to its
+# real "now", so an ingest minutes after the reference run sees a few more of them.
+UPPER = datetime.now(tz=UTC).isoformat()
 
 
 def free_port() -> int:
@@ -78,7 +81,8 @@ class Stack:
         psql(f'CREATE DATABASE "{self.db}" TEMPLATE "{TEMPLATE_DB}"')
         self.env = {**os.environ, "DATABASE_URL": PG + self.db, "PYTHONUNBUFFERED": "1",
                     "READINESS_DATA_DIR": str(self.dir), "M365_READ_TIMEOUT_SECONDS": "2",
-                    "M365_RETRY_BASE_SECONDS": str(RETRY_BASE), "CHAOS_CUTOFF": CUTOFF}
+                    "M365_RETRY_BASE_SECONDS": str(RETRY_BASE), "CHAOS_CUTOFF": CUTOFF,
+                    "CHAOS_UPPER": UPPER}
         self.env.pop("REDIS_URL", None)
         self.env.update(extra_env or {})
         self.redis_port = None

@@ -84,11 +84,12 @@ def next_period() -> int:
 
 
 def snapshot() -> dict:
-    """What a scenario is compared on. Sign-ins and usage from CHAOS_CUTOFF on (see
-    run.py: the 30-day window's oldest edge moves with each run's "now")."""
+    """What a scenario is compared on. Sign-ins from CHAOS_CUTOFF to CHAOS_UPPER, usage
+    on the days between (see run.py: each ingest's 30-day window moves with its "now")."""
     from datetime import datetime
 
     cutoff = datetime.fromisoformat(os.environ.get("CHAOS_CUTOFF", "2000-01-01T00:00:00+00:00"))
+    upper = datetime.fromisoformat(os.environ.get("CHAOS_UPPER", "2100-01-01T00:00:00+00:00"))
     figures = {}
     for tenant in Tenant.objects.order_by("slug"):
         runs = IngestRun.objects.filter(tenant=tenant)
@@ -96,12 +97,13 @@ def snapshot() -> dict:
             "mailboxes": sorted(Mailbox.objects.filter(tenant=tenant).values_list(
                 "address", "effective_state")),
             "usage": sorted([str(d), *rest] for d, *rest in
-                            DailyUsage.objects.filter(tenant=tenant,
-                                                      day__gt=cutoff.date()).values_list(
+                            DailyUsage.objects.filter(tenant=tenant, day__gt=cutoff.date(),
+                                                      day__lt=upper.date()).values_list(
                                 "day", "sender__address", "source", "auth_method",
                                 "messages", "signins", "failed_signins")),
             "signins": sorted(SignInEvent.objects.filter(
-                tenant=tenant, created_at__gte=cutoff).values_list("record_id", flat=True)),
+                tenant=tenant, created_at__gte=cutoff, created_at__lt=upper).values_list(
+                "record_id", flat=True)),
             "senders": sorted(Sender.objects.filter(tenant=tenant).values_list(
                 "address", flat=True)),
             "outcomes": sorted({(r.source, r.status, r.error[:120]) for r in runs
