@@ -277,7 +277,7 @@ def sigkill_ingest(stack: Stack, ref: dict, good: list[str]):
     return problems, f"swept {swept}, then re-queued and finished"
 
 
-IMPORT_ROWS = 80_000
+IMPORT_ROWS = 150_000
 
 
 class ImportWatch:
@@ -316,12 +316,25 @@ def upload(stack: Stack) -> ImportWatch:
     return watch
 
 
-def kill_mid_import(stack: Stack, watch: ImportWatch, worker: subprocess.Popen,
-                    beat_after: str = "") -> None:
-    """SIGKILL the worker once the apply pass has reported progress (after `beat_after`,
-    the heartbeat the sweeper left, when it is a re-queued pass)."""
-    watch.until("made progress", lambda s: s["status"] == "importing" and s["done"] > 0
-                and s["heartbeat"] != beat_after)
+def applies_received(stack: Stack) -> int:
+    log = stack.dir / "worker.log"
+    if not log.exists():
+        return 0
+    return sum(1 for line in log.read_text().splitlines()
+               if "imports.apply_report[" in line and line.endswith("received"))
+
+
+def kill_mid_import(stack: Stack, worker: subprocess.Popen, received_before: int) -> None:
+    """SIGKILL the worker 1.5 s after it took the apply task (its log says when): a
+    150,000-row apply takes 8 s or more here, so the kill lands mid-import. (Polling the
+    import's progress from another process was too slow: an 80,000-row re-queued pass
+    finished in 4 s, before the kill.)"""
+    deadline = time.monotonic() + 300
+    while applies_received(stack) <= received_before:
+        if time.monotonic() > deadline:
+            raise RuntimeError("no worker took the apply task")
+        time.sleep(0.1)
+    time.sleep(1.5)
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait()
 
@@ -335,16 +348,18 @@ def sigkill_import(stack: Stack, ref: dict, good: list[str]):
     clean = totals(stack, "import-clean")
     worker = stack.worker()
     watch = upload(stack)
+    received = applies_received(stack)
     stack.step("import-confirm", str(watch.pk))
-    kill_mid_import(stack, watch, worker)
+    kill_mid_import(stack, worker, received)
     if watch.state()["status"] != "importing" or not nothing_counted(
             totals(stack, "import-kill")):
         problems.append("after the kill: not 'importing' with nothing counted")
     swept = json.loads(stack.step("import-sweep").stdout)
     if swept != {"requeued": 1}:
         problems.append(f"first sweep: {swept}, wanted one re-queue")
+    received = applies_received(stack)
     worker = stack.worker()
-    kill_mid_import(stack, watch, worker, beat_after=watch.state()["heartbeat"])
+    kill_mid_import(stack, worker, received)
     swept = json.loads(stack.step("import-sweep").stdout)
     lost = watch.state()
     if swept != {"failed": 1} or lost["status"] != "failed" or "worker running this was lost" \
