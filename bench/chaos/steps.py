@@ -12,6 +12,7 @@ the scenario's environment: DATABASE_URL, REDIS_URL or the filesystem broker, M3
   python bench/chaos/steps.py import-sweep   # as if READINESS_STALE_AFTER had passed
   python bench/chaos/steps.py import-totals SLUG
   python bench/chaos/steps.py beat-every SECONDS | periods-check
+  python bench/chaos/steps.py next-period    # errored schedules due now (a lost retry)
   python bench/chaos/steps.py fuzz N SEED [K M]  # importer fuzzing: files K, K+M, ... < N
 """
 
@@ -74,12 +75,21 @@ def sweep() -> None:
     print(ingestion_tasks.sweep_runs())
 
 
+def next_period() -> int:
+    """As if the next due period had come for every schedule whose last run errored: an
+    errored run's Celery retry is published to the broker, and is lost with it when the
+    broker is down (the worker logs "reject requeue=False: Error 111 connecting")."""
+    return IngestSchedule.objects.filter(last_status=RunStatus.ERRORED).update(
+        next_run_at=timezone.now())
+
+
 def snapshot() -> dict:
-    """What a scenario is compared on. Sign-ins and usage from CHAOS_CUTOFF on (see
-    run.py: the 30-day window's oldest edge moves with each run's "now")."""
+    """What a scenario is compared on. Sign-ins from CHAOS_CUTOFF to CHAOS_UPPER, usage
+    on the days between (see run.py: each ingest's 30-day window moves with its "now")."""
     from datetime import datetime
 
     cutoff = datetime.fromisoformat(os.environ.get("CHAOS_CUTOFF", "2000-01-01T00:00:00+00:00"))
+    upper = datetime.fromisoformat(os.environ.get("CHAOS_UPPER", "2100-01-01T00:00:00+00:00"))
     figures = {}
     for tenant in Tenant.objects.order_by("slug"):
         runs = IngestRun.objects.filter(tenant=tenant)
@@ -87,12 +97,13 @@ def snapshot() -> dict:
             "mailboxes": sorted(Mailbox.objects.filter(tenant=tenant).values_list(
                 "address", "effective_state")),
             "usage": sorted([str(d), *rest] for d, *rest in
-                            DailyUsage.objects.filter(tenant=tenant,
-                                                      day__gt=cutoff.date()).values_list(
+                            DailyUsage.objects.filter(tenant=tenant, day__gt=cutoff.date(),
+                                                      day__lt=upper.date()).values_list(
                                 "day", "sender__address", "source", "auth_method",
                                 "messages", "signins", "failed_signins")),
             "signins": sorted(SignInEvent.objects.filter(
-                tenant=tenant, created_at__gte=cutoff).values_list("record_id", flat=True)),
+                tenant=tenant, created_at__gte=cutoff, created_at__lt=upper).values_list(
+                "record_id", flat=True)),
             "senders": sorted(Sender.objects.filter(tenant=tenant).values_list(
                 "address", flat=True)),
             "outcomes": sorted({(r.source, r.status, r.error[:120]) for r in runs
@@ -352,6 +363,8 @@ def main(argv: list[str]) -> int:
         print(json.dumps(import_sweep()))
     elif step == "import-totals":
         print(json.dumps(import_totals(argv[1]), default=str))
+    elif step == "next-period":
+        print(next_period())
     elif step == "beat-every":
         beat_every(int(argv[1]))
     elif step == "periods-check":

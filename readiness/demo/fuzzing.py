@@ -69,11 +69,10 @@ def _mutate_rows(rng: random.Random, header: list[str], rows: list[list[str]]):
     header, rows = list(header), [list(r) for r in rows]
     for _ in range(rng.randrange(1, 4)):
         choice = rng.randrange(8)
-        if choice == 0 and rows:  # a nasty value in a random cell
-            row = rng.choice(rows)
+        row = rng.choice(rows) if rows else []  # an earlier cut may have emptied it
+        if choice == 0 and row:  # a nasty value in a random cell
             row[rng.randrange(len(row))] = rng.choice(NASTY)
-        elif choice == 1 and rows:  # a row too short or too long
-            row = rng.choice(rows)
+        elif choice == 1 and row:  # a row too short or too long
             del row[rng.randrange(len(row)):]
         elif choice == 2 and rows:
             rng.choice(rows).append(rng.choice(NASTY))
