@@ -25,6 +25,10 @@ from readiness.tenancy.models import Tenant
 
 logger = logging.getLogger(__name__)
 LEASE_DURATION = timedelta(minutes=15)
+# An errored run is due again this soon (or at the interval, if shorter). Celery retries
+# it sooner, but a retry published while the broker was down is lost (Redis restart):
+# without this the tenant would wait a whole interval.
+ERRORED_DUE_AGAIN = timedelta(minutes=10)
 DISPATCH_BATCH = 500
 
 
@@ -165,12 +169,17 @@ def _finish(run: IngestRun, schedule: IngestSchedule, status: str, *, counts=Non
         run.save(update_fields=["status", "finished_at", "error", "counts"])
         schedule.last_status = status
         schedule.last_message = error
-        schedule.next_run_at = now + settings.READINESS_INGEST_INTERVAL
+        schedule.next_run_at = now + next_run_after(status)
         fields = ["last_status", "last_message", "next_run_at"]
         if status in (RunStatus.OK, RunStatus.PARTIAL):
             schedule.last_success_at = now
             fields.append("last_success_at")
         schedule.save(update_fields=fields)
+
+
+def next_run_after(status: str) -> timedelta:
+    interval = settings.READINESS_INGEST_INTERVAL
+    return min(interval, ERRORED_DUE_AGAIN) if status == RunStatus.ERRORED else interval
 
 
 # --- heartbeats and the sweeper: no run stays "running" after its worker died -------------

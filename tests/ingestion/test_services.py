@@ -63,6 +63,30 @@ def test_a_crash_is_errored_re_raised_and_releases_the_lease(tenant_a, flaky_sou
     assert IngestSchedule.objects.get(source="crashing").lease_owner == ""
 
 
+def test_an_errored_run_is_due_again_in_ten_minutes_a_failed_one_at_the_interval(
+        tenant_a, flaky_sources, settings):
+    """A Celery retry published while the broker is down is lost; the schedule itself
+    brings an errored source back soon. A refusal (no licence, no role) is not hurried."""
+    settings.READINESS_INGEST_INTERVAL = timedelta(hours=1)
+
+    def crash(tenant, schedule, run):
+        raise RuntimeError("boom")
+
+    def refuse(tenant, schedule, run):
+        raise services.PermanentIngestError("no role")
+
+    flaky_sources("crashing", crash)
+    flaky_sources("refusing", refuse)
+    with pytest.raises(RuntimeError):
+        services.ingest_run(tenant=tenant_a, source="crashing")
+    services.ingest_run(tenant=tenant_a, source="refusing")
+    now = timezone.now()
+    errored = IngestSchedule.objects.get(source="crashing").next_run_at - now
+    failed = IngestSchedule.objects.get(source="refusing").next_run_at - now
+    assert timedelta(minutes=9) < errored <= timedelta(minutes=10)
+    assert timedelta(minutes=59) < failed <= timedelta(hours=1)
+
+
 def test_success_moves_next_run_forward_and_records_counts(tenant_a, flaky_sources):
     flaky_sources("fine", lambda tenant, schedule, run: {"rows": 3})
     run = services.ingest_run(tenant=tenant_a, source="fine")
