@@ -120,14 +120,12 @@ def stage_of(*, tenant: Tenant, connection: TenantConnection | None,
     if connection.uses_shared_app and connection.consent != Consent.GRANTED:
         return Stage.WAITING
     checks = {c["key"]: c["status"] for c in (connection.permissions or {}).get("checks", [])}
-    if not checks:
-        return Stage.CONSENTED
     if checks.get("exchange_role") == "missing":
         return Stage.ROLE_MISSING
     done = {name: bool(s.last_success_at) for name, s in schedules.items()}
     if done.get("exchange") and (done.get("signins") or checks.get("entra_p1") == "missing"):
-        return Stage.READY
-    return Stage.FIRST_INGEST
+        return Stage.READY  # also a tenant on its own app that was never probed
+    return Stage.FIRST_INGEST if checks else Stage.CONSENTED
 
 
 def onboarding_rows(*, stage: str = "", tag: str = "", query: str = "") -> list[dict]:

@@ -3,6 +3,7 @@ domain, the admin-consent round trip and its callback's refusals, the checklist.
 
 from __future__ import annotations
 
+import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -575,3 +576,19 @@ def test_board_sorts_by_stage_in_onboarding_order_and_exports_csv(msp_app, unive
     assert len(lines) == 2 and "Checklist" not in lines[1]  # the filter holds; no links
     assert "reports.example" in lines[1] and "east; gold" in lines[1]
     assert "Report-only" in lines[1]
+
+
+def test_a_tenant_on_its_own_app_that_ingested_both_sources_is_ready(demo, msp_admin,
+                                                                      client_for):
+    """Never probed (no permission checks recorded: connected on the command line or by
+    make run's seed), yet both sources succeeded: the board says Ready, not Consented."""
+    from django.core.management import call_command
+
+    _, tenant = demo("kovar-tisk")
+    assert not (tenant.connection.permissions or {}).get("checks")
+    assert tenant_onboarding(tenant=tenant)["stage"] == Stage.CONSENTED
+    call_command("ingest", tenant=tenant.slug, source="all", stdout=io.StringIO(),
+                 stderr=io.StringIO())
+    assert tenant_onboarding(tenant=tenant)["stage"] == Stage.READY
+    board = client_for(msp_admin).get(reverse("connectors:onboarding")).content.decode()
+    assert 'data-stage="ready"' in board
