@@ -10,7 +10,7 @@ from django.db.models.functions import TruncDate
 
 from readiness.tenancy.models import Tenant
 from readiness.usage.choices import UsageSource
-from readiness.usage.models import CoveredDay, DailyUsage, SignInEvent, TenantDay
+from readiness.usage.models import DailyUsage, SignInEvent, TenantDay
 
 
 def failed_signins_by_day(*, tenant: Tenant, start: date, end: date) -> dict[date, int]:
@@ -61,8 +61,12 @@ class FiguresKnown:
 
 
 def figures_known(*, tenant: Tenant, start: date, end: date) -> FiguresKnown:
-    sources = set(CoveredDay.objects.for_tenant(tenant).filter(day__range=(start, end))
-                  .values_list("source", flat=True).distinct())
+    """By the rollup's own rule (TenantDay.sources: a day a source covered or has a row
+    on), so the tables agree with the overview's timeline and coverage strip."""
+    sources = {source for listed in TenantDay.objects.for_tenant(tenant)
+               .filter(day__range=(start, end)).exclude(sources="")
+               .values_list("sources", flat=True).distinct()
+               for source in listed.split(",")}
     return FiguresKnown(
         reports=bool(sources & {UsageSource.DETAILED_REPORT, UsageSource.EXPORT}),
         signins=UsageSource.SIGNINS in sources)
