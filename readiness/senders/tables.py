@@ -81,11 +81,23 @@ class TeamTicketTable(TicketTable):
         exclude = ("tenant",)
 
 
-def no_data_html(value):
-    if value is None:
-        return format_html('<span class="text-body-secondary" title="{}">{}</span>',
-                           _("No source covered these 30 days"), _("no data"))
-    return value
+class FigureColumn(tables.Column):
+    """A 30-day figure of the sender table: "no data" (empty in exports) where no
+    source of its kind covered the window (SenderTable.figure)."""
+
+    def __init__(self, *args, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(*args, default=0, **kwargs)
+
+    def render(self, value, table):
+        figure = table.figure(value, self.kind)
+        if figure is None:
+            return format_html('<span class="text-body-secondary" title="{}">{}</span>',
+                               _("No source covered these 30 days"), _("no data"))
+        return figure
+
+    def value(self, value, table):
+        return table.figure(value, self.kind)
 
 
 @headers(select="",
@@ -101,12 +113,12 @@ class SenderTable(RowEvidence, tables.Table):
     address = tables.Column()
     mailbox_state = tables.Column(_("Mailbox state"), accessor="mailbox__effective_state",
                                   default=_("no mailbox"))
-    basic_30d = tables.Column(_("Basic msgs (30 d)"), accessor="rollup__basic_messages_30d",
-                              default=0)
-    oauth_30d = tables.Column(_("OAuth msgs (30 d)"), accessor="rollup__oauth_messages_30d",
-                              default=0)
-    signins_30d = tables.Column(_("Basic sign-ins (30 d)"), accessor="rollup__basic_signins_30d",
-                                default=0)
+    basic_30d = FigureColumn(_("Basic msgs (30 d)"), accessor="rollup__basic_messages_30d",
+                             kind="reports")
+    oauth_30d = FigureColumn(_("OAuth msgs (30 d)"), accessor="rollup__oauth_messages_30d",
+                             kind="reports")
+    signins_30d = FigureColumn(_("Basic sign-ins (30 d)"),
+                               accessor="rollup__basic_signins_30d", kind="signins")
     # client_ips, ticket and ticket_due read the page's prefetched rows (sender_queryset);
     # accessor `pk` only keeps django-tables2 from treating a cell as empty before
     # render_* runs.
@@ -165,31 +177,14 @@ class SenderTable(RowEvidence, tables.Table):
 
     # A 30-day zero from a source that never covered those days is "no data"; which
     # sources did is read once per page, and only when a zero is shown.
-    def _figure(self, value, kind: str):
+    def figure(self, value, kind: str):
+        """The figure, or None ("no data") for a zero no source of `kind` could know."""
         if value or self.tenant is None:
             return value or 0
         if self._known is None:
             start, end = self.period()
             self._known = figures_known(tenant=self.tenant, start=start, end=end)
         return 0 if getattr(self._known, kind) else None
-
-    def render_basic_30d(self, value):
-        return no_data_html(self._figure(value, "reports"))
-
-    def value_basic_30d(self, value):
-        return self._figure(value, "reports")
-
-    def render_oauth_30d(self, value):
-        return no_data_html(self._figure(value, "reports"))
-
-    def value_oauth_30d(self, value):
-        return self._figure(value, "reports")
-
-    def render_signins_30d(self, value):
-        return no_data_html(self._figure(value, "signins"))
-
-    def value_signins_30d(self, value):
-        return self._figure(value, "signins")
 
     def render_client_ips(self, record):
         ips = sorted({o.client_ip for o in record.observations.all() if o.client_ip})
