@@ -113,11 +113,11 @@ class SenderTable(RowEvidence, tables.Table):
     address = tables.Column()
     mailbox_state = tables.Column(_("Mailbox state"), accessor="mailbox__effective_state",
                                   default=_("no mailbox"))
-    basic_30d = FigureColumn(_("Basic msgs (30 d)"), accessor="rollup__basic_messages_30d",
-                             kind="reports")
-    oauth_30d = FigureColumn(_("OAuth msgs (30 d)"), accessor="rollup__oauth_messages_30d",
-                             kind="reports")
-    signins_30d = FigureColumn(_("Basic sign-ins (30 d)"),
+    basic_30d = FigureColumn(verbose_name=_("Basic msgs (30 d)"),
+                             accessor="rollup__basic_messages_30d", kind="reports")
+    oauth_30d = FigureColumn(verbose_name=_("OAuth msgs (30 d)"),
+                             accessor="rollup__oauth_messages_30d", kind="reports")
+    signins_30d = FigureColumn(verbose_name=_("Basic sign-ins (30 d)"),
                                accessor="rollup__basic_signins_30d", kind="signins")
     # client_ips, ticket and ticket_due read the page's prefetched rows (sender_queryset);
     # accessor `pk` only keeps django-tables2 from treating a cell as empty before
