@@ -128,13 +128,15 @@ def _fact_upserts(report: ReportImport, rows: str, rows_params: list,
                   fresh: tuple[bool, bool] = (False, False)) -> list[tuple]:
     """The two additive upserts (statement, params) over `rows`, a table expression of
     message rows: daily usage, then client observations. Where `fresh` says no row can
-    exist yet, a plain INSERT (the GROUP BY makes each key unique)."""
+    exist yet, a plain INSERT (the GROUP BY makes each key unique). Rows go in in their
+    natural key's order: the unique and (sender, day) indexes then take them left to
+    right instead of at random (highcard, 650,000 facts: 7.4 s -> 4.8 s, bench/README.md)."""
     source = UsageSource.DETAILED_REPORT
     params = [report.tenant_id, source, *rows_params]
     usage = (
         f"INSERT INTO {USAGE} ({USAGE_KEY}, messages, signins, failed_signins) "  # noqa: S608
         f"SELECT %s, sender_id, day, auth_method, %s, SUM(count), 0, 0 FROM {rows} "
-        "WHERE true GROUP BY sender_id, day, auth_method")
+        "WHERE true GROUP BY sender_id, day, auth_method ORDER BY sender_id, day, auth_method")
     if not fresh[0]:
         usage += (f" ON CONFLICT ({USAGE_KEY}) DO UPDATE SET "
                   f"messages = {USAGE}.messages + excluded.messages")
@@ -143,7 +145,7 @@ def _fact_upserts(report: ReportImport, rows: str, rows_params: list,
         f"INSERT INTO {OBS} ({OBS_KEY}, first_day, last_day, messages) "  # noqa: S608
         f"SELECT %s, sender_id, %s, client_ip, tls_version, MIN(day), MAX(day), "
         f"SUM(count) FROM {rows} WHERE (client_ip <> '' OR tls_version <> '') "
-        "GROUP BY sender_id, client_ip, tls_version")
+        "GROUP BY sender_id, client_ip, tls_version ORDER BY sender_id, client_ip, tls_version")
     if not fresh[1]:
         observations += (
             f" ON CONFLICT ({OBS_KEY}) DO UPDATE SET "

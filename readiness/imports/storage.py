@@ -15,6 +15,7 @@ import stat
 import time
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,11 +47,15 @@ def file_store(*, tenant: Tenant, chunks: Iterable[bytes]) -> tuple[str, str, in
     relative = f"{tenant.slug}/{uuid.uuid4().hex}.csv"
     digest, size = hashlib.sha256(), 0
     fd = os.open(upload_root() / relative, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
+    # The hash of a chunk runs in a thread while the chunk is written (both release the
+    # GIL): the stored bytes are the hashed bytes, in about half the time of doing one
+    # after the other (336 MB: 0.84 s -> 0.45 s, bench/README.md).
+    with os.fdopen(fd, "wb") as out, ThreadPoolExecutor(1) as hasher:
         for chunk in chunks:
-            digest.update(chunk)
+            hashed = hasher.submit(digest.update, chunk)
             size += len(chunk)
             out.write(chunk)
+            hashed.result()
     return relative, digest.hexdigest(), size
 
 

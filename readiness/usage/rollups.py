@@ -125,21 +125,36 @@ def _apply_sources(tenant, start, end, totals) -> None:
 
 def _apply_burndown(tenant, start, end, totals) -> None:
     """Per day: senders with Basic use in the 7 days ending that day, by their current
-    status. Each (sender, Basic day) covers that day and the 6 after it."""
+    status. Each (sender, Basic day b) covers b..b+6; a sender's covered days are cut
+    into disjoint pieces (a Basic day covers from the day after the previous one's
+    cover ends), so the database returns where pieces start (+1) and end (-1) per status
+    and a running sum gives each day's count. Expanding every Basic day into its 7
+    covered days instead took 1.5 s for 3,000 senders x 90 days (bench/README.md)."""
     lookback = start - timedelta(days=STILL_ON_BASIC_DAYS - 1)
-    covered = sql.add_days("u.day", "k.n")
     deduped, params = _deduped(tenant, lookback, end)
+    prev_end = sql.add_days("prev", str(STILL_ON_BASIC_DAYS))
     rows = sql.fetch(
-        f"SELECT day, status, COUNT(*) FROM (SELECT DISTINCT {covered} AS day, "  # noqa: S608
-        f"u.sender_id, snd.status FROM (SELECT DISTINCT sender_id, day FROM {deduped} d "
-        f"WHERE {BASIC_USE}) u JOIN {Sender._meta.db_table} snd ON snd.id = u.sender_id "
-        f"CROSS JOIN {sql.integers(STILL_ON_BASIC_DAYS)} k) c "
-        "WHERE day BETWEEN %s AND %s GROUP BY day, status",
-        [*params, start, end])
-    for day, status, count in rows:
-        day = _as_date(day)
-        if day in totals:  # no data that day: no point, rather than a misleading zero
-            totals[day].basic_senders_by_status[status] = count
+        f"WITH b AS (SELECT u.day, snd.status, LAG(u.day) OVER "  # noqa: S608
+        "(PARTITION BY u.sender_id ORDER BY u.day) AS prev FROM (SELECT DISTINCT "
+        f"sender_id, day FROM {deduped} d WHERE {BASIC_USE}) u "
+        f"JOIN {Sender._meta.db_table} snd ON snd.id = u.sender_id), "
+        f"p AS (SELECT status, CASE WHEN prev IS NULL OR {prev_end} < day THEN day "
+        f"ELSE {prev_end} END AS s, {sql.add_days('day', str(STILL_ON_BASIC_DAYS))} AS e "
+        "FROM b) "
+        "SELECT status, s, COUNT(*) FROM p GROUP BY status, s "
+        "UNION ALL SELECT status, e, -COUNT(*) FROM p GROUP BY status, e",
+        params)
+    changes: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for status, day, change in rows:
+        changes[status][_as_date(day)] += change
+    for status, by_day in changes.items():
+        running, day = 0, min(by_day)
+        while day <= end:
+            running += by_day.get(day, 0)
+            # No data that day: no point, rather than a misleading zero.
+            if running and day >= start and day in totals:
+                totals[day].basic_senders_by_status[status] = running
+            day += timedelta(days=1)
 
 
 def sender_rollups_refresh(*, tenant: Tenant, today: date) -> int:

@@ -162,3 +162,37 @@ def test_a_message_id_known_on_another_day_is_still_counted_once(tenant_a, write
     assert ReportMessage.objects.filter(tenant=tenant_a).count() == 3
     usage = DailyUsage.objects.for_tenant(tenant_a).get(day="2026-11-10")
     assert usage.messages == 10
+
+
+def test_batches_copied_while_the_next_is_read_arrive_complete(tenant_a, tenant_b, write_file,
+                                                              monkeypatch):
+    """The COPY of a batch runs in a thread while the next one is read (rawstage._Copier):
+    with batches of 7 rows, every row still arrives once, and the progress is written
+    between COPYs on the same connection."""
+    monkeypatch.setattr(rawstage, "BATCH", 7)
+    path = write_file(build_csv(_rows()))
+    fast, slow, taken = _both(tenant_a, tenant_b, path, monkeypatch)
+    # The preview is the first batch's rows (here 7 of the row parser's PREVIEW_ROWS).
+    assert fast.pop("preview") == slow.pop("preview")[:7]
+    assert taken == [True] and fast == slow
+
+
+def test_a_batch_postgresql_refuses_leaves_the_transaction_to_the_row_parser(
+        tenant_a, tenant_b, write_file, monkeypatch):
+    """A COPY refused in a later batch, from the worker thread, inside the test's
+    transaction: the savepoint keeps that transaction usable, the path gives up and the
+    row parser imports the file, as for any file the path does not take. (What passes
+    the checks is text PostgreSQL takes; the refusal is made by hand here.)"""
+    monkeypatch.setattr(rawstage, "BATCH", 7)
+    real_text, batches = rawstage._copy_text, []
+
+    def refused_third(batch, width):
+        batches.append(batch)
+        return real_text(batch, width) + ("\x00\n" if len(batches) == 3 else "")
+
+    monkeypatch.setattr(rawstage, "_copy_text", refused_third)
+    fast, slow, taken = _both(tenant_a, tenant_b, write_file(build_csv(_rows())), monkeypatch)
+    assert taken == [False] and fast == slow and len(batches) >= 3
+    with connection.cursor() as cursor:  # the staging table went with the give-up
+        cursor.execute("SELECT COUNT(*) FROM pg_tables WHERE tablename LIKE 'import_raw_%%'")
+        assert cursor.fetchone()[0] == 0

@@ -91,3 +91,34 @@ def test_a_sender_created_between_refreshes_gets_a_zero_rollup(usage, tenant_a):
     late = SenderFactory(tenant=tenant_a, address="late@a.example")
     tenant_rollup_refresh(tenant=tenant_a, today=TODAY)
     assert SenderRollup.objects.get(sender=late).basic_messages_30d == 0
+
+
+def test_the_burndown_counts_each_day_the_senders_with_basic_in_the_7_days_to_it(tenant_a):
+    """The piecewise count (rollups._apply_burndown) against the definition, on senders
+    with irregular Basic days, gaps longer and shorter than a week, and OAuth-only days."""
+    import random
+
+    rng = random.Random(14)
+    start = TODAY - timedelta(days=40)
+    basic_days: dict[str, list[date]] = {}
+    for n in range(12):
+        status = ("new", "migrated", "in_progress")[n % 3]
+        sender = SenderFactory(tenant=tenant_a, address=f"s{n}@a.example", status=status)
+        days = sorted(rng.sample(range(-8, 41), rng.randint(0, 12)))
+        basic_days[sender.address] = [(status, start + timedelta(days=d)) for d in days]
+        for d in days:
+            DailyUsageFactory(sender=sender, day=start + timedelta(days=d), messages=1,
+                              source="detailed_report")
+        DailyUsageFactory(sender=sender, day=TODAY, auth_method="oauth", messages=1,
+                          source="detailed_report")  # every day of the window has data
+        for d in range(0, 41):
+            DailyUsageFactory(sender=sender, day=start + timedelta(days=d), auth_method="oauth",
+                              messages=1, source="signins")
+    usage_rollups_refresh(tenant=tenant_a, days=41, today=TODAY)
+    for row in TenantDay.objects.filter(tenant=tenant_a, day__range=(start, TODAY)):
+        expected: dict[str, int] = {}
+        for days in basic_days.values():
+            statuses = {status for status, day in days if 0 <= (row.day - day).days < 7}
+            for status in statuses:
+                expected[status] = expected.get(status, 0) + 1
+        assert row.basic_senders_by_status == expected, row.day
