@@ -70,13 +70,19 @@ def detailed_import_merge(*, report: ReportImport, stage: MessageStage | RawStag
     """
     fresh = _fresh_facts(report)
     if sql.postgres():
+        counts = None
         if not _messages_may_exist(report):
             try:
                 with transaction.atomic():  # a savepoint to come back to
-                    return _merge_with_facts(report, stage, fresh, dedupe=False)
+                    counts = _merge_with_facts(report, stage, fresh, dedupe=False)
             except IntegrityError:
                 pass  # the file repeats a message ID, or an import has it on another day
-        return _merge_with_facts(report, stage, fresh, dedupe=True)
+        new_messages, usage_rows, observation_rows = (
+            counts or _merge_with_facts(report, stage, fresh, dedupe=True))
+        # The follow-up's queries must not be planned for the tables as they were.
+        sql.analyze_if_outgrown(USAGE, usage_rows)
+        sql.analyze_if_outgrown(OBS, observation_rows)
+        return new_messages
     merge, merge_params = stage.merge_statement(tenant_id=report.tenant_id,
                                                 import_id=report.pk)
     new_messages = sql.execute(merge, merge_params)
@@ -89,15 +95,18 @@ def detailed_import_merge(*, report: ReportImport, stage: MessageStage | RawStag
 
 
 def _merge_with_facts(report: ReportImport, stage: MessageStage | RawStage,
-                      fresh: tuple[bool, bool], *, dedupe: bool) -> int:
+                      fresh: tuple[bool, bool], *, dedupe: bool) -> tuple[int, int, int]:
+    """(new messages, daily usage rows written, observations written)."""
     merge, merge_params = stage.merge_statement(tenant_id=report.tenant_id,
                                                 import_id=report.pk, dedupe=dedupe)
     (usage, usage_params), (obs, obs_params) = _fact_upserts(report, "new", [], fresh)
     rows = sql.fetch(
         f"WITH new AS ({merge} RETURNING sender_id, day, auth_method, count, "  # noqa: S608
-        f"client_ip, tls_version), usage AS ({usage}), obs AS ({obs}) "
-        "SELECT COUNT(*) FROM new", [*merge_params, *usage_params, *obs_params])
-    return rows[0][0]
+        f"client_ip, tls_version), usage AS ({usage} RETURNING 1), "
+        f"obs AS ({obs} RETURNING 1) SELECT (SELECT COUNT(*) FROM new), "
+        "(SELECT COUNT(*) FROM usage), (SELECT COUNT(*) FROM obs)",
+        [*merge_params, *usage_params, *obs_params])
+    return rows[0]
 
 
 def _messages_may_exist(report: ReportImport) -> bool:

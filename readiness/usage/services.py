@@ -35,6 +35,7 @@ def senders_ensure(*, tenant: Tenant, addresses: Iterable[str],
     if not missing:
         return known
     Sender.objects.bulk_create(missing, ignore_conflicts=True, batch_size=CHUNK)
+    sql.analyze_if_outgrown(Sender._meta.db_table, len(missing))
     known = _sender_ids(tenant, wanted)
     _senders_created(tenant, [known[m.address] for m in missing])
     return known
@@ -272,6 +273,7 @@ def signin_usage_recompute(*, tenant: Tenant, days: Iterable[date]) -> int:
             scope=f"tenant_id = %s AND source = 'signins' AND {in_days}",
             scope_params=[tenant.pk, *day_params],
             update=("messages", "signins", "failed_signins"))
+        sql.analyze_if_outgrown(usage, written)  # for the follow-up's plans
         touched = set(DailyUsage.objects.for_tenant(tenant).filter(
             source="signins", day__in=days).values_list("sender_id", flat=True).distinct())
         senders_touch(tenant=tenant, sender_ids=touched)
