@@ -74,12 +74,16 @@ def build_small_tenants(today) -> None:
     IngestSchedule.objects.bulk_create(
         [IngestSchedule(tenant=t, source="signins", last_success_at=timezone.now())
          for t in tenants])
-    Mailbox.objects.bulk_create(
+    mailboxes = Mailbox.objects.bulk_create(
         [Mailbox(tenant=t, address=f"m{j}@{t.slug}.example", effective_state=STATES[j % 4])
          for t in tenants for j in range(10)], batch_size=5000)
+    # Each sender is linked to a mailbox (one of them blocked), as in any tenant whose
+    # inventory was read: the small pages then take the same code paths as the big ones
+    # (evidence, conflict list), so their query counts are a fair reference.
     senders = Sender.objects.bulk_create(
-        [Sender(tenant=t, address=f"s{j}@{t.slug}.example", status=STATUSES[j])
-         for t in tenants for j in range(3)], batch_size=5000)
+        [Sender(tenant=t, address=f"s{j}@{t.slug}.example", status=STATUSES[j],
+                mailbox=mailboxes[i * 10 + j])
+         for i, t in enumerate(tenants) for j in range(3)], batch_size=5000)
     DailyUsage.objects.bulk_create(
         [DailyUsage(tenant_id=s.tenant_id, sender=s, day=today - timedelta(days=d),
                     auth_method="basic" if (s.pk + d) % 3 else "oauth", source="signins",
@@ -159,7 +163,23 @@ def ensure_data(rebuild: bool):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     log(f"DailyUsage rows: {DailyUsage.objects.count():,}")
-    return Tenant.objects.get(slug="huge"), Tenant.objects.get(slug="cust-0000")
+    reference = Tenant.objects.get(slug="cust-0000")
+    _reference_linked(reference, today)
+    return Tenant.objects.get(slug="huge"), reference
+
+
+def _reference_linked(tenant: Tenant, today) -> None:
+    """Data built before the small tenants' senders were linked to mailboxes: link the
+    reference tenant's (the query-count reference) and refresh its rollups."""
+    unlinked = Sender.objects.filter(tenant=tenant, mailbox__isnull=True)
+    if not unlinked.exists():
+        return
+    for sender in unlinked:
+        number = sender.address.split("@")[0][1:]
+        sender.mailbox = Mailbox.objects.get(tenant=tenant,
+                                             address=f"m{number}@{tenant.slug}.example")
+        sender.save(update_fields=["mailbox"])
+    usage_rollups_refresh(tenant=tenant, days=20, today=today)
 
 
 def users(small_tenants):
@@ -262,11 +282,6 @@ def main() -> None:
             # sender table's first page may have that one query more than the small
             # tenant's; its deep and filtered pages must equal its first page.
             allowed = 1 if same_page == small_senders else 0
-            # The enterprise overview lists conflicts (blocked mailboxes whose senders
-            # use Basic); the small tenant has none, so the one evidence pass behind
-            # the list (5 queries, bounded: the list is capped) does not run there.
-            if same_page == f"/tenants/{small.slug}/":
-                allowed = 5
             result(f"{label}: queries - reference page", queries - reference, "queries",
                    target=allowed, note=f"{queries} vs {reference} on {same_page}")
     ratios = [(f"portfolio, {n} tenants", "portfolio, 10 tenants (baseline)"),

@@ -230,7 +230,7 @@ READINESS_INGEST_INTERVAL = timedelta(
 READINESS_ENCRYPTION_KEY = config.env_str("READINESS_ENCRYPTION_KEY")
 
 # Responsive: a wide table scrolls inside its own box on a phone, not the whole page.
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 REST_FRAMEWORK = {
