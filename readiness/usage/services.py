@@ -273,7 +273,6 @@ def signin_usage_recompute(*, tenant: Tenant, days: Iterable[date]) -> int:
             scope=f"tenant_id = %s AND source = 'signins' AND {in_days}",
             scope_params=[tenant.pk, *day_params],
             update=("messages", "signins", "failed_signins"))
-        sql.analyze_if_outgrown(usage, written)  # for the follow-up's plans
         touched = set(DailyUsage.objects.for_tenant(tenant).filter(
             source="signins", day__in=days).values_list("sender_id", flat=True).distinct())
         senders_touch(tenant=tenant, sender_ids=touched)

@@ -90,6 +90,9 @@ def replace_rows(*, table: str, key: str, values: tuple[str, ...], match: tuple[
         f"SELECT * FROM ({facts}) facts WHERE true ON CONFLICT ({key}) DO UPDATE SET "
         + ", ".join(f"{v} = excluded.{v}" for v in update) + f" WHERE {changed}",
         params)
+    # The prune below is planned with the table's statistics: after a large first write
+    # they still say "empty", and it ran for minutes (bench/README.md).
+    analyze_if_outgrown(table, written)
     # The stale keys as a set difference (EXCEPT): hashed once, never a subquery per row.
     keys = ", ".join(match)
     execute(
