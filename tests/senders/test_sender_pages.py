@@ -224,3 +224,24 @@ def test_a_sender_page_sorts_only_the_keys(client_for, alice, tenant_a, data_a):
     page_sql = [q["sql"] for q in queries
                 if q["sql"].startswith('SELECT "senders_sender"') and " LIMIT " in q["sql"]]
     assert len(page_sql) == 1 and " IN (SELECT " in page_sql[0], page_sql
+
+
+def test_the_page_count_reads_what_the_filters_selected(client_for, alice, tenant_a, data_a):
+    # Sorting on a 30-day figure joins SenderRollup (the index walk); the paginator's
+    # COUNT does not need it (every sender has a rollup row), so it counts senders alone.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from readiness.core.tables import PagedByKeys
+    from readiness.senders.selectors import sender_queryset
+    from readiness.senders.tables import SenderTable
+
+    with CaptureQueriesContext(connection) as queries:
+        table = SenderTable(PagedByKeys(sender_queryset(tenant=tenant_a)), tenant=tenant_a,
+                            order_by="-basic_30d")
+        table.paginate(per_page=2, page=2)
+        shown = [row.record.pk for row in table.page.object_list]
+    counts = [q["sql"] for q in queries if "COUNT(*)" in q["sql"]]
+    assert len(counts) == 1 and "usage_senderrollup" not in counts[0], counts
+    assert table.paginator.count == sender_queryset(tenant=tenant_a).count() == 3
+    assert len(shown) == 1
