@@ -77,9 +77,12 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
+            # The production settings (timeouts, recycling, the worker's GC freeze),
+            # on a free port, without the access log.
             [str(Path(sys.executable).with_name("gunicorn")), "readiness.wsgi:application",
+             "--config", "python:readiness.gunicorn_conf",
              "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--log-level", "warning"], cwd=ROOT, env=env)
+             "--access-logfile", "/dev/null", "--log-level", "warning"], cwd=ROOT, env=env)
 
     def __enter__(self) -> Server:
         import urllib.request

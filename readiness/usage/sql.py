@@ -138,7 +138,10 @@ def analyze_if_outgrown(table: str, added: int) -> bool:
     were planned for an empty table: a nested loop of 3,000 senders over 300,000 daily
     rows took 100 s (bench/README.md). Analysing costs ~0.1 s per table, so it runs
     only when the rows added exceed a fifth of the known size (autovacuum's own rule
-    is a tenth plus 50, checked about once a minute)."""
+    is a tenth plus 50, checked about once a minute), which in practice means a young
+    installation. Inside a transaction ANALYZE holds the table's SHARE UPDATE EXCLUSIVE
+    lock until the commit: reads and writes go on, another analysis of the same table
+    (a second large import at the same moment) waits for it."""
     if not postgres() or added < 1000:
         return False
     (tuples,) = fetch("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])[0]
