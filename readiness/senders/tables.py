@@ -163,7 +163,9 @@ class SenderTable(RowEvidence, tables.Table):
         return sender_evidence(tenant=self.tenant, start=start, end=end, senders=records)
 
     def render_mailbox_state(self, value, record):
-        html = format_html('<span class="state-{}">{}</span>', value,
+        # `value` is the choice's label (django-tables2 shows choices by label); the
+        # class names the state itself (app.css: .state-basic_possible, ...).
+        html = format_html('<span class="state-{}">{}</span>', record.mailbox.effective_state,
                            record.mailbox.get_effective_state_display())
         found = self.evidence_of(record)
         if found and found[1]:

@@ -245,3 +245,14 @@ def test_the_page_count_reads_what_the_filters_selected(client_for, alice, tenan
     assert len(counts) == 1 and "usage_senderrollup" not in counts[0], counts
     assert table.paginator.count == sender_queryset(tenant=tenant_a).count() == 3
     assert len(shown) == 1
+
+
+def test_the_mailbox_state_cell_is_styled_by_the_states_key(client_for, alice, tenant_a):
+    # The cell's class must be the state's key (app.css), not its label ("Basic possible"
+    # made two classes, neither styled).
+    from tests.factories import MailboxFactory, SenderFactory
+
+    mailbox = MailboxFactory(tenant=tenant_a, effective_state="basic_possible")
+    SenderFactory(tenant=tenant_a, mailbox=mailbox)
+    body = client_for(alice).get(_url("senders:senders", tenant_a)).content.decode()
+    assert '<span class="state-basic_possible">' in body
