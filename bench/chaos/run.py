@@ -277,7 +277,10 @@ def sigkill_ingest(stack: Stack, ref: dict, good: list[str]):
     return problems, f"swept {swept}, then re-queued and finished"
 
 
-IMPORT_ROWS = 150_000
+# Large enough that the apply is still running 1.5 s after a worker took it: since the
+# import got faster (2026-12-01, ~100,000 rows/s) a 150,000-row apply could finish
+# before the kill, and the Redis scenario then waited for a re-queue that never came.
+IMPORT_ROWS = 500_000
 
 
 class ImportWatch:
@@ -326,7 +329,7 @@ def applies_received(stack: Stack) -> int:
 
 def kill_mid_import(stack: Stack, worker: subprocess.Popen, received_before: int) -> None:
     """SIGKILL the worker 1.5 s after it took the apply task (its log says when): a
-    150,000-row apply takes 8 s or more here, so the kill lands mid-import. (Polling the
+    500,000-row apply takes 5 s or more here, so the kill lands mid-import. (Polling the
     import's progress from another process was too slow: an 80,000-row re-queued pass
     finished in 4 s, before the kill.)"""
     deadline = time.monotonic() + 300
