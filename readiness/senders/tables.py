@@ -162,9 +162,9 @@ class SenderTable(RowEvidence, tables.Table):
         start, end = self.period()
         return sender_evidence(tenant=self.tenant, start=start, end=end, senders=records)
 
-    def render_mailbox_state(self, value, record):
-        # `value` is the choice's label (django-tables2 shows choices by label); the
-        # class names the state itself (app.css: .state-basic_possible, ...).
+    def render_mailbox_state(self, record):
+        # The cell's value would be the choice's label (django-tables2 shows choices by
+        # label); the class names the state itself (app.css: .state-basic_possible, ...).
         html = format_html('<span class="state-{}">{}</span>', record.mailbox.effective_state,
                            record.mailbox.get_effective_state_display())
         found = self.evidence_of(record)

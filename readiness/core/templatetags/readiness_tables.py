@@ -19,14 +19,14 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def table_rows(context, table):
     static: dict[str, str] = {}  # a column's <td> attributes, when no row changes them
-    rows = [_row(context, row, static) for row in table.paginated_rows]
+    rows = [_row(context, table, row, static) for row in table.paginated_rows]
     if not rows and table.empty_text:
         return format_html('<tr><td colspan="{}">{}</td></tr>', len(table.columns),
                            table.empty_text)
     return mark_safe("".join(rows))  # noqa: S308 (every part escaped below)
 
 
-def _row(context, row, static: dict[str, str]) -> str:
+def _row(context, table, row, static: dict[str, str]) -> str:
     cells = []
     for column, cell in row.items():
         if column.localize is not None:  # the column's own localize=True/False
@@ -36,15 +36,15 @@ def _row(context, row, static: dict[str, str]) -> str:
             # BoundColumn.attrs rebuilds th, td and tf for every cell (0.4 ms each);
             # without a callable in them the result is the same on every row.
             attrs = column.attrs["td"].as_html()
-            if not _per_row(column):
+            if not _per_row(table, column):
                 static[column.name] = attrs
         cells.append(f"<td {attrs}>{render_value_in_context(cell, context)}</td>")
     return f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>"
 
 
-def _per_row(column) -> bool:
+def _per_row(table, column) -> bool:
     """Whether the column's <td> attributes may depend on the row (a callable)."""
-    attrs = {**column._table.attrs, **column.column.attrs}
+    attrs = {**table.attrs, **column.column.attrs}
     return _has_callable(attrs.get("td", attrs.get("cell", {})))
 
 
