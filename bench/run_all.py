@@ -37,7 +37,7 @@ FULL = [
     ("bench_pages.py", "dash", []),
 ]
 QUICK = [
-    ("bench_import.py", "import", ["--rows", "50000"]),
+    ("bench_import.py", "import", ["--rows", "50000", "--no-floor"]),
     ("bench_ingest.py", "ingest", ["--quick"]),
     ("bench_snapshot.py", "snapshot", ["--quick"]),
     ("bench_dashboards.py", "dashquick", ["--quick", "--runs", "10"]),
