@@ -41,6 +41,20 @@ def api_tokens_revoke(*, user) -> int:
     return deleted
 
 
+def api_tokens_revoke_on_password_change(*, user) -> int:
+    """After a save of `user`: when it stored a new password, delete the user's API
+    tokens, as the new password ends their other sessions (Django's session hash). A
+    token is a session that never expires, so a leaked one must not outlive the
+    password change that answers the leak.
+
+    AbstractBaseUser.set_password() keeps the new password on the instance until its
+    save() has run, which is how Django's own password_changed() hook knows; the hash
+    upgrade at sign-in (check_password) clears it first, so it revokes nothing."""
+    if getattr(user, "_password", None) is None:
+        return 0
+    return api_tokens_revoke(user=user)
+
+
 class ApiTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <token>`, as before; looked up by digest."""
 

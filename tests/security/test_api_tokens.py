@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -84,3 +85,44 @@ class _Editor:
     def execute(self, sql):
         with connection.cursor() as cursor:
             cursor.execute(sql)
+
+
+def test_a_password_changed_in_the_admin_kills_the_api_token(alice, tenant_a, client_for,
+                                                             django_user_model):
+    """A token is a session that never expires: the password change that answers a leak
+    must end it, as Django's session hash ends the browser sessions."""
+    _row, token = api_token_create(user=alice, name="script")
+    admin = django_user_model.objects.create_superuser("root-admin", "root@example.com",
+                                                       "An0ther-long-passphrase")
+    form = client_for(admin).post(
+        f"/admin/auth/user/{alice.pk}/password/",
+        {"password1": "A-new-passphrase-2026", "password2": "A-new-passphrase-2026",
+         "usable_password": "true"})
+    assert form.status_code == 302, form.content[:500]
+    alice.refresh_from_db()
+    assert alice.check_password("A-new-passphrase-2026")
+    assert api_get(token, tenant_a.slug).status_code == 401
+    assert not ApiToken.objects.filter(user=alice).exists()
+
+
+def test_saving_a_user_without_a_new_password_keeps_the_token(alice, tenant_a, client_for):
+    _row, token = api_token_create(user=alice, name="script")
+    client_for(alice).get("/")  # a sign-in saves last_login
+    alice.refresh_from_db()
+    alice.first_name = "Alice"
+    alice.password = make_password("Old-passphrase-2026", hasher="pbkdf2_sha1")
+    alice.save()
+    # A sign-in upgrades a hash made with an older hasher: the stored hash changes, the
+    # password does not.
+    assert alice.check_password("Old-passphrase-2026")
+    alice.refresh_from_db()
+    assert alice.password.startswith("pbkdf2_sha256$")
+    assert api_get(token, tenant_a.slug).status_code == 200
+
+
+def test_changepassword_on_the_command_line_kills_the_api_token(alice, tenant_a,
+                                                                 monkeypatch):
+    _row, token = api_token_create(user=alice, name="script")
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "A-new-passphrase-2026")
+    call_command("changepassword", "alice")
+    assert api_get(token, tenant_a.slug).status_code == 401
