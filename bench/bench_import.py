@@ -73,9 +73,9 @@ def child_baseline(path: str) -> None:
 
 
 # The least any design must write after the copy, in the cheapest form found (bench/
-# README.md, "The design floor"): sender ids joined once into a TEMP table; the two fact
-# statements the issue prescribes as plain INSERTs (no ON CONFLICT) into tables with only
-# the unique key an upsert needs, hashed and then sorted; and the dedupe key the import
+# README.md, "The import, fourth round"): sender ids joined once into a TEMP table; the two
+# fact statements the issue prescribes as plain INSERTs (no ON CONFLICT) into tables with
+# only the unique key an upsert needs, hashed and then sorted; and the dedupe key the import
 # must keep for every message (issue 4), here as a 64-bit hash, the smallest there is.
 FLOOR_FACTS = (
     "CREATE TEMP TABLE bench_floor_rows AS SELECT s.id, left(r.day, 10)::date AS day, "
